@@ -1,0 +1,103 @@
+"""`pixano-graph`: serve a workspace, or build the demo one."""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from aiohttp import web
+
+from graph.app import create_app
+from graph.demo import build_demo_workspace
+from graph.services import SERVICES
+from graph.settings import Settings
+from store import StoreError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="pixano-graph",
+                                     description="GraphQL + legacy REST annotation server.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="serve a workspace folder")
+    serve.add_argument("workspace", type=Path, help="folder holding the datasets (and .pixano/)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8080, help="port to listen on (default 8080)")
+    serve.add_argument("--mongodb-uri", default=None,
+                       help="use MongoDB at this URI instead of the embedded SQLite store "
+                            "(default: $MONGODB_URI)")
+    serve.add_argument("--job-lease", type=float, default=None, metavar="SECONDS",
+                       help="a held job untouched this long may be taken by others "
+                            "(default: $PIXANO_JOB_LEASE or 3600)")
+
+    demo = commands.add_parser("demo", help="create a small demo workspace of generated images")
+    demo.add_argument("workspace", type=Path)
+    demo.add_argument("--count", type=int, default=36)
+    return parser
+
+
+def _unwritable(settings: Settings) -> str | None:
+    """Why the server could not keep its private files in the workspace, or None."""
+    probe = settings.state_dir / ".write-probe"
+    try:
+        settings.state_dir.mkdir(exist_ok=True)
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return None
+
+
+def _serve(args: argparse.Namespace) -> int:
+    workspace: Path = args.workspace
+    if not workspace.is_dir():
+        print(f"pixano-graph: the workspace {workspace} does not exist or is not a folder",
+              file=sys.stderr)
+        return 2
+    try:
+        settings = Settings.from_env(workspace, host=args.host, port=args.port,
+                                     mongodb_uri=args.mongodb_uri,
+                                     job_lease_seconds=args.job_lease)
+    except ValueError as exc:
+        print(f"pixano-graph: {exc}", file=sys.stderr)
+        return 2
+    problem = _unwritable(settings)
+    if problem:
+        print(f"pixano-graph: the workspace {settings.workspace} is not writable: the server keeps "
+              f"its database and signing secret in {settings.state_dir} ({problem})", file=sys.stderr)
+        return 1
+    app = create_app(settings)
+
+    async def announce(app: web.Application) -> None:
+        health = await app[SERVICES].store.health()
+        where = health.get("path") or health.get("database")
+        print(f"pixano-graph serving {settings.workspace} on http://{settings.host}:{settings.port}"
+              f" (GraphQL: /graphql, REST: /api/v1) with the {health['engine']} store ({where})",
+              flush=True)
+
+    app.on_startup.append(announce)
+    try:
+        web.run_app(app, host=settings.host, port=settings.port, print=None,
+                    access_log=None)
+    except StoreError as exc:
+        print(f"pixano-graph: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"pixano-graph: cannot start: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    args = _parser().parse_args(argv)
+    if args.command == "serve":
+        return _serve(args)
+    count = build_demo_workspace(args.workspace, args.count)
+    print(f"demo workspace ready: {args.workspace} ({count} images in images/)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,39 @@
+"""The API's error codes: one small, documented set shared by GraphQL and the REST layer.
+
+Resolvers raise `ApiError(code, message)`; GraphQL reports it with `extensions.code`, and the REST
+layer maps the code to an HTTP status. Any other exception is masked as "Unexpected error." so no
+stack trace, query or password ever reaches a client.
+"""
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any
+
+from graphql import GraphQLError
+
+
+class ErrorCode(str, Enum):
+    UNAUTHENTICATED = "UNAUTHENTICATED"  # no valid session: log in (HTTP 401)
+    FORBIDDEN = "FORBIDDEN"  # logged in but not allowed (HTTP 403)
+    NOT_FOUND = "NOT_FOUND"  # unknown user, dataset, spec, task, job, item (HTTP 404)
+    BAD_USER_INPUT = "BAD_USER_INPUT"  # invalid argument; the message says which and why (HTTP 400)
+    CONFLICT = "CONFLICT"  # already exists, or still in use (HTTP 409)
+    JOB_DENIED = "JOB_DENIED"  # the job is not (or no longer) yours to update (HTTP 410)
+
+
+class ApiError(GraphQLError):
+    """An expected failure with a code from `ErrorCode`; its message is safe to show."""
+
+    def __init__(self, code: ErrorCode, message: str, **details: Any) -> None:
+        super().__init__(message, extensions={"code": code.value, **details})
+        self.code = code
+
+
+def is_expected(error: GraphQLError) -> bool:
+    """Errors clients may see verbatim: ours, and GraphQL's own syntax/validation errors."""
+    original = error.original_error
+    return original is None or isinstance(original, ApiError)
+
+
+def should_mask(error: GraphQLError) -> bool:
+    return not is_expected(error)

@@ -1,0 +1,27 @@
+"""What every request handler shares: settings, the store, the token signer and the clock.
+
+Built once per application by `create_app`'s cleanup context, so the store's lifetime is the app's.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aiohttp import web
+
+from graph.settings import Settings
+from resolvers.auth.tokens import TokenSigner
+from store import Store
+
+
+@dataclass(frozen=True)
+class Services:
+    settings: Settings
+    store: Store
+    tokens: TokenSigner
+
+    def now(self) -> float:
+        """The current time in seconds; injectable through Settings.clock for tests."""
+        return self.settings.clock()
+
+
+SERVICES = web.AppKey("services", Services)

@@ -1,0 +1,74 @@
+"""Who is calling: the session token from the `token` cookie or an `Authorization: Bearer` header.
+
+One middleware resolves the current user for every route (GraphQL, REST, media), and renews the
+cookie when less than `token_renew_seconds` are left, so an active user is never logged out.
+"""
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+
+from graph.services import SERVICES, Services
+from graph.settings import Settings
+from resolvers.auth.tokens import SessionClaims
+from store.records import UserRecord
+
+COOKIE_NAME = "token"
+CURRENT_USER = web.RequestKey("user", UserRecord | None)
+
+
+def set_session_cookie(response: web.StreamResponse, token: str, settings: Settings) -> None:
+    response.set_cookie(
+        COOKIE_NAME, token, httponly=True, samesite="Lax", path="/",
+        secure=settings.secure_cookies, max_age=int(settings.token_ttl_seconds),
+    )
+
+
+def clear_session_cookie(response: web.StreamResponse) -> None:
+    response.del_cookie(COOKIE_NAME, path="/")
+
+
+def issue_session(services: Services, response: web.StreamResponse, username: str) -> str:
+    """A fresh token for `username`, also set as the session cookie on `response`."""
+    token = services.tokens.issue(username, services.now())
+    set_session_cookie(response, token, services.settings)
+    return token
+
+
+def _bearer_token(request: web.Request) -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    return value.strip() or None
+
+
+async def _authenticate(services: Services, token: str | None) -> tuple[UserRecord | None, SessionClaims | None]:
+    if not token:
+        return None, None
+    claims = services.tokens.read(token, services.now())
+    if claims is None:
+        return None, None
+    user = await services.store.get_user(claims.username)  # a deleted account's token is dead
+    return (user, claims) if user else (None, None)
+
+
+@web.middleware
+async def session_middleware(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    services = request.app[SERVICES]
+    bearer = _bearer_token(request)
+    user, claims = await _authenticate(services, bearer or request.cookies.get(COOKIE_NAME))
+    request[CURRENT_USER] = user
+    response = await handler(request)
+    renew_before = services.now() + services.settings.token_renew_seconds
+    if (user and claims and not bearer and claims.expires_at < renew_before
+            and COOKIE_NAME not in response.cookies and not response.prepared):
+        issue_session(services, response, user["username"])
+    return response
+
+
+def current_user(request: web.Request) -> UserRecord | None:
+    return request.get(CURRENT_USER)

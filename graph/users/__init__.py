@@ -1,0 +1,1 @@
+"""Users and sessions: types and fields."""

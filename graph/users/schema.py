@@ -1,0 +1,38 @@
+"""User and session fields of the schema, with their declared permissions."""
+from __future__ import annotations
+
+import strawberry
+
+from graph.permissions import IsAdmin, IsAdminOrSelf, IsAuthenticated
+from graph.users.types import LoginPayload, User
+from resolvers.users import queries, user_create, user_delete, user_login, user_logout, user_update
+
+
+@strawberry.type
+class UserQuery:
+    me: User = strawberry.field(resolver=queries.me, permission_classes=[IsAuthenticated],
+                                description="The logged-in user's profile.")
+    users: list[User] = strawberry.field(resolver=queries.users, permission_classes=[IsAdmin],
+                                         description="Every account (admins only).")
+    user: User = strawberry.field(resolver=queries.user, permission_classes=[IsAdminOrSelf],
+                                  description="One account: admins, or the user themself.")
+
+
+@strawberry.type
+class UserMutation:
+    login: LoginPayload = strawberry.mutation(
+        resolver=user_login.login,
+        description="Open a session: sets the httpOnly `token` cookie and returns the token.")
+    logout: bool = strawberry.mutation(resolver=user_logout.logout,
+                                       description="Close the session (clears the cookie).")
+    create_user: User = strawberry.mutation(resolver=user_create.create_user,
+                                            permission_classes=[IsAdmin],
+                                            description="Create an account (CONFLICT if it exists).")
+    signup: User = strawberry.mutation(resolver=user_create.signup, permission_classes=[IsAdmin],
+                                       description="Legacy alias of createUser.")
+    update_user: User = strawberry.mutation(
+        resolver=user_update.update_user, permission_classes=[IsAdminOrSelf],
+        description="Change password, preferences or (admins) role.")
+    delete_user: bool = strawberry.mutation(resolver=user_delete.delete_user,
+                                            permission_classes=[IsAdmin],
+                                            description="Delete an account (never your own).")

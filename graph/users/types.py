@@ -1,0 +1,43 @@
+"""GraphQL types of users (DbUser / RestUser without any password field)."""
+from __future__ import annotations
+
+import strawberry
+
+from graph.enums import Role
+from graph.scalars import JSON
+from store.records import UserRecord
+
+
+@strawberry.type(description="A user account. No field ever exposes the password or its hash.")
+class User:
+    username: str
+    role: Role
+    preferences: JSON
+
+    @classmethod
+    def from_record(cls, record: UserRecord) -> "User":
+        return cls(username=record["username"], role=Role(record["role"]),
+                   preferences=record.get("preferences") or {})
+
+
+@strawberry.type(description="A new session: the user, and the token also set as the `token` cookie.")
+class LoginPayload:
+    user: User
+    token: str = strawberry.field(
+        description="Signed session token; send it as `Authorization: Bearer <token>` or rely on the cookie."
+    )
+
+
+@strawberry.input(description="A new account.")
+class CreateUserInput:
+    username: str
+    password: str
+    role: Role = Role.USER
+    preferences: JSON | None = None
+
+
+@strawberry.input(description="Changes to an account; omitted fields stay as they are.")
+class UpdateUserInput:
+    password: str | None = None
+    role: Role | None = strawberry.field(default=None, description="Admins only.")
+    preferences: JSON | None = None

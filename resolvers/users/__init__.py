@@ -1,0 +1,1 @@
+"""Users and sessions: one mutation per file, queries together."""

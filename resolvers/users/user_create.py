@@ -1,0 +1,33 @@
+"""`createUser` and its legacy alias `signup` (admins only)."""
+from __future__ import annotations
+
+import strawberry
+
+from graph.enums import Role
+from graph.errors import ApiError, ErrorCode
+from graph.scalars import JSON
+from graph.users.types import CreateUserInput, User
+from resolvers.auth.passwords import hash_password
+from resolvers.users.validation import check_password, check_preferences, check_username
+from store import DuplicateKeyError
+from store.records import UserRecord
+
+
+async def create_user(info: strawberry.Info, input: CreateUserInput) -> User:
+    record: UserRecord = {
+        "username": check_username(input.username),
+        "password": await hash_password(check_password(input.password)),
+        "role": input.role.value,
+        "preferences": check_preferences(input.preferences),
+    }
+    try:
+        await info.context.store.create_user(record)
+    except DuplicateKeyError as exc:
+        raise ApiError(ErrorCode.CONFLICT, f"user {input.username!r} already exists") from exc
+    return User.from_record(record)
+
+
+async def signup(info: strawberry.Info, username: str, password: str, role: Role = Role.USER,
+                 preferences: JSON | None = None) -> User:
+    return await create_user(info, CreateUserInput(username=username, password=password,
+                                                   role=role, preferences=preferences))

@@ -1,0 +1,16 @@
+"""`deleteUser` (admins only; never one's own account, so the workspace keeps an admin)."""
+from __future__ import annotations
+
+import strawberry
+
+from graph.errors import ApiError, ErrorCode
+
+
+async def delete_user(info: strawberry.Info, username: str) -> bool:
+    ctx = info.context
+    if username == ctx.user["username"]:
+        raise ApiError(ErrorCode.BAD_USER_INPUT, "you cannot delete your own account",
+                       field="username")
+    if not await ctx.store.delete_user(username):
+        raise ApiError(ErrorCode.NOT_FOUND, f"no user named {username!r}")
+    return True

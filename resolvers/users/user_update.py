@@ -1,0 +1,31 @@
+"""`updateUser`: admins change anything; users their own password and preferences, never a role."""
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+
+from graph.errors import ApiError, ErrorCode
+from graph.users.types import UpdateUserInput, User
+from resolvers.auth.passwords import hash_password
+from resolvers.users.validation import check_password, check_preferences
+
+
+async def update_user(info: strawberry.Info, username: str, input: UpdateUserInput) -> User:
+    ctx = info.context
+    changes: dict[str, Any] = {}
+    if input.role is not None:
+        if not ctx.is_admin:
+            raise ApiError(ErrorCode.FORBIDDEN, "only an administrator may change a role")
+        if username == ctx.user["username"] and input.role.value != "admin":
+            raise ApiError(ErrorCode.BAD_USER_INPUT,
+                           "an administrator cannot remove their own admin role", field="role")
+        changes["role"] = input.role.value
+    if input.preferences is not None:
+        changes["preferences"] = check_preferences(input.preferences)
+    if input.password is not None:
+        changes["password"] = await hash_password(check_password(input.password))
+    record = await ctx.store.update_user(username, changes)
+    if record is None:
+        raise ApiError(ErrorCode.NOT_FOUND, f"no user named {username!r}")
+    return User.from_record(record)

@@ -1,0 +1,78 @@
+"""`MongoStore`: the MongoDB engine, one file per domain combined here.
+
+The app keeps no state of its own: every claim and transition is one conditional update on the
+server, so any number of instances can share one database (replica set or sharded cluster).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from pymongo.errors import PyMongoError
+
+from store.base import Store
+from store.errors import StoreUnavailableError
+from store.migrations import MIGRATIONS, SCHEMA_VERSION, Migration, steps_from
+from store.mongo.datasets import MongoDatasets
+from store.mongo.indexes import INDEXES
+from store.mongo.specs import MongoSpecs
+from store.mongo.users import MongoUsers
+from store.mongo.workflow import MongoWorkflow
+
+VERSION_KEY = {"_id": "v"}
+
+
+class MongoStore(MongoUsers, MongoDatasets, MongoSpecs, MongoWorkflow, Store):
+    engine = "mongodb"
+
+    def __init__(self, client: Any, database: str, migrations: tuple[Migration, ...] = MIGRATIONS,
+                 target_version: int = SCHEMA_VERSION) -> None:
+        """`client` is a Motor client (or mongomock-motor's, which has the same API)."""
+        self._client = client
+        self._db = client[database]
+        self._migrations = migrations
+        self._target_version = target_version
+
+    @classmethod
+    def from_uri(cls, uri: str, database: str) -> "MongoStore":
+        from motor.motor_asyncio import AsyncIOMotorClient
+
+        options = {} if "serverselectiontimeoutms" in uri.lower() else {"serverSelectionTimeoutMS": 5000}
+        try:
+            client = AsyncIOMotorClient(uri, tz_aware=False, **options)
+        except (PyMongoError, ValueError) as exc:
+            raise StoreUnavailableError(f"invalid MongoDB URI: {exc}") from exc
+        return cls(client, database)
+
+    async def open(self) -> None:
+        try:
+            await self._db.command("ping")
+            fresh = await self._db.meta.find_one(VERSION_KEY) is None and not await self._has_data()
+            for collection, specs in INDEXES.items():
+                for keys, options in specs:
+                    await self._db[collection].create_index(keys, **options)
+            if fresh:
+                await self._set_version(self._target_version)
+            for step in steps_from(await self.stored_version(), self._target_version,
+                                   self._migrations):
+                await step.mongo(self._db)
+                await self._set_version(step.from_version + 1)
+        except PyMongoError as exc:
+            raise StoreUnavailableError(f"cannot use MongoDB: {exc}") from exc
+
+    async def _has_data(self) -> bool:
+        return bool(set(await self._db.list_collection_names()) - {"meta"})
+
+    async def _set_version(self, version: int) -> None:
+        await self._db.meta.update_one(VERSION_KEY, {"$set": {"version": str(version)}}, upsert=True)
+
+    async def stored_version(self) -> int:
+        record = await self._db.meta.find_one(VERSION_KEY)
+        return int(record["version"]) if record else 0
+
+    async def close(self) -> None:
+        self._client.close()
+
+    async def health(self) -> dict[str, Any]:
+        await self._db.command("ping")
+        return {"engine": self.engine, "version": str(await self.stored_version()),
+                "database": self._db.name}

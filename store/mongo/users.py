@@ -1,0 +1,44 @@
+"""Users on the MongoDB engine."""
+from __future__ import annotations
+
+from typing import Any
+
+from pymongo import ReturnDocument
+from pymongo.errors import DuplicateKeyError as MongoDuplicateKeyError
+
+from store.errors import DuplicateKeyError
+from store.records import UserRecord
+from store.repositories.users import UserRepository
+
+NO_ID = {"_id": 0}
+
+
+class MongoUsers(UserRepository):
+    _db: Any  # motor AsyncIOMotorDatabase
+
+    async def get_user(self, username: str) -> UserRecord | None:
+        return await self._db.users.find_one({"username": username}, NO_ID)
+
+    async def list_users(self) -> list[UserRecord]:
+        return await self._db.users.find({}, NO_ID).sort("username", 1).to_list(None)
+
+    async def count_users(self) -> int:
+        return await self._db.users.count_documents({})
+
+    async def create_user(self, user: UserRecord) -> None:
+        try:
+            await self._db.users.insert_one(dict(user))
+        except MongoDuplicateKeyError as exc:
+            raise DuplicateKeyError(f"user {user['username']!r} already exists") from exc
+
+    async def update_user(self, username: str, changes: dict[str, Any]) -> UserRecord | None:
+        if not changes:
+            return await self.get_user(username)
+        return await self._db.users.find_one_and_update(
+            {"username": username}, {"$set": changes}, projection=NO_ID,
+            return_document=ReturnDocument.AFTER,
+        )
+
+    async def delete_user(self, username: str) -> bool:
+        result = await self._db.users.delete_one({"username": username})
+        return result.deleted_count > 0

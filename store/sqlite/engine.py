@@ -1,0 +1,80 @@
+"""`SqliteStore`: the embedded engine, one file per domain combined here."""
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from store.base import Store
+from store.migrations import MIGRATIONS, SCHEMA_VERSION, Migration, steps_from
+from store.sqlite.database import SqliteDatabase, transaction
+from store.sqlite.datasets import SqliteDatasets
+from store.sqlite.schema import SCHEMA
+from store.sqlite.specs import SqliteSpecs
+from store.sqlite.users import SqliteUsers
+from store.sqlite.workflow import SqliteWorkflow
+
+DATABASE_FILE = "pixano.sqlite3"
+
+
+class SqliteStore(SqliteUsers, SqliteDatasets, SqliteSpecs, SqliteWorkflow, Store):
+    engine = "sqlite"
+
+    def __init__(self, path: Path, migrations: tuple[Migration, ...] = MIGRATIONS,
+                 target_version: int = SCHEMA_VERSION) -> None:
+        self.path = path
+        self._db = SqliteDatabase(path)
+        self._migrations = migrations
+        self._target_version = target_version
+
+    @classmethod
+    def in_workspace(cls, state_dir: Path) -> "SqliteStore":
+        return cls(state_dir / DATABASE_FILE)
+
+    async def open(self) -> None:
+        await self._db.connect()
+        try:
+            await self._db.call(self._prepare)
+        except BaseException:
+            await self._db.close()
+            raise
+
+    def _prepare(self, conn: sqlite3.Connection) -> None:
+        """Create what is missing, then migrate: all in transactions, so a failure changes nothing."""
+        with transaction(conn):
+            fresh = conn.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='meta'"
+            ).fetchone()[0] == 0
+            for statement in SCHEMA:
+                conn.execute(statement)
+            if fresh:
+                self._set_version(conn, self._target_version)
+        stored = self._read_version(conn)
+        for step in steps_from(stored, self._target_version, self._migrations):
+            with transaction(conn):
+                step.sqlite(conn)
+                self._set_version(conn, step.from_version + 1)
+
+    @staticmethod
+    def _read_version(conn: sqlite3.Connection) -> int:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'v'").fetchone()
+        return int(json.loads(row[0])["version"]) if row else 0
+
+    @staticmethod
+    def _set_version(conn: sqlite3.Connection, version: int) -> None:
+        conn.execute(
+            "INSERT INTO meta (key, value) VALUES ('v', ?)"
+            " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (json.dumps({"version": str(version)}),),
+        )
+
+    async def close(self) -> None:
+        await self._db.close()
+
+    async def stored_version(self) -> int:
+        return await self._db.call(self._read_version)
+
+    async def health(self) -> dict[str, Any]:
+        version = await self.stored_version()
+        return {"engine": self.engine, "version": str(version), "path": str(self.path)}

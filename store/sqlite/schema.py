@@ -1,0 +1,25 @@
+"""Every table and index of the embedded engine, declared in one place.
+
+Each collection of the API document is a table holding the record as JSON (`doc`) plus a column
+for every field a query filters or sorts on, each such query backed by an index.
+"""
+from __future__ import annotations
+
+META = (
+    # key 'v' -> DbVersion
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+)
+
+USERS = (
+    "CREATE TABLE IF NOT EXISTS users ("
+    " username TEXT PRIMARY KEY,"
+    " doc TEXT NOT NULL)",
+)
+
+DATASETS: tuple[str, ...] = ()
+
+SPECS: tuple[str, ...] = ()
+
+WORKFLOW: tuple[str, ...] = ()
+
+SCHEMA: tuple[str, ...] = (*META, *USERS, *DATASETS, *SPECS, *WORKFLOW)

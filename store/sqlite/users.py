@@ -1,0 +1,58 @@
+"""Users on the embedded engine."""
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Any
+
+from store.errors import DuplicateKeyError
+from store.records import UserRecord
+from store.repositories.users import UserRepository
+from store.sqlite.database import SqliteDatabase
+
+
+class SqliteUsers(UserRepository):
+    _db: SqliteDatabase
+
+    async def get_user(self, username: str) -> UserRecord | None:
+        row = await self._db.call(
+            lambda c: c.execute("SELECT doc FROM users WHERE username = ?", (username,)).fetchone()
+        )
+        return json.loads(row[0]) if row else None
+
+    async def list_users(self) -> list[UserRecord]:
+        rows = await self._db.call(
+            lambda c: c.execute("SELECT doc FROM users ORDER BY username").fetchall()
+        )
+        return [json.loads(r[0]) for r in rows]
+
+    async def count_users(self) -> int:
+        return await self._db.call(lambda c: c.execute("SELECT count(*) FROM users").fetchone()[0])
+
+    async def create_user(self, user: UserRecord) -> None:
+        def insert(c: sqlite3.Connection) -> None:
+            c.execute(
+                "INSERT INTO users (username, doc) VALUES (?, ?)",
+                (user["username"], json.dumps(user)),
+            )
+
+        try:
+            await self._db.write(insert)
+        except sqlite3.IntegrityError as exc:
+            raise DuplicateKeyError(f"user {user['username']!r} already exists") from exc
+
+    async def update_user(self, username: str, changes: dict[str, Any]) -> UserRecord | None:
+        def update(c: sqlite3.Connection) -> UserRecord | None:
+            row = c.execute("SELECT doc FROM users WHERE username = ?", (username,)).fetchone()
+            if row is None:
+                return None
+            user = {**json.loads(row[0]), **changes}
+            c.execute("UPDATE users SET doc = ? WHERE username = ?", (json.dumps(user), username))
+            return user
+
+        return await self._db.write(update)
+
+    async def delete_user(self, username: str) -> bool:
+        return await self._db.write(
+            lambda c: c.execute("DELETE FROM users WHERE username = ?", (username,)).rowcount > 0
+        )

@@ -1,0 +1,76 @@
+"""Stored schema versions: fresh stores are stamped, older ones migrated step by step, newer refused."""
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import pytest
+
+from store import StoreVersionError
+from store.migrations import SCHEMA_VERSION, Migration
+from store.mongo import MongoStore
+from store.sqlite import SqliteStore
+from tests.conftest import _mongo_store
+
+
+@pytest.fixture(params=["sqlite", "mongodb"])
+def make_store(request, tmp_path: Path):
+    """A factory reopening the same database with given migrations and target version."""
+    database = f"pixano_versions_{uuid.uuid4().hex[:10]}"
+    shared_mongo = _mongo_store(database)
+
+    def make(migrations=None, target=SCHEMA_VERSION):
+        kwargs = {"target_version": target}
+        if migrations is not None:
+            kwargs["migrations"] = migrations
+        if request.param == "sqlite":
+            return SqliteStore(tmp_path / "versions.sqlite3", **kwargs)
+        return MongoStore(shared_mongo._client, database, **kwargs)
+
+    return make
+
+
+async def test_fresh_store_records_the_current_version(make_store) -> None:
+    store = make_store()
+    await store.open()
+    assert await store.stored_version() == SCHEMA_VERSION
+    assert (await store.health())["version"] == str(SCHEMA_VERSION)
+    await store.close()
+
+
+async def test_older_store_is_migrated_by_registered_steps_in_order(make_store) -> None:
+    ran: list[int] = []
+
+    async def mongo_step(db, n):
+        ran.append(n)
+
+    def step(n: int) -> Migration:
+        async def mongo(db):
+            await mongo_step(db, n)
+        return Migration(n, f"step {n}", lambda conn: ran.append(n), mongo)
+
+    first = make_store(target=1)
+    await first.open()
+    await first.create_user({"username": "kept", "password": "h", "role": "user", "preferences": {}})
+    await first.close()
+
+    upgraded = make_store(migrations=(step(0), step(1), step(2)), target=3)
+    await upgraded.open()
+    assert ran == [1, 2]
+    assert await upgraded.stored_version() == 3
+    assert (await upgraded.get_user("kept"))["username"] == "kept"
+    await upgraded.close()
+
+
+async def test_newer_store_refuses_to_open_with_a_clear_message(make_store) -> None:
+    newer = make_store(target=SCHEMA_VERSION + 5, migrations=tuple(
+        Migration(n, "future", lambda conn: None, _async_noop) for n in range(SCHEMA_VERSION + 5)))
+    await newer.open()
+    await newer.close()
+    current = make_store()
+    with pytest.raises(StoreVersionError, match="newer pixano-graph"):
+        await current.open()
+
+
+async def _async_noop(db) -> None:
+    return None
