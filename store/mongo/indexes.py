@@ -17,6 +17,14 @@ DATASETS: dict[str, list[IndexSpec]] = {}
 
 SPECS: dict[str, list[IndexSpec]] = {}
 
+TASKS: dict[str, list[IndexSpec]] = {
+    "tasks": [
+        ([("name", 1)], {"unique": True, "name": "name_unique"}),
+        ([("spec_id", 1)], {"name": "by_spec"}),
+        ([("dataset_id", 1)], {"name": "by_dataset"}),
+    ],
+}
+
 WORKFLOW: dict[str, list[IndexSpec]] = {}
 
-INDEXES: dict[str, list[IndexSpec]] = {**USERS, **DATASETS, **SPECS, **WORKFLOW}
+INDEXES: dict[str, list[IndexSpec]] = {**USERS, **DATASETS, **SPECS, **TASKS, **WORKFLOW}

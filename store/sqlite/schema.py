@@ -20,6 +20,16 @@ DATASETS: tuple[str, ...] = ()
 
 SPECS: tuple[str, ...] = ()
 
+TASKS = (
+    "CREATE TABLE IF NOT EXISTS tasks ("
+    " name TEXT PRIMARY KEY,"
+    " spec_id TEXT NOT NULL,"
+    " dataset_id TEXT NOT NULL,"
+    " doc TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS tasks_by_spec ON tasks (spec_id)",
+    "CREATE INDEX IF NOT EXISTS tasks_by_dataset ON tasks (dataset_id)",
+)
+
 WORKFLOW: tuple[str, ...] = ()
 
-SCHEMA: tuple[str, ...] = (*META, *USERS, *DATASETS, *SPECS, *WORKFLOW)
+SCHEMA: tuple[str, ...] = (*META, *USERS, *DATASETS, *SPECS, *TASKS, *WORKFLOW)
