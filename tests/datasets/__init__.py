@@ -1,0 +1,1 @@
+"""Datasets, data items, scanning, thumbnails (issue 3)."""

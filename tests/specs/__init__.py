@@ -1,0 +1,1 @@
+"""Label specifications (issue 3)."""
