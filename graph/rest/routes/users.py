@@ -1,0 +1,106 @@
+"""Users and sessions: login, logout, signup, users, profile."""
+from __future__ import annotations
+
+from typing import Any
+
+from graph.rest.shapes import (OBJECT, ROLES, STRING, USER_FRAGMENT, array_of, enum_schema, ref,
+                               rest_user, to_enum)
+from graph.rest.spec import Body, Call, Field, Route
+
+PASSWORD = Field("password", STRING, required=True, aliases=("pwd",),
+                 description="also accepted as `pwd` (the API document's spelling)")
+
+LOGIN_BODY = Body("RestLogin", (Field("username", STRING, required=True), PASSWORD))
+NEW_USER_BODY = Body("RestNewUser", (
+    Field("username", STRING, required=True), PASSWORD,
+    Field("role", enum_schema(ROLES), description="default `user`"),
+    Field("preferences", OBJECT),
+))
+USER_UPDATE_BODY = Body("RestUserUpdate", (
+    Field("password", STRING, aliases=("pwd",), description="a new password"),
+    Field("role", enum_schema(ROLES), description="admins only"),
+    Field("preferences", OBJECT),
+), "RestUser: omitted fields stay as they are; `id`/`username` in the body are ignored "
+   "(the URL names the user).")
+
+
+def _new_user(call: Call) -> dict[str, Any]:
+    body = call.body
+    user: dict[str, Any] = {"username": body["username"], "password": body["password"]}
+    if "role" in body:
+        user["role"] = to_enum(body["role"])
+    if "preferences" in body:
+        user["preferences"] = body["preferences"]
+    return {"input": user}
+
+
+def _user_update(call: Call) -> dict[str, Any]:
+    changes = {k: (to_enum(v) if k == "role" else v) for k, v in call.body.items()}
+    return {"username": call.path["username"], "input": changes}
+
+
+CREATE_USER = USER_FRAGMENT + """
+mutation CreateUser($input: CreateUserInput!) { createUser(input: $input) { ...RestUser } }"""
+
+ROUTES: tuple[Route, ...] = (
+    Route(
+        name="login", method="POST", path="/login", tag="users",
+        summary="Log in: sets the session cookie `token` and returns the user.",
+        document=USER_FRAGMENT + """
+mutation Login($username: String!, $password: String!) {
+  login(username: $username, password: $password) { user { ...RestUser } } }""",
+        body=LOGIN_BODY,
+        variables=lambda call: {"username": call.body["username"], "password": call.body["password"]},
+        result=lambda data, call: {"message": "Authentication successful!",
+                                   "user": rest_user(data["login"]["user"])},
+        response=ref("LoginResult"), errors=(400, 401), public=True,
+    ),
+    Route(
+        name="logout", method="GET", path="/logout", tag="users",
+        summary="Log out: clears the session cookie.",
+        document="mutation Logout { logout }",
+        result=lambda data, call: {}, response=OBJECT, errors=(), public=True,
+    ),
+    Route(
+        name="signup", method="POST", path="/signup", tag="users",
+        summary="Add a user (admins). An existing username is a 400.",
+        document=CREATE_USER, body=NEW_USER_BODY, variables=_new_user,
+        result=lambda data, call: rest_user(data["createUser"]),
+        response=ref("RestUser"), conflict_status=400, errors=(400, 401, 403),
+    ),
+    Route(
+        name="listUsers", method="GET", path="/users", tag="users",
+        summary="Every account (admins).",
+        document=USER_FRAGMENT + "\nquery Users { users { ...RestUser } }",
+        result=lambda data, call: [rest_user(u) for u in data["users"]],
+        response=array_of(ref("RestUser")), errors=(401, 403),
+    ),
+    Route(
+        name="createUser", method="POST", path="/users", tag="users",
+        summary="Add a user (admins); 201 with the user. An existing username is a 400.",
+        document=CREATE_USER, body=NEW_USER_BODY, variables=_new_user,
+        result=lambda data, call: rest_user(data["createUser"]), status=201,
+        response=ref("RestUser"), conflict_status=400, errors=(400, 401, 403),
+    ),
+    Route(
+        name="updateUser", method="PUT", path="/users/{username}", tag="users",
+        summary="Change a user's password, preferences or (admins) role. Users may change "
+                "their own password and preferences.",
+        document="""mutation UpdateUser($username: String!, $input: UpdateUserInput!) {
+  updateUser(username: $username, input: $input) { username } }""",
+        body=USER_UPDATE_BODY, variables=_user_update, status=204,
+    ),
+    Route(
+        name="deleteUser", method="DELETE", path="/users/{username}", tag="users",
+        summary="Delete an account (admins; never one's own: 400).",
+        document="mutation DeleteUser($username: String!) { deleteUser(username: $username) }",
+        variables=lambda call: {"username": call.path["username"]}, status=204,
+    ),
+    Route(
+        name="profile", method="GET", path="/profile", tag="users",
+        summary="The logged-in user.",
+        document=USER_FRAGMENT + "\nquery Profile { me { ...RestUser } }",
+        result=lambda data, call: rest_user(data["me"]),
+        response=ref("RestUser"), errors=(401,),
+    ),
+)

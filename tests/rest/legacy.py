@@ -1,0 +1,44 @@
+"""A legacy client: plain HTTP under /api/v1 with its own cookie jar, as the old scripts and the
+old frontend speak it (log in once, then the `token` cookie authenticates every call)."""
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import ClientSession, CookieJar
+from aiohttp.test_utils import TestClient
+
+
+class LegacyClient:
+    def __init__(self, http: TestClient) -> None:
+        self._base = str(http.make_url("/api/v1"))
+        self.session = ClientSession(cookie_jar=CookieJar(unsafe=True))
+        self.last_response = None
+
+    async def call(self, method: str, path: str, **kwargs: Any) -> tuple[int, Any]:
+        """(status, parsed JSON body or None when empty)."""
+        async with self.session.request(method, self._base + path, **kwargs) as response:
+            self.last_response = response
+            text = await response.text()
+            if not text:
+                return response.status, None
+            return response.status, await response.json(content_type=None)
+
+    async def get(self, path: str, **kwargs: Any) -> tuple[int, Any]:
+        return await self.call("GET", path, **kwargs)
+
+    async def post(self, path: str, body: Any = None, **kwargs: Any) -> tuple[int, Any]:
+        return await self.call("POST", path, json=body, **kwargs)
+
+    async def put(self, path: str, body: Any = None, **kwargs: Any) -> tuple[int, Any]:
+        return await self.call("PUT", path, json=body, **kwargs)
+
+    async def delete(self, path: str, **kwargs: Any) -> tuple[int, Any]:
+        return await self.call("DELETE", path, **kwargs)
+
+    async def login(self, username: str, password: str) -> "LegacyClient":
+        status, body = await self.post("/login/", {"username": username, "password": password})
+        assert status == 200, body
+        return self
+
+    async def close(self) -> None:
+        await self.session.close()
