@@ -28,6 +28,7 @@ class Field:
     # Other spellings accepted on input (the document's and the old server's): `pwd` for `password`.
     aliases: tuple[str, ...] = ()
     description: str = ""
+    example: Any = None  # for docs/rest.md (default: made up from the schema)
 
 
 @dataclass(frozen=True)

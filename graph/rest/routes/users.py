@@ -7,17 +7,17 @@ from graph.rest.shapes import (OBJECT, ROLES, STRING, USER_FRAGMENT, array_of, e
                                rest_user, to_enum)
 from graph.rest.spec import Body, Call, Field, Route
 
-PASSWORD = Field("password", STRING, required=True, aliases=("pwd",),
-                 description="also accepted as `pwd` (the API document's spelling)")
+PASSWORD = Field("password", STRING, required=True, aliases=("pwd",), example="s3cret-pass")
+USERNAME = Field("username", STRING, required=True, example="alice")
 
-LOGIN_BODY = Body("RestLogin", (Field("username", STRING, required=True), PASSWORD))
+LOGIN_BODY = Body("RestLogin", (USERNAME, PASSWORD))
 NEW_USER_BODY = Body("RestNewUser", (
-    Field("username", STRING, required=True), PASSWORD,
+    USERNAME, PASSWORD,
     Field("role", enum_schema(ROLES), description="default `user`"),
     Field("preferences", OBJECT),
 ))
 USER_UPDATE_BODY = Body("RestUserUpdate", (
-    Field("password", STRING, aliases=("pwd",), description="a new password"),
+    Field("password", STRING, aliases=("pwd",), description="a new password", example="n3w-pass"),
     Field("role", enum_schema(ROLES), description="admins only"),
     Field("preferences", OBJECT),
 ), "RestUser: omitted fields stay as they are; `id`/`username` in the body are ignored "
