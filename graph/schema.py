@@ -19,11 +19,13 @@ from strawberry.extensions import (
 )
 from strawberry.tools import merge_types
 
+from graph.datasets.schema import DatasetMutation, DatasetQuery
 from graph.errors import should_mask
+from graph.specs.schema import SpecMutation, SpecQuery
 from graph.users.schema import UserMutation, UserQuery
 
-QUERIES: tuple[type, ...] = (UserQuery,)
-MUTATIONS: tuple[type, ...] = (UserMutation,)
+QUERIES: tuple[type, ...] = (UserQuery, DatasetQuery, SpecQuery)
+MUTATIONS: tuple[type, ...] = (UserMutation, DatasetMutation, SpecMutation)
 
 Query = merge_types("Query", QUERIES)
 Mutation = merge_types("Mutation", MUTATIONS)

@@ -1,0 +1,1 @@
+"""Datasets and data items: types, fields and DataLoaders."""

@@ -1,0 +1,36 @@
+"""Dataset and data item fields: reads for any logged-in user, writes for admins."""
+from __future__ import annotations
+
+import strawberry
+
+from graph.datasets.types import CreateDatasetPayload, DataItem, DataItemConnection, Dataset
+from graph.permissions import IsAdmin, IsAuthenticated
+from resolvers.datasets import dataset_create, dataset_delete, queries
+
+
+@strawberry.type
+class DatasetQuery:
+    datasets: list[Dataset] = strawberry.field(
+        resolver=queries.datasets, permission_classes=[IsAuthenticated],
+        description="Every dataset, by path then data type.")
+    dataset: Dataset = strawberry.field(resolver=queries.dataset,
+                                        permission_classes=[IsAuthenticated],
+                                        description="One dataset (NOT_FOUND if unknown).")
+    data_items: DataItemConnection = strawberry.field(
+        resolver=queries.data_items, permission_classes=[IsAuthenticated],
+        description="A page of a dataset's items in data order (by path); `after` is the "
+                    "previous page's endCursor.")
+    data_item: DataItem = strawberry.field(resolver=queries.data_item,
+                                           permission_classes=[IsAuthenticated],
+                                           description="One data item (NOT_FOUND if unknown).")
+
+
+@strawberry.type
+class DatasetMutation:
+    create_dataset: CreateDatasetPayload = strawberry.mutation(
+        resolver=dataset_create.create_dataset, permission_classes=[IsAdmin],
+        description="Find or create the dataset of (path, dataType): scans the folder, "
+                    "thumbnails its images. Admins only.")
+    delete_dataset: bool = strawberry.mutation(
+        resolver=dataset_delete.delete_dataset, permission_classes=[IsAdmin],
+        description="Delete a dataset and its items (CONFLICT while a task uses it). Admins only.")

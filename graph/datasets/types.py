@@ -1,0 +1,86 @@
+"""GraphQL types of datasets and data items (DbDataset, DbData, DbFrame)."""
+from __future__ import annotations
+
+import strawberry
+
+from graph.datasets.loaders import item_count_loader
+from graph.enums import DataType
+from graph.scalars import JSON
+from store.records import DataRecord, DatasetRecord, FrameRecord
+
+
+@strawberry.type(description="A folder of the workspace scanned for one data type.")
+class Dataset:
+    id: strawberry.ID
+    path: str = strawberry.field(description="Relative to the workspace, normalised with a "
+                                             "trailing '/' (the workspace itself is './').")
+    data_type: DataType
+
+    @strawberry.field(description="How many data items the scan found.")
+    async def item_count(self, info: strawberry.Info) -> int:
+        return await item_count_loader(info.context).load(str(self.id))
+
+    @classmethod
+    def from_record(cls, record: DatasetRecord) -> "Dataset":
+        return cls(id=strawberry.ID(record["id"]), path=record["path"],
+                   data_type=DataType(record["data_type"]))
+
+
+@strawberry.type(description="One frame of a sequence.")
+class DataFrame:
+    timestamp: float = strawberry.field(description="Rank of the frame in its sequence (0, 1, …).")
+    path: JSON = strawberry.field(description="A /data URL, or [pcl URL, image URL].")
+
+    @classmethod
+    def from_record(cls, record: FrameRecord) -> "DataFrame":
+        return cls(timestamp=record["timestamp"], path=record["path"])
+
+
+@strawberry.type(description="One data item of a dataset: an image, a point cloud, a pair, "
+                             "or a sequence of frames.")
+class DataItem:
+    id: strawberry.ID
+    dataset_id: strawberry.ID
+    type: DataType
+    path: JSON = strawberry.field(description="A /data URL (a folder URL for sequences), or a "
+                                              "list of URLs for multi-view items.")
+    children: list[DataFrame]
+    thumbnail: str | None = strawberry.field(
+        description="Base64 JPEG, 100 px high, for image items; null otherwise or when the "
+                    "image could not be read.")
+
+    @classmethod
+    def from_record(cls, record: DataRecord) -> "DataItem":
+        return cls(id=strawberry.ID(record["id"]), dataset_id=strawberry.ID(record["dataset_id"]),
+                   type=DataType(record["type"]), path=record["path"],
+                   children=[DataFrame.from_record(f) for f in record.get("children") or []],
+                   thumbnail=record.get("thumbnail"))
+
+
+@strawberry.type(description="Where a page ends, for keyset pagination.")
+class PageInfo:
+    has_next_page: bool
+    end_cursor: str | None = strawberry.field(
+        description="Pass as `after` to get the next page; null on an empty page.")
+
+
+@strawberry.type(description="A page of a dataset's items, in data order.")
+class DataItemConnection:
+    total_count: int = strawberry.field(description="Items in the whole dataset.")
+    items: list[DataItem]
+    page_info: PageInfo
+
+
+@strawberry.input(description="A dataset to find or create.")
+class CreateDatasetInput:
+    path: str = strawberry.field(description="Folder relative to the workspace, e.g. 'images/'.")
+    data_type: DataType
+
+
+@strawberry.type(description="The dataset of (path, dataType), found or created.")
+class CreateDatasetPayload:
+    dataset: Dataset
+    created: bool = strawberry.field(description="False when it already existed (get-or-create).")
+    item_count: int
+    skipped: list[str] = strawberry.field(
+        description="URLs of images that could not be read: kept as items, without thumbnail.")

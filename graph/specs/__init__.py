@@ -1,0 +1,1 @@
+"""Label specifications: types and fields."""

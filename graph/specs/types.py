@@ -1,0 +1,33 @@
+"""GraphQL types of label specifications (DbSpec)."""
+from __future__ import annotations
+
+import strawberry
+
+from graph.enums import DataType
+from graph.scalars import JSON
+from store.records import SpecRecord
+
+
+@strawberry.type(description="A label specification: which annotation plugin, for which data "
+                             "type, with which categories and properties.")
+class Spec:
+    id: strawberry.ID
+    plugin_name: str = strawberry.field(description="Immutable once created.")
+    data_type: DataType = strawberry.field(description="Immutable once created.")
+    label_schema: JSON = strawberry.field(
+        description="Free JSON object: categories (name, color, properties), default category …")
+    settings: JSON | None = strawberry.field(description="Free JSON plugin settings, or null.")
+
+    @classmethod
+    def from_record(cls, record: SpecRecord) -> "Spec":
+        return cls(id=strawberry.ID(record["id"]), plugin_name=record["plugin_name"],
+                   data_type=DataType(record["data_type"]), label_schema=record["label_schema"],
+                   settings=record.get("settings"))
+
+
+@strawberry.input(description="The content of a label specification.")
+class SpecInput:
+    plugin_name: str
+    data_type: DataType
+    label_schema: JSON
+    settings: JSON | None = None

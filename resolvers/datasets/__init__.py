@@ -1,0 +1,1 @@
+"""Datasets: path checks, folder scanning, thumbnails, ingest; one mutation per file, queries together."""

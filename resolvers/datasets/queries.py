@@ -1,0 +1,69 @@
+"""Reading datasets and data items: `datasets`, `dataset`, `dataItems`, `dataItem`."""
+from __future__ import annotations
+
+import base64
+import binascii
+
+import strawberry
+
+from graph.datasets.loaders import data_item_loader, dataset_loader
+from graph.datasets.types import DataItem, DataItemConnection, Dataset, PageInfo
+from graph.errors import ApiError, ErrorCode
+from store.records import DatasetRecord
+
+MAX_PAGE = 500
+
+
+def encode_cursor(order: int) -> str:
+    """Opaque to clients; it is the item's rank, so the next page is one index range scan."""
+    return base64.urlsafe_b64encode(f"data:{order}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> int:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        kind, _, value = raw.partition(":")
+        if kind != "data" or not value.isdigit():
+            raise ValueError(raw)
+        return int(value)
+    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
+        raise ApiError(ErrorCode.BAD_USER_INPUT, "invalid `after` cursor: pass the endCursor of "
+                       "a previous dataItems page", field="after") from exc
+
+
+async def load_dataset(info: strawberry.Info, dataset_id: str) -> DatasetRecord:
+    record = await dataset_loader(info.context).load(dataset_id)
+    if record is None:
+        raise ApiError(ErrorCode.NOT_FOUND, f"no dataset with id {dataset_id!r}", field="id")
+    return record
+
+
+async def datasets(info: strawberry.Info) -> list[Dataset]:
+    return [Dataset.from_record(r) for r in await info.context.store.list_datasets()]
+
+
+async def dataset(info: strawberry.Info, id: strawberry.ID) -> Dataset:
+    return Dataset.from_record(await load_dataset(info, str(id)))
+
+
+async def data_items(info: strawberry.Info, dataset_id: strawberry.ID, first: int = 50,
+                     after: str | None = None) -> DataItemConnection:
+    if not 0 <= first <= MAX_PAGE:
+        raise ApiError(ErrorCode.BAD_USER_INPUT, f"first must be between 0 and {MAX_PAGE}",
+                       field="first")
+    after_order = decode_cursor(after) if after else None
+    await load_dataset(info, str(dataset_id))
+    page = await info.context.store.list_data_items(str(dataset_id), first, after_order)
+    end = encode_cursor(page.items[-1]["order"]) if page.items else None
+    return DataItemConnection(total_count=page.total,
+                              items=[DataItem.from_record(r) for r in page.items],
+                              page_info=PageInfo(has_next_page=page.has_next, end_cursor=end))
+
+
+async def data_item(info: strawberry.Info, dataset_id: strawberry.ID, id: strawberry.ID) -> DataItem:
+    record = await data_item_loader(info.context).load((str(dataset_id), str(id)))
+    if record is None:
+        await load_dataset(info, str(dataset_id))
+        raise ApiError(ErrorCode.NOT_FOUND,
+                       f"no data item {str(id)!r} in dataset {str(dataset_id)!r}", field="id")
+    return DataItem.from_record(record)

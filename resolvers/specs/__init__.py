@@ -1,0 +1,1 @@
+"""Label specifications: one mutation per file, queries together."""

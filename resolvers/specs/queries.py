@@ -1,0 +1,19 @@
+"""Reading specs: `specs`, `spec(id)`."""
+from __future__ import annotations
+
+import strawberry
+
+from graph.datasets.loaders import spec_loader
+from graph.errors import ApiError, ErrorCode
+from graph.specs.types import Spec
+
+
+async def specs(info: strawberry.Info) -> list[Spec]:
+    return [Spec.from_record(r) for r in await info.context.store.list_specs()]
+
+
+async def spec(info: strawberry.Info, id: strawberry.ID) -> Spec:
+    record = await spec_loader(info.context).load(str(id))
+    if record is None:
+        raise ApiError(ErrorCode.NOT_FOUND, f"no spec with id {str(id)!r}", field="id")
+    return Spec.from_record(record)

@@ -1,0 +1,28 @@
+"""`updateSpec` (admins): new label schema and settings; plugin and data type are immutable."""
+from __future__ import annotations
+
+import strawberry
+
+from graph.errors import ApiError, ErrorCode
+from graph.specs.types import Spec, SpecInput
+from resolvers.specs.validation import check_label_schema, check_plugin_name
+
+
+async def update_spec(info: strawberry.Info, id: strawberry.ID, input: SpecInput) -> Spec:
+    store = info.context.store
+    current = await store.get_spec(str(id))
+    if current is None:
+        raise ApiError(ErrorCode.NOT_FOUND, f"no spec with id {str(id)!r}", field="id")
+    check_plugin_name(input.plugin_name)
+    for field, name, given, stored in (
+            ("pluginName", "plugin", input.plugin_name, current["plugin_name"]),
+            ("dataType", "data type", input.data_type.value, current["data_type"])):
+        if given != stored:
+            raise ApiError(ErrorCode.BAD_USER_INPUT,
+                           f"the {name} of a spec cannot change ({stored!r} -> {given!r}): create "
+                           "a new spec instead", field=field)
+    updated = await store.update_spec(str(id), check_label_schema(input.label_schema),
+                                      input.settings)
+    if updated is None:  # deleted meanwhile
+        raise ApiError(ErrorCode.NOT_FOUND, f"no spec with id {str(id)!r}", field="id")
+    return Spec.from_record(updated)
