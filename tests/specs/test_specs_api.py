@@ -1,0 +1,108 @@
+"""Label specifications through GraphQL, and the get-or-create task creation relies on."""
+from __future__ import annotations
+
+import pytest
+
+from graph.context import Context
+from graph.errors import ApiError
+from graph.services import SERVICES
+from resolvers.specs.spec_create import get_or_create_spec
+from tests.conftest import make_user
+from tests.datasets.test_store_contract import _use_in_task
+
+FIELDS = "id pluginName dataType labelSchema settings"
+CREATE = f"mutation($input: SpecInput!) {{ createSpec(input: $input) {{ {FIELDS} }} }}"
+UPDATE = f"mutation($id: ID!, $input: SpecInput!) {{ updateSpec(id: $id, input: $input) {{ {FIELDS} }} }}"
+DELETE = "mutation($id: ID!) { deleteSpec(id: $id) }"
+ONE = f"query($id: ID!) {{ spec(id: $id) {{ {FIELDS} }} }}"
+ALL = f"{{ specs {{ {FIELDS} }} }}"
+
+SCHEMA = {"category": [{"name": "car", "color": "green",
+                        "properties": [{"name": "occluded", "type": "checkbox", "default": False}]}],
+          "default": "car"}
+
+
+def _input(**changes):
+    return {"pluginName": "rectangle", "dataType": "IMAGE", "labelSchema": SCHEMA, **changes}
+
+
+async def test_create_read_list(admin) -> None:
+    first = (await admin.gql(CREATE, {"input": _input()}))["createSpec"]
+    assert first["pluginName"] == "rectangle" and first["dataType"] == "IMAGE"
+    assert first["labelSchema"] == SCHEMA and first["settings"] is None
+    second = (await admin.gql(CREATE, {"input": _input(settings={"zoom": 2})}))["createSpec"]
+    assert second["settings"] == {"zoom": 2}
+    # An equal spec is created again on request (as POST /specs did); tasks reuse instead.
+    third = (await admin.gql(CREATE, {"input": _input()}))["createSpec"]
+    assert len({first["id"], second["id"], third["id"]}) == 3
+    assert (await admin.gql(ONE, {"id": second["id"]}))["spec"] == second
+    assert [s["id"] for s in (await admin.gql(ALL))["specs"]] == [first["id"], second["id"], third["id"]]
+
+
+async def test_bad_input_is_refused_and_nothing_is_stored(admin) -> None:
+    for changes, field in (({"labelSchema": [1, 2]}, "labelSchema"), ({"labelSchema": "x"}, "labelSchema"),
+                           ({"pluginName": ""}, "pluginName"), ({"pluginName": "a b/c"}, "pluginName")):
+        error = await admin.gql_error(CREATE, {"input": _input(**changes)})
+        assert error.code == "BAD_USER_INPUT", changes
+        assert error.errors[0]["extensions"]["field"] == field
+    error = await admin.gql_error(
+        'mutation { createSpec(input: {pluginName: "x", dataType: VIDEO, labelSchema: {}}) { id } }')
+    assert "VIDEO" in error.message  # GraphQL refuses an unknown enum value itself
+    assert (await admin.gql(ALL))["specs"] == []
+
+
+async def test_update_changes_schema_and_settings_only(admin) -> None:
+    spec = (await admin.gql(CREATE, {"input": _input(settings={"a": 1})}))["createSpec"]
+    new_schema = {"category": [{"name": "person", "color": "red", "properties": []}],
+                  "default": "person"}
+    updated = (await admin.gql(UPDATE, {"id": spec["id"], "input": _input(labelSchema=new_schema)}))
+    assert updated["updateSpec"] == {**spec, "labelSchema": new_schema, "settings": None}
+    assert (await admin.gql(ONE, {"id": spec["id"]}))["spec"] == updated["updateSpec"]
+    for changes, field in (({"pluginName": "polygon"}, "pluginName"), ({"dataType": "PCL"}, "dataType")):
+        error = await admin.gql_error(UPDATE, {"id": spec["id"], "input": _input(**changes)})
+        assert error.code == "BAD_USER_INPUT" and "cannot change" in error.message
+        assert error.errors[0]["extensions"]["field"] == field
+    error = await admin.gql_error(UPDATE, {"id": spec["id"], "input": _input(labelSchema=[])})
+    assert error.code == "BAD_USER_INPUT"
+    assert (await admin.gql(ONE, {"id": spec["id"]}))["spec"] == updated["updateSpec"]
+    error = await admin.gql_error(UPDATE, {"id": "nope", "input": _input()})
+    assert error.code == "NOT_FOUND"
+
+
+async def test_delete_and_specs_in_use(http, admin) -> None:
+    used = (await admin.gql(CREATE, {"input": _input()}))["createSpec"]
+    free = (await admin.gql(CREATE, {"input": _input(pluginName="polygon")}))["createSpec"]
+    await _use_in_task(http.app[SERVICES].store, spec_id=used["id"])
+    error = await admin.gql_error(DELETE, {"id": used["id"]})
+    assert error.code == "CONFLICT" and "task" in error.message
+    assert (await admin.gql(DELETE, {"id": free["id"]}))["deleteSpec"] is True
+    assert (await admin.gql_error(ONE, {"id": free["id"]})).code == "NOT_FOUND"
+    assert (await admin.gql_error(DELETE, {"id": free["id"]})).code == "NOT_FOUND"
+    assert [s["id"] for s in (await admin.gql(ALL))["specs"]] == [used["id"]]
+
+
+async def test_users_read_admins_write(http, admin, anonymous) -> None:
+    user = await make_user(http, admin, "carol")
+    assert (await user.gql_error(CREATE, {"input": _input()})).code == "FORBIDDEN"
+    spec = (await admin.gql(CREATE, {"input": _input()}))["createSpec"]
+    assert (await user.gql(ONE, {"id": spec["id"]}))["spec"] == spec
+    assert (await user.gql(ALL))["specs"] == [spec]
+    assert (await user.gql_error(UPDATE, {"id": spec["id"], "input": _input(labelSchema={})})).code == "FORBIDDEN"
+    assert (await user.gql_error(DELETE, {"id": spec["id"]})).code == "FORBIDDEN"
+    assert (await anonymous.gql_error(ALL)).code == "UNAUTHENTICATED"
+    assert (await admin.gql(ONE, {"id": spec["id"]}))["spec"] == spec
+
+
+async def test_get_or_create_spec_reuses_equal_content(http, admin) -> None:
+    services = http.app[SERVICES]
+    ctx = Context(services=services, response=None,  # type: ignore[arg-type]
+                  user=await services.store.get_user("admin"))
+    first = await get_or_create_spec(ctx, "rectangle", "image", SCHEMA, None)
+    reordered = {"default": "car", "category": SCHEMA["category"]}
+    assert await get_or_create_spec(ctx, "rectangle", "image", reordered, None) == first
+    other = await get_or_create_spec(ctx, "rectangle", "image", SCHEMA, {"zoom": 1})
+    assert other["id"] != first["id"] and other["settings"] == {"zoom": 1}
+    assert len((await admin.gql(ALL))["specs"]) == 2
+    with pytest.raises(ApiError) as refused:
+        await get_or_create_spec(ctx, "rectangle", "video", SCHEMA, None)
+    assert refused.value.code.value == "BAD_USER_INPUT"
