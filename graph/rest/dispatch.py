@@ -114,7 +114,13 @@ def make_handler(router: Router):
             response = web.Response(status=route.status)
             ctx = Context(services=request.app[SERVICES], response=response,
                           user=current_user(request), request=request)
-            data = await run(route.operation, variables, ctx, route.conflict_status)
+            data: Any = await run(route.operation, variables, ctx, route.conflict_status)
+            if route.follow is not None:
+                datas = [data]
+                while (more := route.follow(datas, call)) is not None:
+                    datas.append(await run(route.operation, {**variables, **more}, ctx,
+                                           route.conflict_status))
+                data = datas
             if route.result is not None and route.status != 204:
                 response.content_type = "application/json"
                 response.text = json.dumps(route.result(data, call))

@@ -1,0 +1,74 @@
+"""Label specifications."""
+from __future__ import annotations
+
+from typing import Any
+
+from graph.rest.shapes import (ANY, DATA_TYPES, OBJECT, SPEC_FRAGMENT, STRING, array_of, db_spec,
+                               enum_schema, ref, to_enum)
+from graph.rest.spec import Body, Call, Field, Route
+
+SPEC_BODY = Body("RestSpecInput", (
+    Field("plugin_name", STRING, required=True, example="rectangle"),
+    Field("data_type", enum_schema(DATA_TYPES), required=True),
+    Field("label_schema", OBJECT, required=True,
+          example={"category": [{"name": "car", "color": "green", "properties": []}],
+                   "default": "car"}),
+    Field("settings", ANY, description="free plugin settings"),
+), "DbSpec without `id` (an `id` in the body is ignored; the URL names the spec).")
+
+
+def spec_input(body: dict[str, Any]) -> dict[str, Any]:
+    """RestSpecInput -> SpecInput (also used by task creation)."""
+    spec = {"pluginName": body["plugin_name"], "dataType": to_enum(body["data_type"]),
+            "labelSchema": body["label_schema"]}
+    if body.get("settings") is not None:
+        spec["settings"] = body["settings"]
+    return spec
+
+
+SPEC_ID = lambda call: {"id": call.path["spec_id"]}  # noqa: E731
+
+
+def _update(call: Call) -> dict[str, Any]:
+    return {"id": call.path["spec_id"], "input": spec_input(call.body)}
+
+
+ROUTES: tuple[Route, ...] = (
+    Route(
+        name="listSpecs", method="GET", path="/specs", tag="specs",
+        summary="Every label specification.",
+        document=SPEC_FRAGMENT + "\nquery Specs { specs { ...DbSpec } }",
+        result=lambda data, call: [db_spec(s) for s in data["specs"]],
+        response=array_of(ref("DbSpec")), errors=(401,),
+    ),
+    Route(
+        name="createSpec", method="POST", path="/specs", tag="specs",
+        summary="Create a label specification (admins); 201 with it.",
+        document=SPEC_FRAGMENT + """
+mutation CreateSpec($input: SpecInput!) { createSpec(input: $input) { ...DbSpec } }""",
+        body=SPEC_BODY, variables=lambda call: {"input": spec_input(call.body)},
+        result=lambda data, call: db_spec(data["createSpec"]), status=201,
+        response=ref("DbSpec"), errors=(400, 401, 403),
+    ),
+    Route(
+        name="getSpec", method="GET", path="/specs/{spec_id}", tag="specs",
+        summary="One label specification.",
+        document=SPEC_FRAGMENT + "\nquery Spec($id: ID!) { spec(id: $id) { ...DbSpec } }",
+        variables=SPEC_ID, result=lambda data, call: db_spec(data["spec"]),
+        response=ref("DbSpec"), errors=(401, 404),
+    ),
+    Route(
+        name="updateSpec", method="PUT", path="/specs/{spec_id}", tag="specs",
+        summary="Replace a spec's label_schema and settings (admins); plugin_name and data_type "
+                "must stay the same (400).",
+        document="""mutation UpdateSpec($id: ID!, $input: SpecInput!) {
+  updateSpec(id: $id, input: $input) { id } }""",
+        body=SPEC_BODY, variables=_update, status=204,
+    ),
+    Route(
+        name="deleteSpec", method="DELETE", path="/specs/{spec_id}", tag="specs",
+        summary="Delete a label specification (admins); 409 while a task uses it.",
+        document="mutation DeleteSpec($id: ID!) { deleteSpec(id: $id) }",
+        variables=SPEC_ID, status=204, errors=(401, 403, 404, 409),
+    ),
+)
