@@ -103,6 +103,50 @@ def db_spec(spec: dict[str, Any]) -> dict[str, Any]:
 
 PATH_OR_URLS: JSONSchema = {"oneOf": [STRING, STRINGS]}
 
+# ---- tasks, jobs, results, labels ----
+
+TASK_FRAGMENT = (DATASET_FRAGMENT + "\n" + SPEC_FRAGMENT + "\n"
+                 + "fragment RestTask on Task { name dataset { ...DbDataset } spec { ...DbSpec } }")
+JOB_FRAGMENT = ("fragment DbJob on Job { id taskName dataId objective assignedTo startAt duration "
+                "lastUpdateAt comments annotator validator }")
+RESULT_FIELDS = ("taskName dataId finishedJobIds currentJobId status cumulatedTime annotator "
+                 "validator inProgress")
+RESULT_FRAGMENT = f"fragment DbResult on Result {{ {RESULT_FIELDS} }}"
+LABELS_FRAGMENT = "fragment DbLabel on Labels { taskName dataId annotations }"
+
+
+def rest_task(task: dict[str, Any]) -> dict[str, Any]:
+    return {"name": task["name"], "dataset": db_dataset(task["dataset"]), "spec": db_spec(task["spec"])}
+
+
+def db_job(job: dict[str, Any]) -> dict[str, Any]:
+    """DbJob plus the result's `annotator` and `validator` (what GET jobs/next always sent);
+    `comments` (the validator's, on a correction) when there are some."""
+    data = {"id": job["id"], "task_name": job["taskName"], "data_id": job["dataId"],
+            "objective": from_enum(job["objective"]), "assigned_to": job["assignedTo"],
+            "start_at": job["startAt"], "duration": job["duration"],
+            "last_update_at": job["lastUpdateAt"], "annotator": job["annotator"],
+            "validator": job["validator"]}
+    if job.get("comments") is not None:
+        data["comments"] = job["comments"]
+    return data
+
+
+def db_result(result: dict[str, Any]) -> dict[str, Any]:
+    data = {"task_name": result["taskName"], "data_id": result["dataId"],
+            "finished_job_ids": result["finishedJobIds"], "current_job_id": result["currentJobId"],
+            "status": from_enum(result["status"]), "cumulated_time": result["cumulatedTime"],
+            "annotator": result["annotator"], "validator": result["validator"],
+            "in_progress": result["inProgress"]}
+    if "thumbnail" in result:
+        data["thumbnail"] = result["thumbnail"]
+    return data
+
+
+def db_label(labels: dict[str, Any]) -> dict[str, Any]:
+    return {"task_name": labels["taskName"], "data_id": labels["dataId"],
+            "annotations": labels["annotations"]}
+
 ERROR_SCHEMA = obj({"type": STRING, "message": STRING}, ["type", "message"],
                    "Every failure: `type` is the lower-cased error code (`bad_user_input`, "
                    "`unauthenticated`, `forbidden`, `not_found`, `conflict`, `job_denied`, `internal`).")
@@ -129,6 +173,33 @@ COMPONENTS: dict[str, JSONSchema] = {
                    "label_schema": OBJECT, "settings": ANY},
                   ["id", "plugin_name", "data_type", "label_schema"],
                   "A label specification; `plugin_name` and `data_type` are immutable."),
+    "RestTask": obj({"name": STRING, "dataset": ref("DbDataset"), "spec": ref("DbSpec")},
+                    ["name", "dataset", "spec"], "A task: a name, a dataset and a label specification."),
+    "DbJob": obj({"id": STRING, "task_name": STRING, "data_id": STRING,
+                  "objective": enum_schema(OBJECTIVES), "assigned_to": STRING, "start_at": NUMBER,
+                  "duration": NUMBER, "last_update_at": NUMBER, "annotator": STRING,
+                  "validator": STRING, "comments": ANY},
+                 ["id", "task_name", "data_id", "objective", "assigned_to", "start_at", "duration",
+                  "last_update_at", "annotator", "validator"],
+                 "A job (plus its item's last annotator and validator); `{}` when there is "
+                 "nothing to do."),
+    "DbResult": obj({"task_name": STRING, "data_id": STRING, "finished_job_ids": STRINGS,
+                     "current_job_id": STRING, "status": enum_schema(STATUSES),
+                     "cumulated_time": NUMBER, "annotator": STRING, "validator": STRING,
+                     "in_progress": BOOLEAN,
+                     "thumbnail": {**STRING, "description": "in result listings: base64 JPEG"}},
+                    ["task_name", "data_id", "finished_job_ids", "current_job_id", "status",
+                     "cumulated_time", "annotator", "validator", "in_progress"],
+                    "Where a data item stands in a task; `{}` from previous/next when none."),
+    "ResultPage": obj({"results": array_of(ref("DbResult")), "counter": INTEGER,
+                       "globalCounter": INTEGER, "doneCounter": INTEGER,
+                       "toValidateCounter": INTEGER},
+                      ["results", "counter", "globalCounter", "doneCounter", "toValidateCounter"],
+                      "One page of results (each with its item's thumbnail); `counter` = matching "
+                      "results, `globalCounter` = all, `doneCounter`/`toValidateCounter` per status."),
+    "DbLabel": obj({"task_name": STRING, "data_id": STRING, "annotations": ANY},
+                   ["task_name", "data_id", "annotations"],
+                   "Labels of a data item; `{}` when there are none."),
     "LoginResult": obj({"message": STRING, "user": ref("RestUser")}, ["message", "user"],
                        "The session token is set as the httpOnly `token` cookie."),
 }

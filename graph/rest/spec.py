@@ -188,6 +188,13 @@ def check_value(value: Any, schema: JSONSchema, where: str) -> None:
     if isinstance(value, list) and "items" in schema:
         for index, item in enumerate(value):
             check_value(item, schema["items"], f"{where}[{index}]")
+    if isinstance(value, dict) and "properties" in schema:
+        for name in schema.get("required", ()):
+            if name not in value:
+                raise RestError.bad_input(f"{where[:-1]}.{name}' is required")
+        for name, sub in schema["properties"].items():
+            if name in value:
+                check_value(value[name], sub, f"{where[:-1]}.{name}'")
 
 
 def _a(json_type: str) -> str:
