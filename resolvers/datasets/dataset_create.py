@@ -77,8 +77,7 @@ async def ensure_dataset(ctx: Any, path: str, data_type: str,
             return DatasetCreation(existing, False, count)
         workspace_real = Path(os.path.realpath(ctx.settings.workspace))
         try:
-            report = await ingest(store, workspace_real, normalised, data_type,
-                                  options or IngestOptions())
+            report = await ingest(store, workspace_real, normalised, data_type, options)
         except DuplicateKeyError as exc:
             # Another server instance created it meanwhile: theirs is the dataset.
             existing = await store.find_dataset(normalised, data_type)

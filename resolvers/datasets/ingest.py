@@ -12,9 +12,11 @@ import multiprocessing
 import os
 from collections.abc import AsyncIterator
 from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from graph.errors import ApiError, ErrorCode
 from resolvers.datasets.ids import new_id, unique_ids
 from resolvers.datasets.scan import ScannedItem, scan
 from resolvers.datasets.thumbnails import make_thumbnails
@@ -44,6 +46,10 @@ class IngestOptions:
     progress_threshold: int = 200  # more items: a progress bar on the server console
 
 
+#: What createDataset uses; bench/ingest.py swaps it for the baseline in its own process.
+DEFAULT_OPTIONS = IngestOptions()
+
+
 @dataclass
 class IngestReport:
     dataset: DatasetRecord
@@ -60,12 +66,13 @@ def _process_pool(workers: int) -> ProcessPoolExecutor:
 
 
 async def ingest(store: Store, workspace_real: Path, dataset_path: str, data_type: str,
-                 options: IngestOptions = IngestOptions()) -> IngestReport:
+                 options: IngestOptions | None = None) -> IngestReport:
     """Create the dataset `dataset_path` (normalised) of `data_type` with all its items.
 
     Raises ApiError (BAD_USER_INPUT) from the scan, DuplicateKeyError when the same (path, type)
     was created meanwhile; either way nothing of this attempt stays in the store.
     """
+    options = options or DEFAULT_OPTIONS
     loop = asyncio.get_running_loop()
     scanned = await loop.run_in_executor(None, scan, workspace_real, dataset_path, data_type)
     dataset: DatasetRecord = {"id": new_id(), "path": dataset_path, "data_type": data_type}
@@ -122,9 +129,19 @@ async def _thumbnailed(dataset: DatasetRecord, scanned: list[ScannedItem], ids: 
     ready: list[DataRecord] = []
 
     def submit() -> None:
+        nonlocal pool
         for start in starts:
             files = [item.image or "" for item in scanned[start:start + options.chunk]]
-            future = loop.run_in_executor(pool, make_thumbnails, files, options.fast)
+            try:
+                future = loop.run_in_executor(pool, make_thumbnails, files, options.fast)
+            except (OSError, NotImplementedError, BrokenProcessPool) as exc:
+                if pool is None:
+                    raise
+                # No worker process could start (no /dev/shm, process limits): use a thread.
+                log.warning("no thumbnail worker process (%s): using a thread", exc)
+                pool.shutdown(wait=False, cancel_futures=True)
+                pool = None
+                future = loop.run_in_executor(None, make_thumbnails, files, options.fast)
             pending[future] = start
             if len(pending) >= in_flight_limit:
                 return
@@ -135,7 +152,15 @@ async def _thumbnailed(dataset: DatasetRecord, scanned: list[ScannedItem], ids: 
             done, _ = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
             for future in done:
                 start = pending.pop(future)
-                for offset, (thumbnail, error) in enumerate(future.result()):
+                try:
+                    thumbnails = future.result()
+                except BrokenProcessPool as exc:
+                    raise ApiError(
+                        ErrorCode.BAD_USER_INPUT,
+                        "a thumbnail worker died (out of memory, or an image that crashes the "
+                        f"decoder among {scanned[start].key} and the next {options.chunk - 1} "
+                        "files); nothing was stored", field="path") from exc
+                for offset, (thumbnail, error) in enumerate(thumbnails):
                     n = start + offset
                     record = _record(dataset, scanned[n], ids[n], n)
                     if thumbnail is None:

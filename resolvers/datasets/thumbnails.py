@@ -58,10 +58,13 @@ def make_thumbnail(path: str, fast: bool = True) -> str:
         target_w = max(1, round(shown_w * HEIGHT / shown_h))
         # Size in the stored orientation; the transpose comes after, on the small picture.
         size = (HEIGHT, target_w) if turned else (target_w, HEIGHT)
-        if fast and image.format == "JPEG":
-            image.draft("RGB", size)  # decode at the smallest 1/2^k scale still >= size
-        small = _to_rgb(image).resize(size, Image.Resampling.BICUBIC,
-                                      reducing_gap=2.0 if fast else None)
+        if fast:
+            if image.format == "JPEG":
+                image.draft("RGB", size)  # decode at the smallest 1/2^k scale still >= size
+            # After the draft (or Pillow's reduce() for other formats) bilinear loses nothing.
+            small = _to_rgb(image).resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0)
+        else:
+            small = _to_rgb(image).resize(size, Image.Resampling.BICUBIC)
     if orientation in _ORIENTATION:
         small = small.transpose(_ORIENTATION[orientation])
     buffer = io.BytesIO()
