@@ -97,9 +97,9 @@ async def _read_json(request: web.Request) -> Any:
 
 
 async def read_call(request: web.Request, route: Route, path: dict[str, str]) -> Call:
-    raw = await _read_json(request)
     body: dict[str, Any] = {}
-    if route.body is not None:
+    if route.body is not None:  # a body sent to a route that takes none is ignored
+        raw = await _read_json(request)
         body = route.body.read({} if raw is None else raw)
     params = {p.name: p.read(request.query) for p in route.params}
     return Call(path=path, query=request.query, body=body, params=params)
