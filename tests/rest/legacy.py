@@ -7,6 +7,37 @@ from typing import Any
 from aiohttp import ClientSession, CookieJar
 from aiohttp.test_utils import TestClient
 
+from graph.rest.dispatch import Router
+from graph.rest.errors import RestError
+from graph.rest.openapi import openapi_document
+from graph.rest.routes import ROUTES
+
+try:  # comes with openapi-spec-validator (test extra); without it, shapes are not checked here
+    import jsonschema
+except ImportError:  # pragma: no cover
+    jsonschema = None
+
+_ROUTER = Router(ROUTES)
+_COMPONENTS = openapi_document(ROUTES)["components"]
+
+
+def check_documented_shape(method: str, path: str, status: int, body: Any) -> None:
+    """The answer matches what GET /api/v1/openapi.json says the route answers."""
+    if jsonschema is None:
+        return
+    segments = [s for s in path.split("?")[0].strip("/").split("/") if s]
+    try:
+        route, _ = _ROUTER.resolve(method, segments)
+    except RestError:
+        route = None
+    if status >= 400:
+        schema: Any = {"$ref": "#/components/schemas/Error"}
+    elif route is not None and status == route.status and route.response is not None:
+        schema = route.response
+    else:
+        return
+    jsonschema.validate(body, {**schema, "components": _COMPONENTS})
+
 
 class LegacyClient:
     def __init__(self, http: TestClient) -> None:
@@ -21,7 +52,9 @@ class LegacyClient:
             text = await response.text()
             if not text:
                 return response.status, None
-            return response.status, await response.json(content_type=None)
+            body = await response.json(content_type=None)
+            check_documented_shape(method, path, response.status, body)
+            return response.status, body
 
     async def get(self, path: str, **kwargs: Any) -> tuple[int, Any]:
         return await self.call("GET", path, **kwargs)
