@@ -41,6 +41,40 @@ TASKS: dict[str, list[IndexSpec]] = {
     ],
 }
 
-WORKFLOW: dict[str, list[IndexSpec]] = {}
+#: Partial indexes cover only the documents where the field is set (not '').
+_SET = {"$gt": ""}
+
+# The query each index serves is declared in store/mongo/workflow_queries.py (QUERY_SHAPES);
+# tests/workflow/test_mongo_query_shapes.py checks every query the engine issues against both.
+WORKFLOW: dict[str, list[IndexSpec]] = {
+    # r:{task}:{data_id} -> DbResult + the live state of its current job (see workflow_types).
+    "results": [
+        ([("task_name", 1), ("data_id", 1)], {"unique": True, "name": "results_key"}),
+        ([("task_name", 1), ("ord", 1)], {"unique": True, "name": "results_by_ord"}),
+        ([("task_name", 1), ("status", 1), ("queued_for", 1), ("ord", 1)],
+         {"name": "results_claim"}),
+        # One held item per user, task and lane: a racing second claim fails instead of holding two.
+        ([("holder", 1), ("task_name", 1), ("lane", 1)],
+         {"unique": True, "name": "results_held", "partialFilterExpression": {"holder": _SET}}),
+        ([("queued_for", 1), ("task_name", 1), ("ord", 1)],
+         {"name": "results_queued", "partialFilterExpression": {"queued_for": _SET}}),
+        ([("task_name", 1), ("current_job_id", 1)],
+         {"unique": True, "name": "results_by_job",
+          "partialFilterExpression": {"current_job_id": _SET}}),
+        # Ids of finished jobs: tells "finished" (JOB_DENIED) from "unknown" (NOT_FOUND).
+        ([("task_name", 1), ("finished_job_ids", 1)], {"name": "results_by_finished_job"}),
+        ([("task_name", 1), ("status", 1), ("ord", 1)], {"name": "results_by_status"}),
+        ([("task_name", 1), ("status", 1), ("annotator", 1), ("ord", 1)],
+         {"name": "results_by_annotator"}),
+        ([("task_name", 1), ("status", 1), ("validator", 1), ("ord", 1)],
+         {"name": "results_by_validator"}),
+        ([("task_name", 1), ("status", 1), ("ord", 1), ("holder", 1)],
+         {"name": "results_in_progress", "partialFilterExpression": {"holder": _SET}}),
+    ],
+    # j:{task}:{job_id} -> DbJob of finished jobs (the current job lives on its result).
+    "jobs": [([("task_name", 1), ("id", 1)], {"unique": True, "name": "jobs_key"})],
+    # l:{task}:{data_id} -> DbLabel + its DbLabelStatistics (`statistics`), written together.
+    "labels": [([("task_name", 1), ("data_id", 1)], {"unique": True, "name": "labels_key"})],
+}
 
 INDEXES: dict[str, list[IndexSpec]] = {**USERS, **DATASETS, **SPECS, **TASKS, **WORKFLOW}

@@ -1,7 +1,34 @@
-"""Tasks, jobs, results, labels and label statistics (issue 4)."""
+"""Tasks, jobs, results, labels and label statistics (issue 4).
+
+Everything two users can race on (claiming an item, ending a job, saving labels) is one
+conditional update of the item's result in each engine; see `workflow_types` for the record that
+makes that possible and `workflow_listing` for how listings stay index-only.
+"""
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from typing import Any
+
+from store.records import LabelRecord, LabelStatisticsRecord, TaskRecord
+from store.repositories.workflow_listing import ResultFilter, ResultPage, ResultSort
+from store.repositories.workflow_types import (
+    BatchOutcome,
+    JobAction,
+    JobUpdate,
+    JobView,
+    LabelsSave,
+    ProgressCallback,
+    ResultState,
+    StatusCounts,
+)
+
+#: `update_job(comments=KEEP)`: leave the job's comments as they are.
+KEEP: Any = type("Keep", (), {"__repr__": lambda self: "KEEP"})()
+
+#: What `get_assignments` gives per user: DbUser.curr_assigned_jobs and DbUser.queue, derived from
+#: the results (who holds / who is queued for each item), so they can never disagree with claims.
+Assignments = dict[str, dict[str, Any]]
 
 
 class WorkflowRepository(ABC):
@@ -11,3 +38,114 @@ class WorkflowRepository(ABC):
     async def count_tasks_using(self, *, dataset_id: str | None = None,
                                 spec_id: str | None = None) -> int:
         """How many tasks use this dataset or spec (refuse deleting what is still in use)."""
+
+    # -- tasks ---------------------------------------------------------------------------------
+
+    @abstractmethod
+    async def create_task(self, task: TaskRecord, data_ids: Sequence[str], now: float,
+                          progress: ProgressCallback | None = None) -> None:
+        """Store the task and, per data id (in data order), one result (status to_annotate, with
+        a fresh current job) and empty labels. All or nothing: DuplicateKeyError when the name is
+        taken, ValueError on repeated data ids, and then nothing of the task stays behind.
+        `progress(n)` is called as batches of n items are written."""
+
+    @abstractmethod
+    async def get_task(self, name: str) -> TaskRecord | None:
+        """The task, or None when unknown."""
+
+    @abstractmethod
+    async def list_tasks(self) -> list[TaskRecord]:
+        """All tasks, ordered by name."""
+
+    @abstractmethod
+    async def set_task_spec(self, name: str, spec_id: str) -> TaskRecord | None:
+        """Point the task at another spec; the updated task, or None when unknown."""
+
+    @abstractmethod
+    async def delete_task(self, name: str) -> bool:
+        """Remove the task with its results, jobs, labels and label statistics (users' holds
+        and queues are derived from results, so they go too); False when it did not exist."""
+
+    @abstractmethod
+    async def get_status_counts(self, names: Sequence[str]) -> list[StatusCounts | None]:
+        """Items per status of each task, from counters kept with every transition (no scan)."""
+
+    # -- jobs ----------------------------------------------------------------------------------
+
+    @abstractmethod
+    async def claim_job(self, task_name: str, username: str, objective: str, now: float,
+                        lease: float) -> JobView | None:
+        """Give `username` a job of `objective`'s lane, by the four rules in order: (1) resume
+        the one they hold (restarting its clock if it was interrupted); (2) a to_correct item
+        queued for them; (3) the first free item in data order (to_correct before to_annotate);
+        (4) an item queued for someone else. Free = nobody holds it, or its holder has not
+        touched it for `lease` seconds. Each rule is one atomic conditional update: two users
+        never hold the same item. None when nothing is left."""
+
+    @abstractmethod
+    async def update_job(self, task_name: str, job_id: str, username: str, action: JobAction,
+                         now: float, status: str | None = None, comments: Any = KEEP) -> JobUpdate:
+        """Heartbeat, interrupt or end (`status` = the item's new status) the job, which must be
+        the item's current job, held by `username` and running; otherwise DENIED, and a hold
+        of `username` on that job that is no longer running is released. Ending is one
+        conditional update: of concurrent ends of one job exactly one wins."""
+
+    @abstractmethod
+    async def get_job(self, task_name: str, job_id: str) -> JobView | None:
+        """A current or finished job of the task (with the item's annotator and validator)."""
+
+    @abstractmethod
+    async def reset_items(self, task_name: str, ids: Sequence[str], *, by_job: bool,
+                          status: str | None, now: float) -> BatchOutcome:
+        """Admin batch on items named by data id (or by current job id when `by_job`): release
+        holds and queues; with `status`, drop the current job and start a new one with that
+        objective (none for done/discard); without, only unassign (annotator and validator
+        cleared, as the legacy server did). Any unknown id: nothing changes, they are listed."""
+
+    @abstractmethod
+    async def get_assignments(self, usernames: Sequence[str]) -> list[Assignments]:
+        """Per user: `{"curr_assigned_jobs": {"<task>/<objective>": job_id},
+        "queue": {"<task>/<objective>": [job_id, ...]}}` (queues in data order)."""
+
+    # -- results -------------------------------------------------------------------------------
+
+    @abstractmethod
+    async def get_result(self, task_name: str, data_id: str) -> ResultState | None:
+        """The item's result with its current job's state, or None."""
+
+    @abstractmethod
+    async def list_results(self, task_name: str, filter: ResultFilter, sort: ResultSort,
+                           first: int, after: str | None = None, offset: int = 0) -> ResultPage:
+        """A page of results: `after` = a cursor from a previous page (keyset), `offset` =
+        rows to skip (legacy page numbers). BadCursorError for a cursor we did not make."""
+
+    @abstractmethod
+    async def adjacent_result(self, anchor: ResultState, filter: ResultFilter, sort: ResultSort,
+                              forward: bool) -> ResultState | None:
+        """The matching result right after (or before) `anchor` in `sort` order, or None."""
+
+    # -- labels --------------------------------------------------------------------------------
+
+    @abstractmethod
+    async def get_labels(self, task_name: str, data_id: str) -> LabelRecord | None:
+        """The item's labels, or None."""
+
+    @abstractmethod
+    async def get_label_statistics(self, task_name: str,
+                                   data_id: str) -> LabelStatisticsRecord | None:
+        """The item's label statistics (`value`: objects, count per category), or None."""
+
+    @abstractmethod
+    async def save_labels(self, task_name: str, data_id: str, annotations: Any, username: str,
+                          is_admin: bool, now: float) -> LabelsSave:
+        """Replace the item's annotations and statistics in one write, if `username` holds the
+        item's current job (which refreshes its lease) or `is_admin`; else FORBIDDEN."""
+
+
+def check_unique(ids: Sequence[str], what: str) -> None:
+    """Refuse repeated ids before anything is written."""
+    seen: set[str] = set()
+    for value in ids:
+        if value in seen:
+            raise ValueError(f"{what} {value!r} is listed twice")
+        seen.add(value)

@@ -54,8 +54,72 @@ TASKS = (
     " doc TEXT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS tasks_by_spec ON tasks (spec_id)",
     "CREATE INDEX IF NOT EXISTS tasks_by_dataset ON tasks (dataset_id)",
+    # Items per status of each task, kept in the transaction of every transition: statusCounts
+    # never counts rows.
+    "CREATE TABLE IF NOT EXISTS task_counts ("
+    " task_name TEXT PRIMARY KEY,"
+    " to_annotate INTEGER NOT NULL DEFAULT 0,"
+    " to_validate INTEGER NOT NULL DEFAULT 0,"
+    " to_correct INTEGER NOT NULL DEFAULT 0,"
+    " done INTEGER NOT NULL DEFAULT 0,"
+    " discard INTEGER NOT NULL DEFAULT 0)",
 )
 
-WORKFLOW: tuple[str, ...] = ()
+WORKFLOW: tuple[str, ...] = (
+    # r:{task}:{data_id} -> DbResult, plus the live state of the item's current job (holder =
+    # assigned_to, start_at, job_duration, last_update_at, comments, queued_for), so a claim or a
+    # transition is one conditional UPDATE of one row. in_progress = (holder != '');
+    # lane = 'annotate' (to_annotate, to_correct), 'validate' (to_validate), '' (done, discard).
+    "CREATE TABLE IF NOT EXISTS results ("
+    " task_name TEXT NOT NULL,"
+    " data_id TEXT NOT NULL,"
+    " ord INTEGER NOT NULL,"
+    " status TEXT NOT NULL,"
+    " lane TEXT NOT NULL,"
+    " current_job_id TEXT NOT NULL,"
+    " finished_job_ids TEXT NOT NULL,"
+    " cumulated_time REAL NOT NULL,"
+    " annotator TEXT NOT NULL,"
+    " validator TEXT NOT NULL,"
+    " holder TEXT NOT NULL,"
+    " queued_for TEXT NOT NULL,"
+    " start_at REAL NOT NULL,"
+    " job_duration REAL NOT NULL,"
+    " last_update_at REAL NOT NULL,"
+    " comments TEXT)",
+    "CREATE UNIQUE INDEX IF NOT EXISTS results_key ON results (task_name, data_id)",
+    "CREATE UNIQUE INDEX IF NOT EXISTS results_by_ord ON results (task_name, ord)",
+    # Claims, rules 2-4: first free item of a status (queued for nobody / for U) in data order.
+    "CREATE INDEX IF NOT EXISTS results_claim ON results (task_name, status, queued_for, ord)",
+    # Rule 1 and DbUser.curr_assigned_jobs; unique: one held item per user, task and lane.
+    "CREATE UNIQUE INDEX IF NOT EXISTS results_held ON results (holder, task_name, lane)"
+    " WHERE holder != ''",
+    # DbUser.queue (to_correct items waiting for their annotator).
+    "CREATE INDEX IF NOT EXISTS results_queued ON results (queued_for, task_name, ord)"
+    " WHERE queued_for != ''",
+    "CREATE UNIQUE INDEX IF NOT EXISTS results_by_job ON results (task_name, current_job_id)"
+    " WHERE current_job_id != ''",
+    # Listings (see store/repositories/workflow_listing.py): one seek per status branch.
+    "CREATE INDEX IF NOT EXISTS results_by_status ON results (task_name, status, ord)",
+    "CREATE INDEX IF NOT EXISTS results_by_annotator ON results (task_name, status, annotator, ord)",
+    "CREATE INDEX IF NOT EXISTS results_by_validator ON results (task_name, status, validator, ord)",
+    "CREATE INDEX IF NOT EXISTS results_in_progress ON results (task_name, status, ord)"
+    " WHERE holder != ''",
+    # j:{task}:{job_id} -> DbJob of finished jobs (the current job lives on its result).
+    "CREATE TABLE IF NOT EXISTS jobs ("
+    " task_name TEXT NOT NULL,"
+    " id TEXT NOT NULL,"
+    " data_id TEXT NOT NULL,"
+    " doc TEXT NOT NULL,"
+    " PRIMARY KEY (task_name, id))",
+    # l:{task}:{data_id} -> DbLabel and ls:{task}:{data_id} -> DbLabelStatistics, one row: a save
+    # writes both at once.
+    "CREATE TABLE IF NOT EXISTS labels ("
+    " task_name TEXT NOT NULL,"
+    " data_id TEXT NOT NULL,"
+    " statistics TEXT NOT NULL,"
+    " annotations TEXT NOT NULL,"
+    " PRIMARY KEY (task_name, data_id))",
+)
 
 SCHEMA: tuple[str, ...] = (*META, *USERS, *DATASETS, *SPECS, *TASKS, *WORKFLOW)

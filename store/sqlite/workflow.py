@@ -1,11 +1,20 @@
-"""Workflow on the embedded engine."""
+"""Workflow on the embedded engine: tasks, claims and transitions, results, labels.
+
+SQLite runs every statement on one thread, and `_db.write` makes each call one IMMEDIATE
+transaction; on top of that, each race (claim, end, label write) is decided by one conditional
+`UPDATE … RETURNING`, so the code stays correct if the engine ever runs several connections.
+"""
 from __future__ import annotations
 
 from store.repositories.workflow import WorkflowRepository
 from store.sqlite.database import SqliteDatabase
+from store.sqlite.workflow_claims import SqliteClaims
+from store.sqlite.workflow_labels import SqliteLabels
+from store.sqlite.workflow_results import SqliteResults
+from store.sqlite.workflow_tasks import SqliteTasks
 
 
-class SqliteWorkflow(WorkflowRepository):
+class SqliteWorkflow(SqliteTasks, SqliteClaims, SqliteResults, SqliteLabels, WorkflowRepository):
     _db: SqliteDatabase
 
     async def count_tasks_using(self, *, dataset_id: str | None = None,

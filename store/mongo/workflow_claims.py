@@ -1,0 +1,237 @@
+"""The job workflow on the MongoDB engine: claims, heartbeats, interrupts, ends, admin batches.
+
+Every decision two users can race on is one `find_one_and_update` whose filter carries the
+condition (free item; current job held by the caller and running, at the start time we read).
+A transition that depends on a value (elapsed time = now - start_at) is a compare-and-set: the
+filter names the value it was computed from, so a concurrent change makes it match nothing and
+it is re-evaluated. The unique partial index `results_held` (holder, task, lane) makes a user's
+second concurrent claim in one lane fail; it then resumes the item it won.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from pymongo import ReturnDocument
+from pymongo.errors import DuplicateKeyError as MongoDuplicateKeyError
+
+from store.repositories.workflow import KEEP, Assignments, check_unique
+from store.repositories.workflow_types import (
+    CLOSED_STATUSES,
+    LANE_OF_OBJECTIVE,
+    LANE_OF_STATUS,
+    LANE_STATUSES,
+    BatchOutcome,
+    JobAction,
+    JobUpdate,
+    JobUpdateOutcome,
+    JobView,
+    current_job,
+    new_job_id,
+)
+from store.mongo.workflow_docs import free, result_fields, set_and, set_in, to_state
+
+AFTER = ReturnDocument.AFTER
+#: Compare-and-set retries before giving up (each retry means another request changed the item).
+ATTEMPTS = 8
+
+
+class MongoClaims:
+    _db: Any  # motor AsyncIOMotorDatabase
+
+    async def claim_job(self, task_name: str, username: str, objective: str, now: float,
+                        lease: float) -> JobView | None:
+        lane = LANE_OF_OBJECTIVE[objective]
+        person = "annotator" if lane == "annotate" else "validator"
+        take = {"$set": {"holder": username, "queued_for": "", "start_at": now,
+                         "last_update_at": now, person: username}}
+        expired = now - lease
+        picks: list[dict[str, Any]] = []
+        if lane == "annotate":
+            picks.append({"task_name": task_name, "status": "to_correct",
+                          "queued_for": set_and(username), **free(expired)})
+        picks += [{"task_name": task_name, "status": s, "queued_for": "", **free(expired)}
+                  for s in LANE_STATUSES[lane]]
+        if lane == "annotate":
+            picks.append({"task_name": task_name, "status": "to_correct",
+                          "queued_for": {"$gt": "", "$ne": username}, **free(expired)})
+        for _ in range(ATTEMPTS):
+            doc = await self._resume(task_name, username, lane, now)
+            if doc is not None:
+                return current_job(to_state(doc))
+            try:
+                for pick in picks:
+                    doc = await self._db.results.find_one_and_update(
+                        pick, take, sort=[("ord", 1)], projection=result_fields(),
+                        return_document=AFTER)
+                    if doc is not None:
+                        return current_job(to_state(doc))
+                return None
+            except MongoDuplicateKeyError:
+                continue  # a concurrent claim of this user won an item: resume that one
+        return None
+
+    async def _resume(self, task_name: str, username: str, lane: str,
+                      now: float) -> dict[str, Any] | None:
+        """Rule 1, as two conditional updates: a running job keeps its start, an interrupted one
+        restarts its clock."""
+        held = {"holder": set_and(username), "task_name": task_name, "lane": lane}
+        doc = await self._db.results.find_one_and_update(
+            {**held, "start_at": {"$gt": 0}}, {"$set": {"last_update_at": now}},
+            projection=result_fields(), return_document=AFTER)
+        if doc is None:
+            doc = await self._db.results.find_one_and_update(
+                {**held, "start_at": 0}, {"$set": {"start_at": now, "last_update_at": now}},
+                projection=result_fields(), return_document=AFTER)
+        return doc
+
+    async def update_job(self, task_name: str, job_id: str, username: str, action: JobAction,
+                         now: float, status: str | None = None, comments: Any = KEEP) -> JobUpdate:
+        if action is JobAction.END and status is None:
+            raise ValueError("ending a job needs the item's new status")
+        mine = {"task_name": task_name, "current_job_id": set_and(job_id), "holder": username}
+        if action is JobAction.HEARTBEAT:
+            changes: dict[str, Any] = {"last_update_at": now}
+            if comments is not KEEP:
+                changes["comments"] = comments
+            doc = await self._db.results.find_one_and_update(
+                {**mine, "start_at": {"$gt": 0}}, {"$set": changes}, projection=result_fields(),
+                return_document=AFTER)
+            if doc is not None:
+                return JobUpdate(JobUpdateOutcome.UPDATED, current_job(to_state(doc)))
+            return await self._denied(task_name, job_id, username)
+        for _ in range(ATTEMPTS):
+            before = await self._db.results.find_one(
+                {"task_name": task_name, "current_job_id": set_and(job_id)}, result_fields())
+            if before is None or before["holder"] != username or before["start_at"] <= 0:
+                return await self._denied(task_name, job_id, username)
+            state = to_state(before)
+            elapsed = max(now - state["start_at"], 0.0)
+            final_comments = state["comments"] if comments is KEEP else comments
+            # Compare-and-set: the filter pins every value the update was computed from.
+            cas = {**mine, "start_at": before["start_at"], "annotator": before["annotator"]}
+            if action is JobAction.INTERRUPT:
+                doc = await self._db.results.find_one_and_update(
+                    cas, {"$set": {"start_at": 0.0, "last_update_at": now,
+                                   "comments": final_comments},
+                          "$inc": {"job_duration": elapsed, "cumulated_time": elapsed}},
+                    projection=result_fields(), return_document=AFTER)
+                if doc is not None:
+                    return JobUpdate(JobUpdateOutcome.UPDATED, current_job(to_state(doc)))
+                continue
+            assert status is not None
+            next_id = "" if status in CLOSED_STATUSES else new_job_id()
+            doc = await self._db.results.find_one_and_update(
+                cas, {"$set": {
+                    "status": status, "lane": LANE_OF_STATUS[status], "current_job_id": next_id,
+                    "holder": "", "start_at": 0.0, "job_duration": 0.0, "last_update_at": now,
+                    "queued_for": state["annotator"] if status == "to_correct" else "",
+                    # The validator's comments travel with a rejected item to its annotator.
+                    "comments": final_comments if status == "to_correct" else None},
+                    "$inc": {"cumulated_time": elapsed},
+                    "$push": {"finished_job_ids": job_id}},
+                projection=result_fields(), return_document=AFTER)
+            if doc is None:
+                continue
+            ended = current_job(state)
+            assert ended is not None
+            ended.update(assigned_to=username, start_at=0.0,
+                         duration=state["job_duration"] + elapsed, last_update_at=now,
+                         comments=final_comments)
+            record = {k: ended[k] for k in ("id", "task_name", "data_id", "objective",  # type: ignore[literal-required]
+                                            "assigned_to", "start_at", "duration",
+                                            "last_update_at", "comments")}
+            await self._db.jobs.insert_one(record)
+            await self._shift_counts(task_name, {state["status"]: -1, status: 1})  # type: ignore[attr-defined]
+            return JobUpdate(JobUpdateOutcome.UPDATED, ended, next_job_id=next_id)
+        return await self._denied(task_name, job_id, username)
+
+    async def _denied(self, task_name: str, job_id: str, username: str) -> JobUpdate:
+        """Why the conditional update matched nothing; a stale hold of the caller is released."""
+        doc = await self._db.results.find_one(
+            {"task_name": task_name, "current_job_id": set_and(job_id)}, result_fields())
+        if doc is None:
+            finished = await self._db.results.find_one(
+                {"task_name": task_name, "finished_job_ids": job_id}, {"_id": 1})
+            if finished is None:
+                return JobUpdate(JobUpdateOutcome.UNKNOWN)
+            return JobUpdate(JobUpdateOutcome.DENIED,
+                             reason="this job is finished: the item has moved on; fetch a new job")
+        state = to_state(doc)
+        if state["holder"] != username:
+            holder = f"it is now held by {state['holder']}" if state["holder"] else "nobody holds it"
+            return JobUpdate(JobUpdateOutcome.DENIED, current_job(state),
+                             reason=f"this job is no longer assigned to {username} ({holder}); "
+                                    "fetch a new job")
+        await self._db.results.update_one(
+            {"task_name": task_name, "current_job_id": set_and(job_id), "holder": username,
+             "start_at": 0}, {"$set": {"holder": "", "start_at": 0.0}})
+        return JobUpdate(JobUpdateOutcome.DENIED, current_job(state),
+                         reason="this job was interrupted and is not running: it has been released; "
+                                "fetch a job again to resume work")
+
+    async def get_job(self, task_name: str, job_id: str) -> JobView | None:
+        doc = await self._db.results.find_one(
+            {"task_name": task_name, "current_job_id": set_and(job_id)}, result_fields())
+        if doc is not None:
+            return current_job(to_state(doc))
+        job = await self._db.jobs.find_one({"task_name": task_name, "id": job_id}, {"_id": 0})
+        if job is None:
+            return None
+        result = await self._db.results.find_one(
+            {"task_name": task_name, "data_id": job["data_id"]},
+            {"_id": 0, "annotator": 1, "validator": 1})
+        result = result or {"annotator": "", "validator": ""}
+        return JobView(**job, annotator=result["annotator"], validator=result["validator"])
+
+    async def reset_items(self, task_name: str, ids: Sequence[str], *, by_job: bool,
+                          status: str | None, now: float) -> BatchOutcome:
+        check_unique(ids, "job id" if by_job else "data id")
+        field = "current_job_id" if by_job else "data_id"
+        wanted = list(ids)
+        query = set_in(wanted) if by_job else {"$in": wanted}
+        docs = await self._db.results.find({"task_name": task_name, field: query},
+                                           {"_id": 1, field: 1}).to_list(None)
+        known = {doc[field] for doc in docs}
+        unknown = [value for value in wanted if value not in known]
+        if unknown:
+            return BatchOutcome(unknown=unknown)
+        deltas: dict[str, int] = {}
+        for doc in docs:
+            if status is None:
+                await self._db.results.update_one({"_id": doc["_id"]}, {"$set": {
+                    "holder": "", "queued_for": "", "start_at": 0.0, "annotator": "",
+                    "validator": ""}})
+                continue
+            for _ in range(ATTEMPTS):
+                current = await self._db.results.find_one({"_id": doc["_id"]}, {"status": 1})
+                if current is None:
+                    break  # the task is being deleted
+                changed = await self._db.results.update_one(
+                    {"_id": doc["_id"], "status": current["status"]}, {"$set": {
+                        "status": status, "lane": LANE_OF_STATUS[status],
+                        "current_job_id": "" if status in CLOSED_STATUSES else new_job_id(),
+                        "holder": "", "queued_for": "", "start_at": 0.0, "job_duration": 0.0,
+                        "comments": None, "last_update_at": now}})
+                if changed.matched_count:
+                    deltas[current["status"]] = deltas.get(current["status"], 0) - 1
+                    deltas[status] = deltas.get(status, 0) + 1
+                    break
+        await self._shift_counts(task_name, deltas)  # type: ignore[attr-defined]
+        return BatchOutcome(changed=len(docs))
+
+    async def get_assignments(self, usernames: Sequence[str]) -> list[Assignments]:
+        out: dict[str, Assignments] = {u: {"curr_assigned_jobs": {}, "queue": {}}
+                                       for u in usernames}
+        users = list(out)
+        projection = {"_id": 0, "holder": 1, "queued_for": 1, "task_name": 1, "status": 1,
+                      "current_job_id": 1, "ord": 1}
+        async for doc in self._db.results.find({"holder": set_in(users)}, projection):
+            out[doc["holder"]]["curr_assigned_jobs"][f"{doc['task_name']}/{doc['status']}"] = \
+                doc["current_job_id"]
+        queued = await self._db.results.find({"queued_for": set_in(users)}, projection).to_list(None)
+        queued.sort(key=lambda d: (d["queued_for"], d["task_name"], d["ord"]))
+        for doc in queued:
+            out[doc["queued_for"]]["queue"].setdefault(
+                f"{doc['task_name']}/{doc['status']}", []).append(doc["current_job_id"])
+        return [out[u] for u in usernames]

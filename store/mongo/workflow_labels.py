@@ -1,0 +1,45 @@
+"""Labels and label statistics on the MongoDB engine (one document: a save writes both)."""
+from __future__ import annotations
+
+from typing import Any
+
+from store.mongo.workflow_docs import set_and
+from store.records import LabelRecord, LabelStatisticsRecord
+from store.repositories.workflow_types import LabelsOutcome, LabelsSave, label_statistics
+
+
+class MongoLabels:
+    _db: Any  # motor AsyncIOMotorDatabase
+
+    async def get_labels(self, task_name: str, data_id: str) -> LabelRecord | None:
+        return await self._db.labels.find_one({"task_name": task_name, "data_id": data_id},
+                                              {"_id": 0, "statistics": 0})
+
+    async def get_label_statistics(self, task_name: str,
+                                   data_id: str) -> LabelStatisticsRecord | None:
+        doc = await self._db.labels.find_one({"task_name": task_name, "data_id": data_id},
+                                             {"_id": 0, "statistics": 1})
+        if doc is None:
+            return None
+        return LabelStatisticsRecord(task_name=task_name, data_id=data_id, value=doc["statistics"])
+
+    async def save_labels(self, task_name: str, data_id: str, annotations: Any, username: str,
+                          is_admin: bool, now: float) -> LabelsSave:
+        # The holder's save refreshes their lease and proves, in the same update, that they hold
+        # the item; then, with the lease fresh, nobody else can take it before the write lands.
+        touched = await self._db.results.find_one_and_update(
+            {"holder": set_and(username), "task_name": task_name, "data_id": data_id},
+            {"$set": {"last_update_at": now}}, projection={"_id": 1})
+        if touched is None:
+            result = await self._db.results.find_one({"task_name": task_name, "data_id": data_id},
+                                                     {"_id": 0, "holder": 1})
+            if result is None:
+                return LabelsSave(LabelsOutcome.NOT_FOUND)
+            if not is_admin:
+                return LabelsSave(LabelsOutcome.FORBIDDEN, holder=result["holder"])
+        await self._db.labels.update_one(
+            {"task_name": task_name, "data_id": data_id},
+            {"$set": {"annotations": annotations, "statistics": label_statistics(annotations)}},
+            upsert=True)
+        return LabelsSave(LabelsOutcome.SAVED, LabelRecord(
+            task_name=task_name, data_id=data_id, annotations=annotations))

@@ -1,0 +1,56 @@
+"""Results on the MongoDB engine: point reads and the branch seeks listings are made of."""
+from __future__ import annotations
+
+from typing import Any
+
+from store.mongo.workflow_docs import result_fields, to_state
+from store.repositories.workflow_listing import BranchQuery, CountQuery, ResultListing
+from store.repositories.workflow_types import ResultState
+
+
+def _filter(equal: dict[str, str], held: bool | None) -> dict[str, Any]:
+    query: dict[str, Any] = dict(equal)
+    if held is True:
+        query["holder"] = {"$gt": ""}
+    elif held is False:
+        query["holder"] = ""
+    return query
+
+
+def branch_query(branch: BranchQuery) -> tuple[dict[str, Any], list[tuple[str, int]]]:
+    """Filter and sort of one branch: equalities + keyset bound, ordered by an index's next keys."""
+    query = _filter(branch.equal, branch.held)
+    op = "$lt" if branch.descending else "$gt"
+    if branch.after is not None:
+        if len(branch.order) == 1:
+            query[branch.order[0]] = {op: branch.after[0]}
+        else:
+            (first, second), (a, b) = branch.order, branch.after
+            query["$or"] = [{first: {op: a}}, {first: a, second: {op: b}}]
+    direction = -1 if branch.descending else 1
+    return query, [(column, direction) for column in branch.order]
+
+
+class MongoResults(ResultListing):
+    _db: Any  # motor AsyncIOMotorDatabase
+
+    async def get_result(self, task_name: str, data_id: str) -> ResultState | None:
+        doc = await self._db.results.find_one({"task_name": task_name, "data_id": data_id},
+                                              result_fields())
+        return to_state(doc) if doc else None
+
+    async def _seek(self, branches: list[BranchQuery]) -> list[list[ResultState]]:
+        out = []
+        for branch in branches:
+            query, sort = branch_query(branch)
+            docs = await self._db.results.find(query, result_fields()).sort(sort).limit(
+                branch.limit).to_list(None)
+            out.append([to_state(doc) for doc in docs])
+        return out
+
+    async def _count(self, terms: list[CountQuery]) -> int:
+        total = 0
+        for term in terms:
+            total += term.sign * await self._db.results.count_documents(
+                _filter(term.equal, term.held))
+        return total

@@ -1,0 +1,112 @@
+"""Tasks on the MongoDB engine.
+
+Creation without multi-document transactions: the task document is inserted first, `ready: false`
+(its unique name is the lock: a concurrent creation of the same name fails at once), then results
+and labels in batches, then `ready: true`. Readers only see ready tasks; if anything fails, every
+document of the task is removed. A process killed mid-creation leaves a not-ready task that
+blocks its name until `deleteTask` removes it (documented in docs/workflow.md).
+
+Status counters live on the task document and are `$inc`-ed right after each winning transition.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from pymongo.errors import BulkWriteError
+from pymongo.errors import DuplicateKeyError as MongoDuplicateKeyError
+
+from store.errors import DuplicateKeyError
+from store.records import LABELLING_STATUSES, TaskRecord
+from store.repositories.workflow import check_unique
+from store.repositories.workflow_types import (
+    ProgressCallback,
+    StatusCounts,
+    empty_counts,
+    label_statistics,
+    new_job_id,
+    with_total,
+)
+
+TASK_FIELDS = {"_id": 0, "name": 1, "spec_id": 1, "dataset_id": 1}
+BATCH = 2000
+#: Collections holding one task's workflow documents, removed with it.
+TASK_COLLECTIONS = ("results", "jobs", "labels")
+
+
+def result_document(task_name: str, data_id: str, order: int, now: float) -> dict[str, Any]:
+    return {
+        "task_name": task_name, "data_id": data_id, "ord": order, "status": "to_annotate",
+        "lane": "annotate", "current_job_id": new_job_id(), "finished_job_ids": [],
+        "cumulated_time": 0.0, "annotator": "", "validator": "", "holder": "", "queued_for": "",
+        "start_at": 0.0, "job_duration": 0.0, "last_update_at": now, "comments": None,
+    }
+
+
+class MongoTasks:
+    _db: Any  # motor AsyncIOMotorDatabase
+
+    async def create_task(self, task: TaskRecord, data_ids: Sequence[str], now: float,
+                          progress: ProgressCallback | None = None) -> None:
+        check_unique(data_ids, "data id")
+        name = task["name"]
+        counts = {**empty_counts(), "to_annotate": len(data_ids)}
+        try:
+            await self._db.tasks.insert_one({"name": name, "spec_id": task["spec_id"],
+                                             "dataset_id": task["dataset_id"], "ready": False,
+                                             "counts": counts})
+        except MongoDuplicateKeyError as exc:
+            raise DuplicateKeyError(f"task {name!r} already exists") from exc
+        try:
+            await self._remove_documents(name)  # leftovers of a delete killed half-way
+            empty = label_statistics([])
+            for start in range(0, len(data_ids), BATCH):
+                batch = data_ids[start:start + BATCH]
+                await self._db.results.insert_many(
+                    [result_document(name, d, start + i, now) for i, d in enumerate(batch)])
+                await self._db.labels.insert_many(
+                    [{"task_name": name, "data_id": d, "annotations": [], "statistics": empty}
+                     for d in batch])
+                if progress is not None:
+                    progress(len(batch))
+            await self._db.tasks.update_one({"name": name}, {"$set": {"ready": True}})
+        except BaseException as exc:
+            await self._remove_documents(name)
+            await self._db.tasks.delete_one({"name": name})
+            if isinstance(exc, (MongoDuplicateKeyError, BulkWriteError)):
+                raise DuplicateKeyError(f"task {name!r}: a data id or job id repeats") from exc
+            raise
+
+    async def _remove_documents(self, name: str) -> None:
+        for collection in TASK_COLLECTIONS:
+            await self._db[collection].delete_many({"task_name": name})
+
+    async def get_task(self, name: str) -> TaskRecord | None:
+        return await self._db.tasks.find_one({"name": name, "ready": True}, TASK_FIELDS)
+
+    async def list_tasks(self) -> list[TaskRecord]:
+        return await self._db.tasks.find({"ready": True}, TASK_FIELDS).sort("name", 1).to_list(None)
+
+    async def set_task_spec(self, name: str, spec_id: str) -> TaskRecord | None:
+        from pymongo import ReturnDocument
+
+        return await self._db.tasks.find_one_and_update(
+            {"name": name, "ready": True}, {"$set": {"spec_id": spec_id}}, projection=TASK_FIELDS,
+            return_document=ReturnDocument.AFTER)
+
+    async def delete_task(self, name: str) -> bool:
+        # The task disappears first, so no reader finds a task whose items are going away.
+        deleted = (await self._db.tasks.delete_one({"name": name})).deleted_count > 0
+        await self._remove_documents(name)
+        return deleted
+
+    async def get_status_counts(self, names: Sequence[str]) -> list[StatusCounts | None]:
+        found = {doc["name"]: with_total(doc["counts"]) async for doc in self._db.tasks.find(
+            {"name": {"$in": list(set(names))}, "ready": True}, {"_id": 0, "name": 1, "counts": 1})}
+        return [found.get(name) for name in names]
+
+    async def _shift_counts(self, task_name: str, deltas: dict[str, int]) -> None:
+        """Apply per-status deltas to the task's counters (right after the winning updates)."""
+        inc = {f"counts.{s}": d for s, d in deltas.items() if d and s in LABELLING_STATUSES}
+        if inc:
+            await self._db.tasks.update_one({"name": task_name}, {"$inc": inc})

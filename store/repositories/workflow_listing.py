@@ -1,0 +1,290 @@
+"""Listing and navigating results, planned once for both engines.
+
+A listing (filter + sort + keyset cursor) is answered as the union of a few **branches**, each one
+index seek: one branch per status asked (all five when no status filter), times two when filtering
+by worker (annotator = W, validator = W). Within a branch every equality is an index prefix and the
+order is the index's next columns, so each branch reads only the rows it returns (`LIMIT`). The
+branches, each already in order, are merged by the sort key (a k-way merge of at most ten short
+lists) and de-duplicated (an item annotated *and* validated by W is in both worker branches).
+
+Indexes this needs (both engines declare them): (task, status, ord), (task, status, annotator, ord),
+(task, status, validator, ord), and (task, status, ord) over held items for `inProgress: true`.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import heapq
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from store.records import LABELLING_STATUSES
+from store.repositories.workflow_types import STATUS_RANK, ResultState
+
+
+class ResultSort(str, Enum):
+    DATA = "data"  # data order
+    STATUS = "status"  # workflow order of the status, then data order
+    ASSIGNED = "assigned"  # annotator name, then data order
+
+
+class BadCursorError(ValueError):
+    """An `after` cursor this server did not produce (or produced for another sort)."""
+
+
+@dataclass(frozen=True)
+class ResultFilter:
+    """Which results to list. Empty `statuses` = any status; `worker` = annotator or validator."""
+
+    statuses: tuple[str, ...] = ()
+    worker: str | None = None
+    annotator: str | None = None
+    validator: str | None = None
+    in_progress: bool | None = None
+    data_id: str | None = None
+
+    def matches(self, state: ResultState) -> bool:
+        """The same filter evaluated on one result (for point lookups by data id)."""
+        if self.statuses and state["status"] not in self.statuses:
+            return False
+        if self.worker is not None and self.worker not in (state["annotator"], state["validator"]):
+            return False
+        if self.annotator is not None and state["annotator"] != self.annotator:
+            return False
+        if self.validator is not None and state["validator"] != self.validator:
+            return False
+        if self.in_progress is not None and state["in_progress"] != self.in_progress:
+            return False
+        return self.data_id is None or state["data_id"] == self.data_id
+
+    @property
+    def only_statuses(self) -> bool:
+        """True when the filter is at most a status set: counts come from the stored counters."""
+        return (self.worker is None and self.annotator is None and self.validator is None
+                and self.in_progress is None and self.data_id is None)
+
+
+@dataclass(frozen=True)
+class BranchQuery:
+    """One index seek: equalities (task_name, status, maybe a person), an optional held/not-held
+    residual, rows strictly after `after` on the `order` columns (in the query's direction),
+    sorted by `order`, at most `limit` rows."""
+
+    equal: dict[str, str]
+    held: bool | None
+    order: tuple[str, ...]
+    after: tuple[Any, ...] | None
+    descending: bool
+    limit: int
+
+
+@dataclass(frozen=True)
+class CountQuery:
+    """One term of a matching count: `sign` × count(rows with these equalities/held residual)."""
+
+    equal: dict[str, str]
+    held: bool | None
+    sign: int = 1
+
+
+@dataclass
+class ResultPage:
+    items: list[ResultState]
+    total: int  # matching the filter
+    has_next: bool
+    end_cursor: str | None
+    counts: dict[str, int] = field(default_factory=dict)  # per status, whole task
+
+
+def sort_key(sort: ResultSort, state: ResultState) -> tuple[Any, ...]:
+    if sort is ResultSort.STATUS:
+        return (STATUS_RANK[state["status"]], state["order"])
+    if sort is ResultSort.ASSIGNED:
+        return (state["annotator"], state["order"])
+    return (state["order"],)
+
+
+def encode_cursor(sort: ResultSort, key: tuple[Any, ...]) -> str:
+    raw = json.dumps({"s": sort.value, "k": list(key)}, separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(sort: ResultSort, cursor: str) -> tuple[Any, ...]:
+    """The sort key a cursor points at; BadCursorError when it is not one of ours for `sort`."""
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        data = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
+        key = tuple(data["k"])
+        valid = data["s"] == sort.value and _key_is_valid(sort, key)
+    except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
+        raise BadCursorError("the cursor is not valid: pass an endCursor returned by this "
+                             "listing (with the same sort)") from exc
+    if not valid:
+        raise BadCursorError("the cursor was made for another sort: restart the listing "
+                             "without `after`, or keep the sort of the cursor")
+    return key
+
+
+def _key_is_valid(sort: ResultSort, key: tuple[Any, ...]) -> bool:
+    def is_int(value: Any) -> bool:
+        return isinstance(value, int) and not isinstance(value, bool)
+
+    if sort is ResultSort.DATA:
+        return len(key) == 1 and is_int(key[0])
+    if sort is ResultSort.STATUS:
+        return len(key) == 2 and is_int(key[0]) and is_int(key[1])
+    return len(key) == 2 and isinstance(key[0], str) and is_int(key[1])
+
+
+def _statuses(filter: ResultFilter) -> list[str]:
+    wanted = set(filter.statuses) if filter.statuses else set(LABELLING_STATUSES)
+    return [s for s in LABELLING_STATUSES if s in wanted]
+
+
+def _person_alternatives(filter: ResultFilter) -> list[dict[str, str]]:
+    """The person equalities of each branch (an empty list: the filter can match nothing)."""
+    base: dict[str, str] = {}
+    if filter.annotator is not None:
+        base["annotator"] = filter.annotator
+    if filter.validator is not None:
+        base["validator"] = filter.validator
+    if filter.worker is None or filter.worker in base.values():
+        return [base]  # no worker filter, or it is already implied by annotator/validator
+    return [{**base, column: filter.worker} for column in ("annotator", "validator")
+            if column not in base]  # annotator = A cannot also be W≠A: drop that alternative
+
+
+def plan_branches(task_name: str, filter: ResultFilter, sort: ResultSort,
+                  after: tuple[Any, ...] | None, limit: int,
+                  descending: bool = False) -> list[BranchQuery]:
+    """The index seeks whose merge gives the first `limit` results after `after`."""
+    branches = []
+    for status in _statuses(filter):
+        for person in _person_alternatives(filter):
+            equal = {"task_name": task_name, "status": status, **person}
+            branch = _branch(equal, filter.in_progress, sort, after, limit, descending)
+            if branch is not None:
+                branches.append(branch)
+    return branches
+
+
+def _branch(equal: dict[str, str], held: bool | None, sort: ResultSort,
+            after: tuple[Any, ...] | None, limit: int, descending: bool) -> BranchQuery | None:
+    """Translate the global keyset bound into this branch's columns (None: branch is empty)."""
+
+    def before_bound(fixed: Any, bound: Any) -> bool:
+        return fixed < bound if not descending else fixed > bound
+
+    if sort is ResultSort.STATUS:
+        order: tuple[str, ...] = ("ord",)
+        if after is not None:
+            rank = STATUS_RANK[equal["status"]]
+            if before_bound(rank, after[0]):
+                return None
+            after = (after[1],) if rank == after[0] else None
+    elif sort is ResultSort.ASSIGNED and "annotator" not in equal:
+        order = ("annotator", "ord")
+    elif sort is ResultSort.ASSIGNED:
+        order = ("ord",)
+        if after is not None:
+            if before_bound(equal["annotator"], after[0]):
+                return None
+            after = (after[1],) if equal["annotator"] == after[0] else None
+    else:
+        order = ("ord",)
+    return BranchQuery(equal=equal, held=held, order=order, after=after,
+                       descending=descending, limit=limit)
+
+
+def plan_counts(task_name: str, filter: ResultFilter) -> list[CountQuery]:
+    """Terms whose signed sum is the number of matching results (inclusion-exclusion for the
+    worker filter, whose two branches overlap on items W both annotated and validated)."""
+    terms = []
+    people = _person_alternatives(filter)
+    for status in _statuses(filter):
+        base = {"task_name": task_name, "status": status}
+        for person in people:
+            terms.append(CountQuery({**base, **person}, filter.in_progress))
+        if len(people) == 2:
+            both = {**people[0], **people[1]}
+            terms.append(CountQuery({**base, **both}, filter.in_progress, sign=-1))
+    return terms
+
+
+def merge_branches(sort: ResultSort, branches: Iterable[Sequence[ResultState]],
+                   descending: bool = False) -> list[ResultState]:
+    """The branches' rows in global sort order, each item once."""
+    merged = heapq.merge(*branches, key=lambda s: sort_key(sort, s), reverse=descending)
+    seen: set[str] = set()
+    out = []
+    for state in merged:
+        if state["data_id"] not in seen:
+            seen.add(state["data_id"])
+            out.append(state)
+    return out
+
+
+def cut_page(sort: ResultSort, merged: list[ResultState], offset: int, first: int,
+             total: int, counts: dict[str, int]) -> ResultPage:
+    items = merged[offset:offset + first]
+    end = encode_cursor(sort, sort_key(sort, items[-1])) if items else None
+    return ResultPage(items=items, total=total, has_next=len(merged) > offset + first,
+                      end_cursor=end, counts=counts)
+
+
+class ResultListing:
+    """`list_results` and `adjacent_result` for any engine that can run branch seeks and counts.
+
+    Engines provide `_seek(branches)` (rows of each branch, in its order) and `_count(terms)`
+    (the signed sum), plus the repository's `get_result` and `get_status_counts`.
+    """
+
+    async def _seek(self, branches: list[BranchQuery]) -> list[list[ResultState]]:
+        raise NotImplementedError
+
+    async def _count(self, terms: list[CountQuery]) -> int:
+        raise NotImplementedError
+
+    async def list_results(self, task_name: str, filter: ResultFilter, sort: ResultSort,
+                           first: int, after: str | None = None, offset: int = 0) -> ResultPage:
+        key = decode_cursor(sort, after) if after else None
+        found = (await self.get_status_counts([task_name]))[0]  # type: ignore[attr-defined]
+        counts = {s: int(found[s]) if found else 0 for s in LABELLING_STATUSES}  # type: ignore[literal-required]
+        if filter.data_id is not None:
+            matching = await self._by_data_id(task_name, filter, sort, None, descending=False)
+            merged = [s for s in matching if key is None or sort_key(sort, s) > key]
+            return cut_page(sort, merged, offset, first, len(matching), counts)
+        branches = plan_branches(task_name, filter, sort, key, offset + first + 1)
+        merged = merge_branches(sort, await self._seek(branches)) if branches else []
+        if filter.only_statuses:
+            total = sum(counts[s] for s in _statuses(filter))
+        else:
+            total = await self._count(plan_counts(task_name, filter))
+        return cut_page(sort, merged, offset, first, total, counts)
+
+    async def adjacent_result(self, anchor: ResultState, filter: ResultFilter, sort: ResultSort,
+                              forward: bool) -> ResultState | None:
+        key = sort_key(sort, anchor)
+        if filter.data_id is not None:
+            found = await self._by_data_id(anchor["task_name"], filter, sort, key, not forward)
+            return found[0] if found else None
+        branches = plan_branches(anchor["task_name"], filter, sort, key, 1, descending=not forward)
+        if not branches:
+            return None
+        merged = merge_branches(sort, await self._seek(branches), descending=not forward)
+        return merged[0] if merged else None
+
+    async def _by_data_id(self, task_name: str, filter: ResultFilter, sort: ResultSort,
+                          key: tuple[Any, ...] | None, descending: bool) -> list[ResultState]:
+        """A data id filter names one item: a point lookup, checked against the rest."""
+        state = await self.get_result(task_name, filter.data_id)  # type: ignore[attr-defined]
+        if state is None or not filter.matches(state):
+            return []
+        if key is not None:
+            own = sort_key(sort, state)
+            if not (own < key if descending else own > key):
+                return []
+        return [state]

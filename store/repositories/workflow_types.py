@@ -1,0 +1,198 @@
+"""Engine-neutral records and rules of the workflow, shared by both engines and the resolvers.
+
+The **result** of (task, data item) is the unit of atomicity: besides the DbResult fields it carries
+the live state of the item's current job (holder, start, accumulated duration, last update,
+comments, who it is queued for). A claim, heartbeat, interrupt or end is then one conditional
+update of one result, and the current job is read from its result; the `jobs` table/collection only
+keeps finished jobs (history).
+"""
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, TypedDict
+
+from store.records import LABELLING_STATUSES, JobRecord, LabelRecord, ResultRecord
+
+#: Statuses with no current job: the item left the workflow.
+CLOSED_STATUSES: tuple[str, ...] = ("done", "discard")
+
+#: Where each status sorts in `sort: STATUS` listings: the workflow's own order.
+STATUS_RANK: dict[str, int] = {status: rank for rank, status in enumerate(LABELLING_STATUSES)}
+
+#: A user holds at most one item per (task, lane): `nextJob(to_annotate)` serves to_annotate and
+#: to_correct items (the "annotate" lane), `nextJob(to_validate)` the "validate" lane.
+LANE_OF_STATUS: dict[str, str] = {
+    "to_annotate": "annotate",
+    "to_correct": "annotate",
+    "to_validate": "validate",
+    "done": "",
+    "discard": "",
+}
+
+#: Per lane, the statuses a claim looks at, in priority order (to_correct comes first).
+LANE_STATUSES: dict[str, tuple[str, ...]] = {
+    "annotate": ("to_correct", "to_annotate"),
+    "validate": ("to_validate",),
+}
+
+#: A claim for objective X takes items of lane LANE_OF_OBJECTIVE[X].
+LANE_OF_OBJECTIVE: dict[str, str] = {
+    "to_annotate": "annotate",
+    "to_correct": "annotate",
+    "to_validate": "validate",
+}
+
+#: Progress callback of long writes: called with how many more items were written.
+ProgressCallback = Callable[[int], None]
+
+
+class ResultState(ResultRecord):
+    """DbResult plus the live state of its current job (see the module docstring).
+
+    `holder` = the current job's `assigned_to` ('' when nobody holds it); `in_progress` is
+    `holder != ''`; `queued_for` = the user a to_correct job waits for ('' for anyone).
+    """
+
+    order: int
+    holder: str
+    queued_for: str
+    start_at: float
+    job_duration: float
+    last_update_at: float
+    comments: Any
+
+
+class JobView(JobRecord):
+    """DbJob (+ comments) plus the item's `annotator` and `validator`, as `nextJob` answers."""
+
+    annotator: str
+    validator: str
+
+
+class StatusCounts(TypedDict):
+    """How many items of a task are in each status; `total` is their sum."""
+
+    to_annotate: int
+    to_validate: int
+    to_correct: int
+    done: int
+    discard: int
+    total: int
+
+
+class JobUpdateOutcome(str, Enum):
+    UPDATED = "updated"
+    DENIED = "denied"  # not (or no longer) the caller's running job: HTTP 410
+    UNKNOWN = "unknown"  # no job of that id in that task
+
+
+class JobAction(str, Enum):
+    HEARTBEAT = "heartbeat"  # a save: refresh last_update_at (the lease)
+    INTERRUPT = "interrupt"  # the page was left: bank the time, keep the item
+    END = "end"  # a new status: the job is finished
+
+
+@dataclass(frozen=True)
+class JobUpdate:
+    """What `update_job` did. `job` is the job after the update (the finished one for END);
+    `next_job_id` the follow-up job created by END ('' for done/discard); `reason` explains a
+    denial in words a user can act on."""
+
+    outcome: JobUpdateOutcome
+    job: JobView | None = None
+    next_job_id: str = ""
+    reason: str = ""
+
+
+class LabelsOutcome(str, Enum):
+    SAVED = "saved"
+    NOT_FOUND = "not_found"  # no such item in this task
+    FORBIDDEN = "forbidden"  # the caller does not hold the item's current job (and is no admin)
+
+
+@dataclass(frozen=True)
+class LabelsSave:
+    outcome: LabelsOutcome
+    labels: LabelRecord | None = None
+    holder: str = ""
+
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    """What a batch reset did: how many items changed, or the ids that matched nothing (and then
+    nothing was changed at all)."""
+
+    changed: int = 0
+    unknown: list[str] = field(default_factory=list)
+
+
+def new_job_id() -> str:
+    """A fresh job id: 16 random hex digits (unique per task with overwhelming probability;
+    the engines' unique indexes turn the impossible clash into an error, not a silent merge)."""
+    return secrets.token_hex(8)
+
+
+def empty_counts() -> dict[str, int]:
+    return {status: 0 for status in LABELLING_STATUSES}
+
+
+def with_total(counts: dict[str, int]) -> StatusCounts:
+    values = {status: int(counts.get(status, 0)) for status in LABELLING_STATUSES}
+    return StatusCounts(**values, total=sum(values.values()))  # type: ignore[typeddict-item]
+
+
+def label_statistics(annotations: Any) -> dict[str, Any]:
+    """DbLabelStatistics.value for some annotations: number of objects and count per category.
+
+    Annotations are free JSON; objects are the entries of a list (anything else counts as none),
+    and an object's category is its `category` field when that is a string.
+    """
+    objects = annotations if isinstance(annotations, list) else []
+    categories: dict[str, int] = {}
+    for item in objects:
+        category = item.get("category") if isinstance(item, dict) else None
+        if isinstance(category, str):
+            categories[category] = categories.get(category, 0) + 1
+    return {"objects": len(objects), "categories": categories}
+
+
+def public_result(state: ResultState) -> ResultRecord:
+    """The DbResult part of a result state (what legacy clients see)."""
+    return ResultRecord(
+        task_name=state["task_name"], data_id=state["data_id"],
+        finished_job_ids=list(state["finished_job_ids"]), current_job_id=state["current_job_id"],
+        status=state["status"], cumulated_time=state["cumulated_time"],
+        annotator=state["annotator"], validator=state["validator"],
+        in_progress=state["in_progress"],
+    )
+
+
+def current_job(state: ResultState) -> JobView | None:
+    """The item's current job, read from its result (None for done/discard items)."""
+    if not state["current_job_id"]:
+        return None
+    return JobView(
+        id=state["current_job_id"], task_name=state["task_name"], data_id=state["data_id"],
+        objective=state["status"], assigned_to=state["holder"], start_at=state["start_at"],
+        duration=state["job_duration"], last_update_at=state["last_update_at"],
+        comments=state["comments"], annotator=state["annotator"], validator=state["validator"],
+    )
+
+
+def finished_job(state_before: ResultState, now: float, comments: Any) -> JobRecord:
+    """The record of the current job of `state_before` as it ends at `now`."""
+    elapsed = max(now - state_before["start_at"], 0.0) if state_before["start_at"] > 0 else 0.0
+    return JobRecord(
+        id=state_before["current_job_id"], task_name=state_before["task_name"],
+        data_id=state_before["data_id"], objective=state_before["status"],
+        assigned_to=state_before["holder"], start_at=0.0,
+        duration=state_before["job_duration"] + elapsed, last_update_at=now, comments=comments,
+    )
+
+
+def is_free(state: ResultState, now: float, lease: float) -> bool:
+    """Nobody holds the item, or its holder has not touched it for a whole lease."""
+    return state["holder"] == "" or state["last_update_at"] < now - lease

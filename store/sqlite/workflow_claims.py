@@ -1,0 +1,260 @@
+"""The job workflow on the embedded engine: claims, heartbeats, interrupts, ends, admin batches.
+
+Every decision two users can race on is one conditional `UPDATE … WHERE <condition> RETURNING`
+on one result row; the statements that follow it in the same transaction (history row, counters,
+the follow-up job) only act on the row the winning statement returned.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from typing import Any
+
+from store.repositories.workflow import KEEP, Assignments, check_unique
+from store.repositories.workflow_types import (
+    CLOSED_STATUSES,
+    LANE_OF_OBJECTIVE,
+    LANE_OF_STATUS,
+    LANE_STATUSES,
+    BatchOutcome,
+    JobAction,
+    JobUpdate,
+    JobUpdateOutcome,
+    JobView,
+    ResultState,
+    current_job,
+    new_job_id,
+)
+from store.sqlite.database import SqliteDatabase
+from store.sqlite.workflow_rows import FREE, RESULT_COLUMNS, chunks, dump_json, shift_count, to_state
+
+# -- claims ----------------------------------------------------------------------------------------
+
+#: Rule 1: resume the item U holds in this lane; restart its clock only if it was interrupted.
+RESUME = (
+    "UPDATE results SET start_at = CASE WHEN start_at > 0 THEN start_at ELSE :now END,"
+    " last_update_at = :now"
+    " WHERE holder = :u AND task_name = :t AND lane = :lane AND holder != ''"
+    f" RETURNING {RESULT_COLUMNS}"
+)
+
+#: Rules 2-4 pick one row (index seek in data order) and take it in the same statement.
+PICK_QUEUED_FOR_ME = (
+    "SELECT rowid FROM results WHERE task_name = :t AND status = 'to_correct'"
+    f" AND queued_for = :u AND {FREE} ORDER BY ord LIMIT 1"
+)
+PICK_FREE = (
+    "SELECT rowid FROM results WHERE task_name = :t AND status = :status"
+    f" AND queued_for = '' AND {FREE} ORDER BY ord LIMIT 1"
+)
+PICK_QUEUED_FOR_OTHERS = (
+    "SELECT rowid FROM results WHERE task_name = :t AND status = 'to_correct'"
+    f" AND queued_for > '' AND queued_for != :u AND {FREE} ORDER BY ord LIMIT 1"
+)
+TAKE = (
+    "UPDATE results SET holder = :u, queued_for = '', start_at = :now, last_update_at = :now,"
+    " {person} = :u WHERE rowid = ({pick}) AND {free} RETURNING " + RESULT_COLUMNS
+)
+
+# -- job updates -------------------------------------------------------------------------------
+
+#: The job is the item's current one, held by U, and running.
+MINE_AND_RUNNING = (
+    "task_name = :t AND current_job_id = :j AND current_job_id != ''"
+    " AND holder = :u AND start_at > 0"
+)
+
+HEARTBEAT = (
+    "UPDATE results SET last_update_at = :now, comments = CASE WHEN :keep THEN comments"
+    f" ELSE :comments END WHERE {MINE_AND_RUNNING} RETURNING {RESULT_COLUMNS}"
+)
+#: Bank the running time on the job and the result and stop the clock (interrupt, or the first
+#: half of an end). Returns the rowid so the end can finish the same row.
+BANK = (
+    "UPDATE results SET job_duration = job_duration + max(:now - start_at, 0),"
+    " cumulated_time = cumulated_time + max(:now - start_at, 0), start_at = 0,"
+    " last_update_at = :now,"
+    " comments = CASE WHEN :keep THEN comments ELSE :comments END"
+    f" WHERE {MINE_AND_RUNNING} RETURNING rowid, {RESULT_COLUMNS}"
+)
+#: Second half of an end, on the row BANK just won: the follow-up job becomes current.
+FINISH = (
+    "UPDATE results SET status = :status, lane = :lane,"
+    " finished_job_ids = json_insert(finished_job_ids, '$[#]', current_job_id),"
+    " current_job_id = :next, holder = '', start_at = 0, job_duration = 0,"
+    " queued_for = CASE WHEN :status = 'to_correct' THEN annotator ELSE '' END,"
+    " comments = :next_comments"
+    f" WHERE rowid = :rowid RETURNING {RESULT_COLUMNS}"
+)
+#: A denied caller who still holds a job that is not running (interrupted) lets it go.
+RELEASE_STALE = (
+    "UPDATE results SET holder = '', start_at = 0"
+    " WHERE task_name = :t AND current_job_id = :j AND current_job_id != '' AND holder = :u"
+    " AND start_at = 0"
+)
+
+
+class SqliteClaims:
+    _db: SqliteDatabase
+
+    async def claim_job(self, task_name: str, username: str, objective: str, now: float,
+                        lease: float) -> JobView | None:
+        lane = LANE_OF_OBJECTIVE[objective]
+        person = "annotator" if lane == "annotate" else "validator"
+        params = {"t": task_name, "u": username, "lane": lane, "now": now,
+                  "expired": now - lease}
+
+        def claim(c: sqlite3.Connection) -> JobView | None:
+            row = c.execute(RESUME, params).fetchone()
+            picks: list[tuple[str, dict[str, Any]]] = []
+            if lane == "annotate":
+                picks.append((PICK_QUEUED_FOR_ME, {}))
+            picks += [(PICK_FREE, {"status": s}) for s in LANE_STATUSES[lane]]
+            if lane == "annotate":
+                picks.append((PICK_QUEUED_FOR_OTHERS, {}))
+            for pick, extra in picks:
+                if row is not None:
+                    break
+                row = c.execute(TAKE.format(person=person, pick=pick, free=FREE),
+                                {**params, **extra}).fetchone()
+            return current_job(to_state(row)) if row is not None else None
+
+        return await self._db.write(claim)
+
+    async def update_job(self, task_name: str, job_id: str, username: str, action: JobAction,
+                         now: float, status: str | None = None, comments: Any = KEEP) -> JobUpdate:
+        if action is JobAction.END and status is None:
+            raise ValueError("ending a job needs the item's new status")
+        params = {"t": task_name, "j": job_id, "u": username, "now": now,
+                  "keep": comments is KEEP,
+                  "comments": None if comments is KEEP else dump_json(comments)}
+
+        def update(c: sqlite3.Connection) -> JobUpdate:
+            if action is JobAction.HEARTBEAT:
+                row = c.execute(HEARTBEAT, params).fetchone()
+                return _updated(row) if row else _denied(c, params)
+            banked = c.execute(BANK, params).fetchone()
+            if banked is None:
+                return _denied(c, params)
+            rowid, state = banked[0], to_state(banked[1:])
+            if action is JobAction.INTERRUPT:
+                return JobUpdate(JobUpdateOutcome.UPDATED, current_job(state))
+            return _finish(c, rowid, state, status, now)  # type: ignore[arg-type]
+
+        return await self._db.write(update)
+
+    async def get_job(self, task_name: str, job_id: str) -> JobView | None:
+        def read(c: sqlite3.Connection) -> JobView | None:
+            row = c.execute(f"SELECT {RESULT_COLUMNS} FROM results WHERE task_name = ?"
+                            " AND current_job_id = ? AND current_job_id != ''",
+                            (task_name, job_id)).fetchone()
+            if row is not None:
+                return current_job(to_state(row))
+            row = c.execute("SELECT j.doc, r.annotator, r.validator FROM jobs j"
+                            " JOIN results r ON r.task_name = j.task_name AND r.data_id = j.data_id"
+                            " WHERE j.task_name = ? AND j.id = ?", (task_name, job_id)).fetchone()
+            if row is None:
+                return None
+            return JobView(**json.loads(row[0]), annotator=row[1], validator=row[2])
+
+        return await self._db.call(read)
+
+    async def reset_items(self, task_name: str, ids: Sequence[str], *, by_job: bool,
+                          status: str | None, now: float) -> BatchOutcome:
+        check_unique(ids, "job id" if by_job else "data id")
+        column = "current_job_id" if by_job else "data_id"
+
+        def reset(c: sqlite3.Connection) -> BatchOutcome:
+            found: list[tuple[int, str]] = []
+            unknown: list[str] = []
+            for value in ids:
+                row = c.execute(f"SELECT rowid, status FROM results WHERE task_name = ?"
+                                f" AND {column} = ? AND {column} != ''",
+                                (task_name, value)).fetchone()
+                if row is None:
+                    unknown.append(value)
+                else:
+                    found.append(row)
+            if unknown:
+                return BatchOutcome(unknown=unknown)
+            for rowid, old in found:
+                if status is None:
+                    c.execute("UPDATE results SET holder = '', queued_for = '', start_at = 0,"
+                              " annotator = '', validator = '' WHERE rowid = ?", (rowid,))
+                    continue
+                next_id = "" if status in CLOSED_STATUSES else new_job_id()
+                c.execute("UPDATE results SET status = ?, lane = ?, current_job_id = ?,"
+                          " holder = '', queued_for = '', start_at = 0, job_duration = 0,"
+                          " comments = NULL, last_update_at = ? WHERE rowid = ?",
+                          (status, LANE_OF_STATUS[status], next_id, now, rowid))
+                shift_count(c, task_name, old, status)
+            return BatchOutcome(changed=len(found))
+
+        return await self._db.write(reset)
+
+    async def get_assignments(self, usernames: Sequence[str]) -> list[Assignments]:
+        def read(c: sqlite3.Connection) -> dict[str, Assignments]:
+            out: dict[str, Assignments] = {u: {"curr_assigned_jobs": {}, "queue": {}}
+                                           for u in usernames}
+            for batch in chunks(list(out)):
+                marks = ", ".join("?" * len(batch))
+                for holder, task, status, job in c.execute(
+                        "SELECT holder, task_name, status, current_job_id FROM results"
+                        f" WHERE holder IN ({marks}) AND holder != ''", batch):
+                    out[holder]["curr_assigned_jobs"][f"{task}/{status}"] = job
+                for queued_for, task, status, job in c.execute(
+                        "SELECT queued_for, task_name, status, current_job_id FROM results"
+                        f" WHERE queued_for IN ({marks}) AND queued_for != ''"
+                        " ORDER BY queued_for, task_name, ord", batch):
+                    out[queued_for]["queue"].setdefault(f"{task}/{status}", []).append(job)
+            return out
+
+        found = await self._db.call(read)
+        return [found[u] for u in usernames]
+
+
+def _updated(row: Sequence[Any]) -> JobUpdate:
+    return JobUpdate(JobUpdateOutcome.UPDATED, current_job(to_state(row)))
+
+
+def _finish(c: sqlite3.Connection, rowid: int, banked: ResultState, status: str,
+            now: float) -> JobUpdate:
+    """The item leaves the ended job: history row, follow-up job, counters."""
+    ended = current_job(banked)
+    assert ended is not None
+    next_id = "" if status in CLOSED_STATUSES else new_job_id()
+    # The validator's comments travel with a rejected item, so its annotator sees them.
+    next_comments = dump_json(banked["comments"]) if status == "to_correct" else None
+    c.execute(FINISH, {"status": status, "lane": LANE_OF_STATUS[status], "next": next_id,
+                       "next_comments": next_comments, "rowid": rowid})
+    record = {key: ended[key] for key in ("id", "task_name", "data_id", "objective",  # type: ignore[literal-required]
+                                          "assigned_to", "start_at", "duration",
+                                          "last_update_at", "comments")}
+    c.execute("INSERT INTO jobs (task_name, id, data_id, doc) VALUES (?, ?, ?, ?)",
+              (banked["task_name"], ended["id"], banked["data_id"], json.dumps(record)))
+    shift_count(c, banked["task_name"], banked["status"], status)
+    return JobUpdate(JobUpdateOutcome.UPDATED, ended, next_job_id=next_id)
+
+
+def _denied(c: sqlite3.Connection, params: dict[str, Any]) -> JobUpdate:
+    """Why the conditional update matched nothing; a stale hold of the caller is released."""
+    row = c.execute(f"SELECT {RESULT_COLUMNS} FROM results WHERE task_name = :t"
+                    " AND current_job_id = :j AND current_job_id != ''", params).fetchone()
+    if row is None:
+        finished = c.execute("SELECT 1 FROM jobs WHERE task_name = :t AND id = :j",
+                             params).fetchone()
+        if finished is None:
+            return JobUpdate(JobUpdateOutcome.UNKNOWN)
+        return JobUpdate(JobUpdateOutcome.DENIED,
+                         reason="this job is finished: the item has moved on; fetch a new job")
+    state = to_state(row)
+    if state["holder"] != params["u"]:
+        holder = f"it is now held by {state['holder']}" if state["holder"] else "nobody holds it"
+        return JobUpdate(JobUpdateOutcome.DENIED, current_job(state),
+                         reason=f"this job is no longer assigned to {params['u']} ({holder}); "
+                                "fetch a new job")
+    c.execute(RELEASE_STALE, params)
+    return JobUpdate(JobUpdateOutcome.DENIED, current_job(state),
+                     reason="this job was interrupted and is not running: it has been released; "
+                            "fetch a job again to resume work")

@@ -1,0 +1,61 @@
+"""Labels and label statistics on the embedded engine (one row: a save writes both)."""
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Any
+
+from store.records import LabelRecord, LabelStatisticsRecord
+from store.repositories.workflow_types import LabelsOutcome, LabelsSave, label_statistics
+from store.sqlite.database import SqliteDatabase
+from store.sqlite.workflow_rows import dump_json
+
+#: The holder's save refreshes their lease, and proves (in the same statement) that they hold it.
+TOUCH_IF_HOLDER = (
+    "UPDATE results SET last_update_at = :now"
+    " WHERE task_name = :t AND data_id = :d AND holder = :u AND holder != '' RETURNING holder"
+)
+
+
+class SqliteLabels:
+    _db: SqliteDatabase
+
+    async def get_labels(self, task_name: str, data_id: str) -> LabelRecord | None:
+        row = await self._db.call(lambda c: c.execute(
+            "SELECT annotations FROM labels WHERE task_name = ? AND data_id = ?",
+            (task_name, data_id)).fetchone())
+        if row is None:
+            return None
+        return LabelRecord(task_name=task_name, data_id=data_id, annotations=json.loads(row[0]))
+
+    async def get_label_statistics(self, task_name: str,
+                                   data_id: str) -> LabelStatisticsRecord | None:
+        row = await self._db.call(lambda c: c.execute(
+            "SELECT statistics FROM labels WHERE task_name = ? AND data_id = ?",
+            (task_name, data_id)).fetchone())
+        if row is None:
+            return None
+        return LabelStatisticsRecord(task_name=task_name, data_id=data_id, value=json.loads(row[0]))
+
+    async def save_labels(self, task_name: str, data_id: str, annotations: Any, username: str,
+                          is_admin: bool, now: float) -> LabelsSave:
+        params = {"t": task_name, "d": data_id, "u": username, "now": now}
+        encoded = json.dumps(annotations, separators=(",", ":"))
+        statistics = dump_json(label_statistics(annotations))
+
+        def save(c: sqlite3.Connection) -> LabelsSave:
+            if c.execute(TOUCH_IF_HOLDER, params).fetchone() is None:
+                row = c.execute("SELECT holder FROM results WHERE task_name = :t AND data_id = :d",
+                                params).fetchone()
+                if row is None:
+                    return LabelsSave(LabelsOutcome.NOT_FOUND)
+                if not is_admin:
+                    return LabelsSave(LabelsOutcome.FORBIDDEN, holder=row[0])
+            c.execute("INSERT INTO labels (task_name, data_id, statistics, annotations)"
+                      " VALUES (?, ?, ?, ?) ON CONFLICT (task_name, data_id) DO UPDATE"
+                      " SET statistics = excluded.statistics, annotations = excluded.annotations",
+                      (task_name, data_id, statistics, encoded))
+            return LabelsSave(LabelsOutcome.SAVED, LabelRecord(
+                task_name=task_name, data_id=data_id, annotations=annotations))
+
+        return await self._db.write(save)

@@ -1,0 +1,99 @@
+"""Tasks on the embedded engine: creation (one transaction, batched), reads, cascade delete."""
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+
+from store.errors import DuplicateKeyError
+from store.records import TaskRecord
+from store.repositories.workflow import check_unique
+from store.repositories.workflow_types import (
+    ProgressCallback,
+    StatusCounts,
+    label_statistics,
+    new_job_id,
+    with_total,
+)
+from store.sqlite.database import SqliteDatabase
+from store.sqlite.workflow_rows import BATCH, COUNT_COLUMNS, chunks, dump_json
+
+EMPTY_STATISTICS = dump_json(label_statistics([]))
+
+
+class SqliteTasks:
+    _db: SqliteDatabase
+
+    async def create_task(self, task: TaskRecord, data_ids: Sequence[str], now: float,
+                          progress: ProgressCallback | None = None) -> None:
+        check_unique(data_ids, "data id")
+        name = task["name"]
+
+        def create(c: sqlite3.Connection) -> None:
+            if c.execute("SELECT 1 FROM tasks WHERE name = ?", (name,)).fetchone():
+                raise DuplicateKeyError(f"task {name!r} already exists")
+            c.execute("INSERT INTO tasks (name, spec_id, dataset_id, doc) VALUES (?, ?, ?, ?)",
+                      (name, task["spec_id"], task["dataset_id"], json.dumps(dict(task))))
+            c.execute("INSERT INTO task_counts (task_name, to_annotate) VALUES (?, ?)",
+                      (name, len(data_ids)))
+            for start in range(0, len(data_ids), BATCH):
+                batch = data_ids[start:start + BATCH]
+                c.executemany(
+                    "INSERT INTO results (task_name, data_id, ord, status, lane, current_job_id,"
+                    " finished_job_ids, cumulated_time, annotator, validator, holder, queued_for,"
+                    " start_at, job_duration, last_update_at, comments)"
+                    " VALUES (?, ?, ?, 'to_annotate', 'annotate', ?, '[]', 0, '', '', '', '',"
+                    " 0, 0, ?, NULL)",
+                    [(name, data_id, start + i, new_job_id(), now) for i, data_id in enumerate(batch)])
+                c.executemany(
+                    "INSERT INTO labels (task_name, data_id, statistics, annotations)"
+                    " VALUES (?, ?, ?, '[]')",
+                    [(name, data_id, EMPTY_STATISTICS) for data_id in batch])
+                if progress is not None:
+                    progress(len(batch))
+
+        await self._db.write(create)
+
+    async def get_task(self, name: str) -> TaskRecord | None:
+        row = await self._db.call(lambda c: c.execute(
+            "SELECT doc FROM tasks WHERE name = ?", (name,)).fetchone())
+        return json.loads(row[0]) if row else None
+
+    async def list_tasks(self) -> list[TaskRecord]:
+        rows = await self._db.call(lambda c: c.execute(
+            "SELECT doc FROM tasks ORDER BY name").fetchall())
+        return [json.loads(r[0]) for r in rows]
+
+    async def set_task_spec(self, name: str, spec_id: str) -> TaskRecord | None:
+        def update(c: sqlite3.Connection) -> TaskRecord | None:
+            row = c.execute("SELECT doc FROM tasks WHERE name = ?", (name,)).fetchone()
+            if row is None:
+                return None
+            task = {**json.loads(row[0]), "spec_id": spec_id}
+            c.execute("UPDATE tasks SET spec_id = ?, doc = ? WHERE name = ?",
+                      (spec_id, json.dumps(task), name))
+            return task  # type: ignore[return-value]
+
+        return await self._db.write(update)
+
+    async def delete_task(self, name: str) -> bool:
+        def delete(c: sqlite3.Connection) -> bool:
+            for table in ("results", "jobs", "labels"):
+                c.execute(f"DELETE FROM {table} WHERE task_name = ?", (name,))
+            c.execute("DELETE FROM task_counts WHERE task_name = ?", (name,))
+            return c.execute("DELETE FROM tasks WHERE name = ?", (name,)).rowcount > 0
+
+        return await self._db.write(delete)
+
+    async def get_status_counts(self, names: Sequence[str]) -> list[StatusCounts | None]:
+        def read(c: sqlite3.Connection) -> dict[str, StatusCounts]:
+            found: dict[str, StatusCounts] = {}
+            for batch in chunks(list(dict.fromkeys(names))):
+                marks = ", ".join("?" * len(batch))
+                for row in c.execute(f"SELECT task_name, {', '.join(COUNT_COLUMNS)}"
+                                     f" FROM task_counts WHERE task_name IN ({marks})", batch):
+                    found[row[0]] = with_total(dict(zip(COUNT_COLUMNS, row[1:])))
+            return found
+
+        found = await self._db.call(read)
+        return [found.get(name) for name in names]
