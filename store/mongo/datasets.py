@@ -23,6 +23,8 @@ class MongoDatasets(DatasetRepository):
                              batches: AsyncIterable[Sequence[DataRecord]]) -> int:
         dataset_id = dataset["id"]
         count = 0
+        if await self._db.datasets.find_one({"id": dataset_id}, {"_id": 1}):
+            raise DuplicateKeyError(f"a dataset with id {dataset_id!r} already exists")
         try:
             async for batch in batches:
                 if batch:
@@ -32,7 +34,8 @@ class MongoDatasets(DatasetRepository):
             # Written last: until this insert the items belong to no visible dataset.
             await self._db.datasets.insert_one({**dataset, "item_count": count})
         except BaseException as exc:
-            await self._db.data.delete_many({"dataset_id": dataset_id})
+            if not await self._db.datasets.find_one({"id": dataset_id}, {"_id": 1}):
+                await self._db.data.delete_many({"dataset_id": dataset_id})
             if isinstance(exc, (MongoDuplicateKeyError, BulkWriteError)):
                 raise DuplicateKeyError(
                     f"a dataset {dataset['path']!r} of type {dataset['data_type']!r} (or the id "

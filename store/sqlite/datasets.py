@@ -25,6 +25,8 @@ class SqliteDatasets(DatasetRepository):
                              batches: AsyncIterable[Sequence[DataRecord]]) -> int:
         dataset_id = dataset["id"]
         count = 0
+        if await self.get_dataset(dataset_id) is not None:
+            raise DuplicateKeyError(f"a dataset with id {dataset_id!r} already exists")
         try:
             async for batch in batches:
                 rows = [(dataset_id, item["id"], item["order"], json.dumps(item)) for item in batch]

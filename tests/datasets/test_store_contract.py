@@ -96,6 +96,14 @@ async def test_a_failing_scan_leaves_no_dataset_and_no_item(store: Store) -> Non
     assert await store.list_data_ids("ds1") == ["i0000", "i0001"]
 
 
+async def test_a_taken_dataset_id_never_touches_the_existing_items(store: Store) -> None:
+    await _create(store, _dataset(), 3)
+    with pytest.raises(DuplicateKeyError):
+        await store.create_dataset(_dataset("ds1", "other/"), _batches([_item("ds1", 7, "new")]))
+    assert await store.list_data_ids("ds1") == ["i0000", "i0001", "i0002"]
+    assert await store.find_dataset("other/", "image") is None
+
+
 async def test_repeated_item_id_aborts_the_whole_dataset(store: Store) -> None:
     items = [_item("ds1", 0, "same"), _item("ds1", 1, "other"), _item("ds1", 2, "same")]
     with pytest.raises(DuplicateKeyError):
