@@ -144,19 +144,8 @@ async def test_delete_removes_items_and_reports_missing(store: Store) -> None:
 
 
 async def _use_in_task(store: Store, dataset_id: str = "", spec_id: str = "") -> None:
-    """A task row as the workflow engine stores it (only its references matter here).
-
-    Written under the engine because the task-creation operation belongs to the workflow domain.
-    """
-    if store.engine == "sqlite":
-        import json
-
-        doc = {"name": "t1", "spec_id": spec_id, "dataset_id": dataset_id}
-        await store._db.write(lambda c: c.execute(
-            "INSERT INTO tasks (name, spec_id, dataset_id, doc) VALUES (?, ?, ?, ?)",
-            ("t1", spec_id, dataset_id, json.dumps(doc))))
-    else:
-        await store._db.tasks.insert_one({"name": "t1", "spec_id": spec_id, "dataset_id": dataset_id})
+    """A task referring to this dataset or spec (its items do not matter here)."""
+    await store.create_task({"name": "t1", "spec_id": spec_id, "dataset_id": dataset_id}, [], 0.0)
 
 
 async def test_a_dataset_used_by_a_task_is_not_deleted(store: Store) -> None:
