@@ -30,9 +30,10 @@ class ApiError(GraphQLError):
 
 
 def is_expected(error: GraphQLError) -> bool:
-    """Errors clients may see verbatim: ours, and GraphQL's own syntax/validation errors."""
+    """Errors clients may see verbatim: ours, and GraphQL's own syntax, validation and variable
+    coercion errors (a bad enum value or a wrong type in `variables` is the caller's mistake)."""
     original = error.original_error
-    return original is None or isinstance(original, ApiError)
+    return original is None or isinstance(original, GraphQLError)
 
 
 def should_mask(error: GraphQLError) -> bool:

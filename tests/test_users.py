@@ -165,3 +165,10 @@ async def test_healthz_reports_the_store(http) -> None:
 async def test_second_admin_can_be_created_and_first_start_made_one_admin(admin: Caller, http) -> None:
     await make_user(http, admin, "root2", role="ADMIN")
     assert sorted(u["username"] for u in (await admin.gql(USERS))["users"]) == ["admin", "root2"]
+
+
+async def test_bad_variable_values_are_explained_not_masked(admin: Caller) -> None:
+    failure = await admin.gql_error(CREATE_USER, {"input": {"username": "x", "password": "y", "role": "NOPE"}})
+    assert "NOPE" in failure.message and "Role" in failure.message
+    failure = await admin.gql_error(CREATE_USER, {"input": {"username": 1, "password": "y"}})
+    assert "String cannot represent" in failure.message
