@@ -21,11 +21,17 @@ from strawberry.tools import merge_types
 
 from graph.datasets.schema import DatasetMutation, DatasetQuery
 from graph.errors import should_mask
+from graph.jobs.schema import JobMutation, JobQuery
+from graph.labels.schema import LabelMutation, LabelQuery
+from graph.results.schema import ResultMutation, ResultQuery
 from graph.specs.schema import SpecMutation, SpecQuery
+from graph.tasks.schema import TaskMutation, TaskQuery
 from graph.users.schema import UserMutation, UserQuery
 
-QUERIES: tuple[type, ...] = (UserQuery, DatasetQuery, SpecQuery)
-MUTATIONS: tuple[type, ...] = (UserMutation, DatasetMutation, SpecMutation)
+QUERIES: tuple[type, ...] = (UserQuery, DatasetQuery, SpecQuery, TaskQuery, JobQuery, ResultQuery,
+                             LabelQuery)
+MUTATIONS: tuple[type, ...] = (UserMutation, DatasetMutation, SpecMutation, TaskMutation,
+                               JobMutation, ResultMutation, LabelMutation)
 
 Query = merge_types("Query", QUERIES)
 Mutation = merge_types("Mutation", MUTATIONS)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import strawberry
 
 from graph.enums import Role
+from graph.jobs.loaders import assignments_loader
 from graph.scalars import JSON
 from store.records import UserRecord
 
@@ -13,6 +14,15 @@ class User:
     username: str
     role: Role
     preferences: JSON
+
+    @strawberry.field(description='The jobs this user holds: {"<task>/<objective>": jobId}.')
+    async def curr_assigned_jobs(self, info: strawberry.Info) -> JSON:
+        return (await assignments_loader(info.context).load(self.username))["curr_assigned_jobs"]
+
+    @strawberry.field(description='Corrections waiting for this user, in data order: '
+                                  '{"<task>/to_correct": [jobId, ...]}.')
+    async def queue(self, info: strawberry.Info) -> JSON:
+        return (await assignments_loader(info.context).load(self.username))["queue"]
 
     @classmethod
     def from_record(cls, record: UserRecord) -> "User":

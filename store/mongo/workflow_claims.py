@@ -27,6 +27,9 @@ from store.repositories.workflow_types import (
     JobUpdateOutcome,
     JobView,
     current_job,
+    dropped_job,
+    gone_reason,
+    job_record,
     new_job_id,
 )
 from store.mongo.workflow_docs import free, result_fields, set_and, set_in, to_state
@@ -138,10 +141,7 @@ class MongoClaims:
             ended.update(assigned_to=username, start_at=0.0,
                          duration=state["job_duration"] + elapsed, last_update_at=now,
                          comments=final_comments)
-            record = {k: ended[k] for k in ("id", "task_name", "data_id", "objective",  # type: ignore[literal-required]
-                                            "assigned_to", "start_at", "duration",
-                                            "last_update_at", "comments")}
-            await self._db.jobs.insert_one(record)
+            await self._db.jobs.insert_one(job_record(ended))
             await self._shift_counts(task_name, {state["status"]: -1, status: 1})  # type: ignore[attr-defined]
             return JobUpdate(JobUpdateOutcome.UPDATED, ended, next_job_id=next_id)
         return await self._denied(task_name, job_id, username)
@@ -151,12 +151,17 @@ class MongoClaims:
         doc = await self._db.results.find_one(
             {"task_name": task_name, "current_job_id": set_and(job_id)}, result_fields())
         if doc is None:
+            # The item's finished_job_ids are written by the winning update itself; the history
+            # record follows it, so a racing loser looks at the former first.
             finished = await self._db.results.find_one(
                 {"task_name": task_name, "finished_job_ids": job_id}, {"_id": 1})
-            if finished is None:
+            if finished is not None:
+                return JobUpdate(JobUpdateOutcome.DENIED, reason=gone_reason(False))
+            gone = await self._db.jobs.find_one({"task_name": task_name, "id": job_id},
+                                                {"_id": 0, "dropped": 1})
+            if gone is None:
                 return JobUpdate(JobUpdateOutcome.UNKNOWN)
-            return JobUpdate(JobUpdateOutcome.DENIED,
-                             reason="this job is finished: the item has moved on; fetch a new job")
+            return JobUpdate(JobUpdateOutcome.DENIED, reason=gone_reason(gone.get("dropped", False)))
         state = to_state(doc)
         if state["holder"] != username:
             holder = f"it is now held by {state['holder']}" if state["holder"] else "nobody holds it"
@@ -204,16 +209,21 @@ class MongoClaims:
                     "validator": ""}})
                 continue
             for _ in range(ATTEMPTS):
-                current = await self._db.results.find_one({"_id": doc["_id"]}, {"status": 1})
+                current = await self._db.results.find_one({"_id": doc["_id"]}, result_fields())
                 if current is None:
                     break  # the task is being deleted
+                # Compare-and-set on the job being dropped and the status being counted.
                 changed = await self._db.results.update_one(
-                    {"_id": doc["_id"], "status": current["status"]}, {"$set": {
+                    {"_id": doc["_id"], "status": current["status"],
+                     "current_job_id": current["current_job_id"]}, {"$set": {
                         "status": status, "lane": LANE_OF_STATUS[status],
                         "current_job_id": "" if status in CLOSED_STATUSES else new_job_id(),
                         "holder": "", "queued_for": "", "start_at": 0.0, "job_duration": 0.0,
                         "comments": None, "last_update_at": now}})
                 if changed.matched_count:
+                    record = dropped_job(to_state(current), now)
+                    if record is not None:
+                        await self._db.jobs.insert_one(record)
                     deltas[current["status"]] = deltas.get(current["status"], 0) - 1
                     deltas[status] = deltas.get(status, 0) + 1
                     break

@@ -53,7 +53,7 @@ QUERY_SHAPES: tuple[QueryShape, ...] = (
     _shape("current_job", "results", {"task_name", "current_job_id"},
            residual={"holder", "start_at", "annotator"}),
     _shape("finished_job", "results", {"task_name", "finished_job_ids"}),
-    _shape("finished_job_record", "jobs", {"task_name", "id"}),
+    _shape("job_record", "jobs", {"task_name", "id"}, why="finished or dropped jobs"),
     _shape("result", "results", {"task_name", "data_id"}),
     _shape("result_of_holder", "results", {"holder", "task_name", "data_id"},
            why="labels: the holder's save proves the hold and refreshes the lease"),

@@ -193,6 +193,32 @@ def finished_job(state_before: ResultState, now: float, comments: Any) -> JobRec
     )
 
 
+JOB_RECORD_KEYS = ("id", "task_name", "data_id", "objective", "assigned_to", "start_at",
+                   "duration", "last_update_at", "comments")
+
+
+def job_record(job: JobView, **extra: Any) -> dict[str, Any]:
+    """What the job history stores of a job that left its item (DbJob + comments). `dropped`
+    marks a job an admin batch replaced: it never finished, but it did exist (JOB_DENIED, not
+    NOT_FOUND, for its late updates)."""
+    return {**{key: job[key] for key in JOB_RECORD_KEYS}, **extra}  # type: ignore[literal-required]
+
+
+def dropped_job(state: ResultState, now: float) -> dict[str, Any] | None:
+    """The history record of the current job of `state` as an admin batch drops it."""
+    job = current_job(state)
+    if job is None:
+        return None
+    return job_record(job, start_at=0.0, last_update_at=now, dropped=True)
+
+
+def gone_reason(dropped: bool) -> str:
+    """Why a job that left its item cannot be updated any more."""
+    if dropped:
+        return "this job was replaced by an administrator: fetch a new job"
+    return "this job is finished: the item has moved on; fetch a new job"
+
+
 def is_free(state: ResultState, now: float, lease: float) -> bool:
     """Nobody holds the item, or its holder has not touched it for a whole lease."""
     return state["holder"] == "" or state["last_update_at"] < now - lease

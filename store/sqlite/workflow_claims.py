@@ -24,6 +24,9 @@ from store.repositories.workflow_types import (
     JobView,
     ResultState,
     current_job,
+    dropped_job,
+    gone_reason,
+    job_record,
     new_job_id,
 )
 from store.sqlite.database import SqliteDatabase
@@ -166,19 +169,19 @@ class SqliteClaims:
         column = "current_job_id" if by_job else "data_id"
 
         def reset(c: sqlite3.Connection) -> BatchOutcome:
-            found: list[tuple[int, str]] = []
+            found: list[tuple[int, ResultState]] = []
             unknown: list[str] = []
             for value in ids:
-                row = c.execute(f"SELECT rowid, status FROM results WHERE task_name = ?"
+                row = c.execute(f"SELECT rowid, {RESULT_COLUMNS} FROM results WHERE task_name = ?"
                                 f" AND {column} = ? AND {column} != ''",
                                 (task_name, value)).fetchone()
                 if row is None:
                     unknown.append(value)
                 else:
-                    found.append(row)
+                    found.append((row[0], to_state(row[1:])))
             if unknown:
                 return BatchOutcome(unknown=unknown)
-            for rowid, old in found:
+            for rowid, state in found:
                 if status is None:
                     c.execute("UPDATE results SET holder = '', queued_for = '', start_at = 0,"
                               " annotator = '', validator = '' WHERE rowid = ?", (rowid,))
@@ -188,7 +191,8 @@ class SqliteClaims:
                           " holder = '', queued_for = '', start_at = 0, job_duration = 0,"
                           " comments = NULL, last_update_at = ? WHERE rowid = ?",
                           (status, LANE_OF_STATUS[status], next_id, now, rowid))
-                shift_count(c, task_name, old, status)
+                _record_job(c, dropped_job(state, now))
+                shift_count(c, task_name, state["status"], status)
             return BatchOutcome(changed=len(found))
 
         return await self._db.write(reset)
@@ -228,13 +232,16 @@ def _finish(c: sqlite3.Connection, rowid: int, banked: ResultState, status: str,
     next_comments = dump_json(banked["comments"]) if status == "to_correct" else None
     c.execute(FINISH, {"status": status, "lane": LANE_OF_STATUS[status], "next": next_id,
                        "next_comments": next_comments, "rowid": rowid})
-    record = {key: ended[key] for key in ("id", "task_name", "data_id", "objective",  # type: ignore[literal-required]
-                                          "assigned_to", "start_at", "duration",
-                                          "last_update_at", "comments")}
-    c.execute("INSERT INTO jobs (task_name, id, data_id, doc) VALUES (?, ?, ?, ?)",
-              (banked["task_name"], ended["id"], banked["data_id"], json.dumps(record)))
+    _record_job(c, job_record(ended))
     shift_count(c, banked["task_name"], banked["status"], status)
     return JobUpdate(JobUpdateOutcome.UPDATED, ended, next_job_id=next_id)
+
+
+def _record_job(c: sqlite3.Connection, record: dict[str, Any] | None) -> None:
+    """Keep a job that left its item (finished or dropped) in the history."""
+    if record is not None:
+        c.execute("INSERT INTO jobs (task_name, id, data_id, doc) VALUES (?, ?, ?, ?)",
+                  (record["task_name"], record["id"], record["data_id"], json.dumps(record)))
 
 
 def _denied(c: sqlite3.Connection, params: dict[str, Any]) -> JobUpdate:
@@ -242,12 +249,12 @@ def _denied(c: sqlite3.Connection, params: dict[str, Any]) -> JobUpdate:
     row = c.execute(f"SELECT {RESULT_COLUMNS} FROM results WHERE task_name = :t"
                     " AND current_job_id = :j AND current_job_id != ''", params).fetchone()
     if row is None:
-        finished = c.execute("SELECT 1 FROM jobs WHERE task_name = :t AND id = :j",
-                             params).fetchone()
-        if finished is None:
+        gone = c.execute("SELECT doc FROM jobs WHERE task_name = :t AND id = :j",
+                         params).fetchone()
+        if gone is None:
             return JobUpdate(JobUpdateOutcome.UNKNOWN)
         return JobUpdate(JobUpdateOutcome.DENIED,
-                         reason="this job is finished: the item has moved on; fetch a new job")
+                         reason=gone_reason(json.loads(gone[0]).get("dropped", False)))
     state = to_state(row)
     if state["holder"] != params["u"]:
         holder = f"it is now held by {state['holder']}" if state["holder"] else "nobody holds it"

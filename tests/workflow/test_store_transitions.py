@@ -136,6 +136,9 @@ async def test_batch_status_change_drops_jobs_releases_holds_and_queues(store: S
     assert all(not s["in_progress"] for s in states)
     assert states[0]["current_job_id"] not in ("", held["id"])
     assert states[0]["finished_job_ids"] == []  # a dropped job is not a finished one
+    late = await store.update_job("t", held["id"], "alice", JobAction.HEARTBEAT, clock())
+    assert late.outcome is DENIED and "administrator" in late.reason
+    assert (await store.get_job("t", held["id"]))["assigned_to"] == "alice"
     assert await store.get_assignments(["alice", "bob"]) == [
         {"curr_assigned_jobs": {}, "queue": {}}] * 2
     counts = (await store.get_status_counts(["t"]))[0]

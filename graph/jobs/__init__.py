@@ -1,0 +1,1 @@
+"""Jobs of the annotation workflow: types, fields and the user-assignments DataLoader."""

@@ -1,0 +1,1 @@
+"""Labels and label statistics: types and fields."""

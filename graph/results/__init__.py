@@ -1,0 +1,1 @@
+"""Results of a task (the workflow state of each item): types and fields."""

@@ -1,0 +1,1 @@
+"""Tasks: types, fields and the status-counts DataLoader."""

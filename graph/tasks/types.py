@@ -1,0 +1,85 @@
+"""GraphQL types of tasks (RestTask: a name, a dataset, a spec) and their status counts."""
+from __future__ import annotations
+
+import strawberry
+
+from graph.datasets.loaders import dataset_loader, spec_loader
+from graph.datasets.types import Dataset
+from graph.enums import DataType
+from graph.errors import ApiError, ErrorCode
+from graph.scalars import JSON
+from graph.specs.types import Spec, SpecInput
+from graph.tasks.loaders import status_counts_loader
+from store.records import TaskRecord
+from store.repositories.workflow_types import StatusCounts as StatusCountsRecord
+from store.repositories.workflow_types import with_total
+
+
+@strawberry.type(description="How many items of a task are in each status.")
+class StatusCounts:
+    to_annotate: int
+    to_validate: int
+    to_correct: int
+    done: int
+    discard: int
+    total: int = strawberry.field(description="All items of the task.")
+
+    @classmethod
+    def from_record(cls, record: StatusCountsRecord | None) -> "StatusCounts":
+        record = record or with_total({})
+        return cls(to_annotate=record["to_annotate"], to_validate=record["to_validate"],
+                   to_correct=record["to_correct"], done=record["done"],
+                   discard=record["discard"], total=record["total"])
+
+
+@strawberry.type(description="An annotation task: a label specification applied to a dataset. "
+                             "Its name is unique and used in URLs.")
+class Task:
+    name: str
+    dataset_id: strawberry.Private[str]
+    spec_id: strawberry.Private[str]
+
+    @strawberry.field(description="The dataset whose items are annotated.")
+    async def dataset(self, info: strawberry.Info) -> Dataset:
+        record = await dataset_loader(info.context).load(self.dataset_id)
+        if record is None:
+            raise ApiError(ErrorCode.NOT_FOUND, f"the dataset of task {self.name!r} is missing")
+        return Dataset.from_record(record)
+
+    @strawberry.field(description="The label specification annotators follow.")
+    async def spec(self, info: strawberry.Info) -> Spec:
+        record = await spec_loader(info.context).load(self.spec_id)
+        if record is None:
+            raise ApiError(ErrorCode.NOT_FOUND, f"the spec of task {self.name!r} is missing")
+        return Spec.from_record(record)
+
+    @strawberry.field(description="Items per status, from counters kept with every transition.")
+    async def status_counts(self, info: strawberry.Info) -> StatusCounts:
+        return StatusCounts.from_record(await status_counts_loader(info.context).load(self.name))
+
+    @classmethod
+    def from_record(cls, record: TaskRecord) -> "Task":
+        return cls(name=record["name"], dataset_id=record["dataset_id"], spec_id=record["spec_id"])
+
+
+@strawberry.input(description="The dataset of a new task, found or created (get-or-create).")
+class TaskDatasetInput:
+    path: str = strawberry.field(description="Folder relative to the workspace, e.g. 'images/'.")
+    data_type: DataType | None = strawberry.field(
+        default=None, description="Defaults to the spec's data type; if given, it must be it.")
+
+
+@strawberry.input(description="A new task: its name, its dataset and its label specification "
+                              "(an existing spec of equal content is reused).")
+class CreateTaskInput:
+    name: str
+    dataset: TaskDatasetInput
+    spec: SpecInput
+
+
+@strawberry.input(description="New label schema and/or settings for a task's spec; omitted "
+                              "fields stay as they are.")
+class UpdateTaskInput:
+    label_schema: JSON | None = strawberry.UNSET
+    settings: JSON | None = strawberry.field(
+        default=strawberry.UNSET, description="null removes the settings.")

@@ -1,0 +1,1 @@
+"""The job workflow: claiming the next job, updating one, admin batches."""

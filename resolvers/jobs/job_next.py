@@ -1,0 +1,16 @@
+"""`nextJob` (a mutation: it claims): the caller's next job for an objective, or null."""
+from __future__ import annotations
+
+import strawberry
+
+from graph.enums import Objective
+from graph.jobs.types import Job
+from resolvers.tasks.lookup import require_task
+
+
+async def next_job(info: strawberry.Info, task_name: str, objective: Objective) -> Job | None:
+    ctx = info.context
+    await require_task(ctx, task_name)
+    job = await ctx.store.claim_job(task_name, ctx.user["username"], objective.value, ctx.now(),
+                                    ctx.settings.job_lease_seconds)
+    return Job.from_record(job) if job else None

@@ -1,0 +1,17 @@
+"""`job(taskName, jobId)`: a current or finished job (with its comments)."""
+from __future__ import annotations
+
+import strawberry
+
+from graph.errors import ApiError, ErrorCode
+from graph.jobs.types import Job
+from resolvers.tasks.lookup import require_task
+
+
+async def job(info: strawberry.Info, task_name: str, job_id: strawberry.ID) -> Job:
+    await require_task(info.context, task_name)
+    record = await info.context.store.get_job(task_name, str(job_id))
+    if record is None:
+        raise ApiError(ErrorCode.NOT_FOUND, f"no job {str(job_id)!r} in task {task_name!r}",
+                       field="jobId")
+    return Job.from_record(record)

@@ -1,0 +1,1 @@
+"""Labels: reading them and their statistics, saving them (holder or admin)."""

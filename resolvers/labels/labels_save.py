@@ -1,0 +1,29 @@
+"""`saveLabels`: only the holder of the item's current job, or an admin, may write (the legacy
+server let anyone overwrite anything). The save refreshes the holder's lease and the item's
+label statistics in the same write."""
+from __future__ import annotations
+
+import strawberry
+
+from graph.errors import ApiError, ErrorCode
+from graph.labels.types import Labels
+from graph.scalars import JSON
+from resolvers.tasks.lookup import require_task
+from store.repositories.workflow_types import LabelsOutcome
+
+
+async def save_labels(info: strawberry.Info, task_name: str, data_id: strawberry.ID,
+                      annotations: JSON) -> Labels:
+    ctx = info.context
+    await require_task(ctx, task_name)
+    saved = await ctx.store.save_labels(task_name, str(data_id), annotations,
+                                        ctx.user["username"], ctx.is_admin, ctx.now())
+    if saved.outcome is LabelsOutcome.NOT_FOUND:
+        raise ApiError(ErrorCode.NOT_FOUND, f"no data item {str(data_id)!r} in task "
+                       f"{task_name!r}", field="dataId")
+    if saved.outcome is LabelsOutcome.FORBIDDEN:
+        who = f"{saved.holder} holds it" if saved.holder else "nobody holds it now"
+        raise ApiError(ErrorCode.FORBIDDEN, f"only the user holding this item's job, or an admin, "
+                       f"may save its labels ({who}); take it with nextJob first", field="dataId")
+    assert saved.labels is not None
+    return Labels.from_record(saved.labels)

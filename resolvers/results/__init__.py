@@ -1,0 +1,1 @@
+"""Results: listing, navigation, admin batch status changes."""

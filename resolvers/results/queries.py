@@ -1,0 +1,88 @@
+"""Reading results: `results` (paginated, filtered, sorted), `result`, `previousResult`,
+`nextResult`."""
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+
+from graph.datasets.types import PageInfo
+from graph.enums import SortParam
+from graph.errors import ApiError, ErrorCode
+from graph.results.types import Result, ResultConnection, ResultFilter
+from graph.tasks.types import StatusCounts
+from resolvers.tasks.lookup import require_task
+from store.repositories.workflow_listing import BadCursorError, ResultSort
+from store.repositories.workflow_listing import ResultFilter as StoreFilter
+from store.repositories.workflow_types import ResultState, with_total
+
+MAX_PAGE = 1000
+
+
+def store_filter(filter: ResultFilter | None) -> StoreFilter:
+    if filter is None:
+        return StoreFilter()
+    return StoreFilter(statuses=tuple(s.value for s in filter.status or ()), worker=filter.worker,
+                       annotator=filter.annotator, validator=filter.validator,
+                       in_progress=filter.in_progress, data_id=filter.data_id)
+
+
+async def results(info: strawberry.Info, task_name: str, filter: ResultFilter | None = None,
+                  sort: SortParam | None = SortParam.DATA, first: int | None = 50,
+                  after: str | None = None, offset: int | None = None) -> ResultConnection:
+    first = 50 if first is None else first
+    sort = sort or SortParam.DATA
+    if not 0 <= first <= MAX_PAGE:
+        raise ApiError(ErrorCode.BAD_USER_INPUT, f"first must be between 0 and {MAX_PAGE}",
+                       field="first")
+    if offset is not None and offset < 0:
+        raise ApiError(ErrorCode.BAD_USER_INPUT, "offset must be 0 or more", field="offset")
+    task = await require_task(info.context, task_name)
+    try:
+        page = await info.context.store.list_results(task_name, store_filter(filter),
+                                                     ResultSort(sort.value), first, after,
+                                                     offset or 0)
+    except BadCursorError as exc:
+        raise ApiError(ErrorCode.BAD_USER_INPUT, str(exc), field="after") from exc
+    counts = with_total(page.counts)
+    return ResultConnection(
+        total_count=page.total, global_count=counts["total"],
+        status_counts=StatusCounts.from_record(counts),
+        items=[Result.from_state(s, task["dataset_id"]) for s in page.items],
+        page_info=PageInfo(has_next_page=page.has_next, end_cursor=page.end_cursor))
+
+
+async def _anchor(info: strawberry.Info, task_name: str, data_id: str) -> tuple[Any, ResultState]:
+    task = await require_task(info.context, task_name)
+    state = await info.context.store.get_result(task_name, data_id)
+    if state is None:
+        raise ApiError(ErrorCode.NOT_FOUND, f"no data item {data_id!r} in task {task_name!r}",
+                       field="dataId")
+    return task, state
+
+
+async def result(info: strawberry.Info, task_name: str, data_id: strawberry.ID) -> Result:
+    task, state = await _anchor(info, task_name, str(data_id))
+    return Result.from_state(state, task["dataset_id"])
+
+
+async def _neighbour(info: strawberry.Info, task_name: str, data_id: str,
+                     filter: ResultFilter | None, sort: SortParam | None,
+                     forward: bool) -> Result | None:
+    task, anchor = await _anchor(info, task_name, data_id)
+    found = await info.context.store.adjacent_result(anchor, store_filter(filter),
+                                                     ResultSort((sort or SortParam.DATA).value),
+                                                     forward)
+    return Result.from_state(found, task["dataset_id"]) if found else None
+
+
+async def previous_result(info: strawberry.Info, task_name: str, data_id: strawberry.ID,
+                          filter: ResultFilter | None = None,
+                          sort: SortParam | None = SortParam.DATA) -> Result | None:
+    return await _neighbour(info, task_name, str(data_id), filter, sort, forward=False)
+
+
+async def next_result(info: strawberry.Info, task_name: str, data_id: strawberry.ID,
+                      filter: ResultFilter | None = None,
+                      sort: SortParam | None = SortParam.DATA) -> Result | None:
+    return await _neighbour(info, task_name, str(data_id), filter, sort, forward=True)

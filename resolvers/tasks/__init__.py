@@ -1,0 +1,1 @@
+"""Tasks: one mutation per file, queries together, and the lookups the workflow shares."""

@@ -1,0 +1,15 @@
+"""Reading tasks: `tasks`, `task(name)`."""
+from __future__ import annotations
+
+import strawberry
+
+from graph.tasks.types import Task
+from resolvers.tasks.lookup import require_task
+
+
+async def tasks(info: strawberry.Info) -> list[Task]:
+    return [Task.from_record(r) for r in await info.context.store.list_tasks()]
+
+
+async def task(info: strawberry.Info, name: str) -> Task:
+    return Task.from_record(await require_task(info.context, name, field="name"))

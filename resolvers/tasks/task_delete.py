@@ -1,0 +1,13 @@
+"""`deleteTask` (admins): the task with its results, jobs, labels and label statistics; users'
+holds and queues in it disappear with the results they are derived from."""
+from __future__ import annotations
+
+import strawberry
+
+from graph.errors import ApiError, ErrorCode
+
+
+async def delete_task(info: strawberry.Info, name: str) -> bool:
+    if not await info.context.store.delete_task(name):
+        raise ApiError(ErrorCode.NOT_FOUND, f"no task named {name!r}", field="name")
+    return True

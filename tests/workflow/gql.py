@@ -1,0 +1,81 @@
+"""GraphQL operations and fixtures-like helpers of the workflow API tests."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from tests.client import Caller
+from tests.files import make_images
+
+TASK_FIELDS = """name dataset { id path dataType itemCount } spec { id pluginName dataType
+labelSchema settings } statusCounts { toAnnotate toValidate toCorrect done discard total }"""
+JOB_FIELDS = """id taskName dataId objective assignedTo startAt duration lastUpdateAt comments
+annotator validator"""
+RESULT_FIELDS = """taskName dataId finishedJobIds currentJobId status cumulatedTime annotator
+validator inProgress"""
+
+CREATE_TASK = f"""mutation($input: CreateTaskInput!) {{ createTask(input: $input) {{ {TASK_FIELDS} }} }}"""
+TASKS = f"query {{ tasks {{ {TASK_FIELDS} }} }}"
+TASK = f"query($name: String!) {{ task(name: $name) {{ {TASK_FIELDS} }} }}"
+UPDATE_TASK = f"""mutation($name: String!, $input: UpdateTaskInput!) {{
+  updateTask(name: $name, input: $input) {{ {TASK_FIELDS} }} }}"""
+DELETE_TASK = "mutation($name: String!) { deleteTask(name: $name) }"
+NEXT_JOB = f"""mutation($t: String!, $o: Objective!) {{ nextJob(taskName: $t, objective: $o) {{
+  {JOB_FIELDS} }} }}"""
+UPDATE_JOB = """mutation($t: String!, $j: ID!, $input: UpdateJobInput!) {
+  updateJob(taskName: $t, jobId: $j, input: $input) }"""
+JOB = f"query($t: String!, $j: ID!) {{ job(taskName: $t, jobId: $j) {{ {JOB_FIELDS} }} }}"
+UPDATE_JOBS = """mutation($t: String!, $ids: [ID!]!, $o: LabellingStatus) {
+  updateJobs(taskName: $t, jobIds: $ids, objective: $o) }"""
+UPDATE_RESULTS = """mutation($t: String!, $ids: [ID!]!, $s: LabellingStatus) {
+  updateResults(taskName: $t, dataIds: $ids, status: $s) }"""
+RESULTS = f"""query($t: String!, $f: ResultFilter, $s: SortParam, $first: Int, $after: String,
+  $offset: Int) {{ results(taskName: $t, filter: $f, sort: $s, first: $first, after: $after,
+  offset: $offset) {{ totalCount globalCount
+  statusCounts {{ toAnnotate toValidate toCorrect done discard total }}
+  items {{ {RESULT_FIELDS} thumbnail data {{ id path }} }} pageInfo {{ hasNextPage endCursor }} }} }}"""
+RESULT = f"""query($t: String!, $d: ID!) {{ result(taskName: $t, dataId: $d) {{ {RESULT_FIELDS}
+  thumbnail }} }}"""
+NEIGHBOURS = """query($t: String!, $d: ID!, $f: ResultFilter, $s: SortParam) {
+  previousResult(taskName: $t, dataId: $d, filter: $f, sort: $s) { dataId status }
+  nextResult(taskName: $t, dataId: $d, filter: $f, sort: $s) { dataId status } }"""
+LABELS = """query($t: String!, $d: ID!) { labels(taskName: $t, dataId: $d) { taskName dataId
+  annotations } labelStatistics(taskName: $t, dataId: $d) { value } }"""
+SAVE_LABELS = """mutation($t: String!, $d: ID!, $a: JSON!) {
+  saveLabels(taskName: $t, dataId: $d, annotations: $a) { taskName dataId annotations } }"""
+ME = "query { me { username currAssignedJobs queue } }"
+
+SPEC = {"pluginName": "rectangle", "dataType": "IMAGE",
+        "labelSchema": {"category": [{"name": "car", "color": "green", "properties": []}],
+                        "default": "car"}}
+
+
+def image_folder(workspace: Path, count: int, folder: str = "images") -> list[str]:
+    """`count` real JPEGs under workspace/folder; their /data URLs in data (path) order."""
+    names = [f"img{i:03d}.jpg" for i in range(count)]
+    make_images(workspace / folder, names)
+    return [f"/data/{folder}/{n}" for n in names]
+
+
+async def create_task(admin: Caller, name: str = "cars", folder: str = "images",
+                      spec: dict[str, Any] | None = None) -> dict[str, Any]:
+    data = await admin.gql(CREATE_TASK, {"input": {"name": name, "dataset": {"path": folder},
+                                                   "spec": spec or SPEC}})
+    return data["createTask"]
+
+
+async def next_job(caller: Caller, task: str = "cars", objective: str = "TO_ANNOTATE"):
+    return (await caller.gql(NEXT_JOB, {"t": task, "o": objective}))["nextJob"]
+
+
+async def update_job(caller: Caller, job: dict[str, Any], **input: Any) -> bool:
+    return (await caller.gql(UPDATE_JOB, {"t": job["taskName"], "j": job["id"],
+                                          "input": input}))["updateJob"]
+
+
+async def result(caller: Caller, data_id: str, task: str = "cars") -> dict[str, Any]:
+    return (await caller.gql(RESULT, {"t": task, "d": data_id}))["result"]
+
+
+async def results(caller: Caller, task: str = "cars", **variables: Any) -> dict[str, Any]:
+    return (await caller.gql(RESULTS, {"t": task, **variables}))["results"]

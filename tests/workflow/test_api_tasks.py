@@ -1,0 +1,180 @@
+"""Tasks through GraphQL: creation (get-or-create of spec and dataset), listing, update, cascade
+delete, and every refusal leaving nothing behind."""
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import make_user
+from tests.workflow.gql import (
+    CREATE_TASK,
+    DELETE_TASK,
+    LABELS,
+    ME,
+    SPEC,
+    TASK,
+    TASKS,
+    UPDATE_TASK,
+    create_task,
+    image_folder,
+    next_job,
+    results,
+    update_job,
+)
+
+COUNTS_ZERO = {"toAnnotate": 0, "toValidate": 0, "toCorrect": 0, "done": 0, "discard": 0}
+
+
+async def _nothing_created(admin) -> None:
+    data = await admin.gql("query { tasks { name } datasets { id } specs { id } }")
+    assert data == {"tasks": [], "datasets": [], "specs": []}
+
+
+async def test_create_task_makes_one_job_result_and_empty_labels_per_item(admin, workspace) -> None:
+    urls = image_folder(workspace, 4)
+    task = await create_task(admin)
+    assert task["name"] == "cars"
+    assert task["dataset"]["path"] == "images/" and task["dataset"]["dataType"] == "IMAGE"
+    assert task["dataset"]["itemCount"] == 4
+    assert task["spec"]["pluginName"] == "rectangle"
+    assert task["spec"]["labelSchema"] == SPEC["labelSchema"]
+    assert task["statusCounts"] == {**COUNTS_ZERO, "toAnnotate": 4, "total": 4}
+    page = await results(admin)
+    assert [i["data"]["path"] for i in page["items"]] == urls
+    for item in page["items"]:
+        assert (item["status"], item["inProgress"], item["finishedJobIds"]) == ("TO_ANNOTATE",
+                                                                              False, [])
+        assert item["currentJobId"] and item["thumbnail"]
+        labels = await admin.gql(LABELS, {"t": "cars", "d": item["dataId"]})
+        assert labels["labels"]["annotations"] == []
+        assert labels["labelStatistics"]["value"] == {"objects": 0, "categories": {}}
+
+
+async def test_spec_and_dataset_are_reused_by_content(admin, workspace) -> None:
+    image_folder(workspace, 2)
+    first = await create_task(admin, "a")
+    second = await create_task(admin, "b", folder="images/")
+    assert second["spec"]["id"] == first["spec"]["id"]
+    assert second["dataset"]["id"] == first["dataset"]["id"]
+    other = await create_task(admin, "c", spec={**SPEC, "settings": {"zoom": 2}})
+    assert other["spec"]["id"] != first["spec"]["id"]
+    data = await admin.gql(TASKS)
+    assert [t["name"] for t in data["tasks"]] == ["a", "b", "c"]
+    assert all(t["statusCounts"]["total"] == 2 for t in data["tasks"])
+
+
+async def test_users_read_tasks_admins_write_them(http, admin, alice, workspace) -> None:
+    image_folder(workspace, 1)
+    await create_task(admin)
+    assert (await alice.gql(TASK, {"name": "cars"}))["task"]["name"] == "cars"
+    refused = await alice.gql_error(CREATE_TASK, {"input": {
+        "name": "mine", "dataset": {"path": "images"}, "spec": SPEC}})
+    assert refused.code == "FORBIDDEN"
+    for query, variables in ((UPDATE_TASK, {"name": "cars", "input": {"settings": {}}}),
+                             (DELETE_TASK, {"name": "cars"})):
+        assert (await alice.gql_error(query, variables)).code == "FORBIDDEN"
+    assert [t["name"] for t in (await admin.gql(TASKS))["tasks"]] == ["cars"]
+
+
+async def test_duplicate_name_is_a_conflict_and_changes_nothing(admin, workspace) -> None:
+    image_folder(workspace, 2)
+    image_folder(workspace, 3, folder="more")
+    await create_task(admin)
+    job = await next_job(admin)
+    error = await admin.gql_error(CREATE_TASK, {"input": {
+        "name": "cars", "dataset": {"path": "more"}, "spec": SPEC}})
+    assert error.code == "CONFLICT" and "cars" in error.message
+    task = (await admin.gql(TASK, {"name": "cars"}))["task"]
+    assert task["dataset"]["path"] == "images/" and task["statusCounts"]["total"] == 2
+    assert (await results(admin, f={"inProgress": True}))["items"][0]["dataId"] == job["dataId"]
+    assert [d["path"] for d in (await admin.gql("query { datasets { path } }"))["datasets"]] == [
+        "images/"]  # the other folder was not even scanned
+
+
+@pytest.mark.parametrize("name", ["", "  ", "a/b", "back\\slash", " padded", "x" * 129, "tab\there"])
+async def test_bad_task_names_are_refused_before_anything_is_written(admin, workspace,
+                                                                     name: str) -> None:
+    image_folder(workspace, 1)
+    error = await admin.gql_error(CREATE_TASK, {"input": {
+        "name": name, "dataset": {"path": "images"}, "spec": SPEC}})
+    assert error.code == "BAD_USER_INPUT" and "task name" in error.message
+    await _nothing_created(admin)
+
+
+@pytest.mark.parametrize("input, field", [
+    ({"dataset": {"path": "images", "dataType": "PCL"}}, "data type"),
+    ({"dataset": {"path": "../outside"}}, "path"),
+    ({"dataset": {"path": "empty"}}, "empty"),
+    ({"dataset": {"path": "missing"}}, "missing"),
+    ({"spec": {**SPEC, "labelSchema": ["not", "an", "object"]}}, "labelSchema"),
+    ({"spec": {**SPEC, "pluginName": "bad name!"}}, "pluginName"),
+])
+async def test_bad_task_input_is_refused_and_nothing_is_half_written(admin, workspace, input,
+                                                                     field: str) -> None:
+    image_folder(workspace, 1)
+    (workspace / "empty").mkdir()
+    variables = {"input": {"name": "cars", "dataset": {"path": "images"}, "spec": SPEC, **input}}
+    error = await admin.gql_error(CREATE_TASK, variables)
+    assert error.code == "BAD_USER_INPUT", error.errors
+    await _nothing_created(admin)
+
+
+async def test_unknown_tasks_are_not_found(admin) -> None:
+    for query, variables in ((TASK, {"name": "nope"}), (DELETE_TASK, {"name": "nope"}),
+                             (UPDATE_TASK, {"name": "nope", "input": {"settings": {}}})):
+        error = await admin.gql_error(query, variables)
+        assert error.code == "NOT_FOUND" and "nope" in error.message
+
+
+async def test_update_task_changes_its_own_spec_in_place(admin, workspace) -> None:
+    image_folder(workspace, 1)
+    task = await create_task(admin)
+    schema = {"category": [{"name": "bus", "color": "red"}], "default": "bus"}
+    updated = (await admin.gql(UPDATE_TASK, {"name": "cars", "input": {
+        "labelSchema": schema}}))["updateTask"]
+    assert updated["spec"]["id"] == task["spec"]["id"]
+    assert updated["spec"]["labelSchema"] == schema and updated["spec"]["settings"] is None
+    settings = (await admin.gql(UPDATE_TASK, {"name": "cars", "input": {
+        "settings": {"zoom": 3}}}))["updateTask"]["spec"]
+    assert settings["labelSchema"] == schema and settings["settings"] == {"zoom": 3}
+    cleared = (await admin.gql(UPDATE_TASK, {"name": "cars", "input": {
+        "settings": None}}))["updateTask"]["spec"]
+    assert cleared["settings"] is None
+    error = await admin.gql_error(UPDATE_TASK, {"name": "cars", "input": {}})
+    assert error.code == "BAD_USER_INPUT"
+    error = await admin.gql_error(UPDATE_TASK, {"name": "cars", "input": {"labelSchema": 3}})
+    assert error.code == "BAD_USER_INPUT"
+    spec = (await admin.gql(TASK, {"name": "cars"}))["task"]["spec"]
+    assert spec["labelSchema"] == schema
+
+
+async def test_update_task_leaves_a_shared_spec_alone(admin, workspace) -> None:
+    image_folder(workspace, 1)
+    a = await create_task(admin, "a")
+    b = await create_task(admin, "b")
+    assert a["spec"]["id"] == b["spec"]["id"]
+    schema = {"category": [{"name": "bus", "color": "red"}]}
+    moved = (await admin.gql(UPDATE_TASK, {"name": "a", "input": {"labelSchema": schema}}))
+    assert moved["updateTask"]["spec"]["id"] != b["spec"]["id"]
+    assert moved["updateTask"]["spec"]["labelSchema"] == schema
+    other = (await admin.gql(TASK, {"name": "b"}))["task"]["spec"]
+    assert other == b["spec"]
+
+
+async def test_delete_cascades_but_keeps_dataset_and_spec(http, admin, workspace) -> None:
+    image_folder(workspace, 3)
+    task = await create_task(admin)
+    alice = await make_user(http, admin, "alice")
+    job = await next_job(alice)
+    await update_job(alice, job, status="TO_VALIDATE")
+    held = await next_job(alice)
+    assert (await alice.gql(ME))["me"]["currAssignedJobs"] == {"cars/to_annotate": held["id"]}
+    assert (await admin.gql(DELETE_TASK, {"name": "cars"}))["deleteTask"] is True
+    assert (await admin.gql(TASKS))["tasks"] == []
+    assert (await admin.gql_error(LABELS, {"t": "cars", "d": job["dataId"]})).code == "NOT_FOUND"
+    assert (await alice.gql(ME))["me"] == {"username": "alice", "currAssignedJobs": {},
+                                          "queue": {}}
+    kept = await admin.gql("query { datasets { id } specs { id } }")
+    assert kept == {"datasets": [{"id": task["dataset"]["id"]}], "specs": [{"id": task["spec"]["id"]}]}
+    # Now free: the dataset can go, and a task of the same name starts afresh.
+    await create_task(admin)
+    assert (await results(admin))["statusCounts"]["toAnnotate"] == 3
