@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,8 @@ from store.sqlite.users import SqliteUsers
 from store.sqlite.workflow import SqliteWorkflow
 
 DATABASE_FILE = "pixano.sqlite3"
+
+log = logging.getLogger("pixano_graph")
 
 
 class SqliteStore(SqliteUsers, SqliteDatasets, SqliteSpecs, SqliteWorkflow, Store):
@@ -55,6 +58,19 @@ class SqliteStore(SqliteUsers, SqliteDatasets, SqliteSpecs, SqliteWorkflow, Stor
             with transaction(conn):
                 step.sqlite(conn)
                 self._set_version(conn, step.from_version + 1)
+        with transaction(conn):
+            self._drop_orphan_items(conn)
+
+    @staticmethod
+    def _drop_orphan_items(conn: sqlite3.Connection) -> None:
+        """Items of a dataset whose ingest was cut short (process killed) belong to no dataset:
+        nothing can read them, so reclaim the space. Safe here because one process owns the file."""
+        dropped = conn.execute(
+            "DELETE FROM data_items WHERE dataset_id IN (SELECT DISTINCT dataset_id FROM data_items"
+            " WHERE NOT EXISTS (SELECT 1 FROM datasets WHERE datasets.id = data_items.dataset_id))"
+        ).rowcount
+        if dropped:
+            log.warning("removed %d data items left by an interrupted dataset ingest", dropped)
 
     @staticmethod
     def _read_version(conn: sqlite3.Connection) -> int:
