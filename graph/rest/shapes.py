@@ -62,13 +62,16 @@ def from_enum(value: str | None) -> str | None:
 
 # ---- users ----
 
-USER_FRAGMENT = "fragment RestUser on User { username role preferences }"
+USER_FRAGMENT = ("fragment RestUser on User { username role preferences currAssignedJobs "
+                 "queue }")
 
 
 def rest_user(user: dict[str, Any]) -> dict[str, Any]:
-    """RestUser: `id` is the username (the old frontend keys users by `id`); never a password."""
+    """RestUser: `id` is the username (the old frontend keys users by `id`), with the DbUser
+    assignments the old server returned (`curr_assigned_jobs`, `queue`); never a password."""
     return {"id": user["username"], "username": user["username"], "role": from_enum(user["role"]),
-            "preferences": user["preferences"]}
+            "preferences": user["preferences"], "curr_assigned_jobs": user["currAssignedJobs"],
+            "queue": user["queue"]}
 
 
 # ---- datasets, data items, specs ----
@@ -154,8 +157,12 @@ ERROR_SCHEMA = obj({"type": STRING, "message": STRING}, ["type", "message"],
 COMPONENTS: dict[str, JSONSchema] = {
     "Error": ERROR_SCHEMA,
     "RestUser": obj({"id": {**STRING, "description": "the username"}, "username": STRING,
-                     "role": enum_schema(ROLES), "preferences": OBJECT},
-                    ["id", "username", "role", "preferences"],
+                     "role": enum_schema(ROLES), "preferences": OBJECT,
+                     "curr_assigned_jobs": {**OBJECT, "description": "`{\"<task>/<objective>\": "
+                                                                     "job id}`: jobs held"},
+                     "queue": {**OBJECT, "description": "`{\"<task>/to_correct\": [job ids]}`: "
+                                                        "corrections waiting"}},
+                    ["id", "username", "role", "preferences", "curr_assigned_jobs", "queue"],
                     "A user account (DbUser without its password, which no endpoint returns)."),
     "DbDataset": obj({"id": STRING, "path": {**STRING, "description": "relative to the workspace"},
                       "data_type": enum_schema(DATA_TYPES)}, ["id", "path", "data_type"],

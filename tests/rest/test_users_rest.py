@@ -104,7 +104,8 @@ async def test_login_sets_the_cookie_and_returns_message_and_user(legacy) -> Non
     status, body = await client.post("/login", {"username": "admin", "pwd": ADMIN_PASSWORD})
     assert status == 200
     assert body == {"message": "Authentication successful!",
-                    "user": {"id": "admin", "username": "admin", "role": "admin", "preferences": {}}}
+                    "user": {"id": "admin", "username": "admin", "role": "admin", "preferences": {},
+                             "curr_assigned_jobs": {}, "queue": {}}}
     cookie = client.last_response.cookies["token"]
     assert cookie["httponly"] and cookie["path"] == "/"
     assert await client.get("/profile") == (200, body["user"])
@@ -119,7 +120,8 @@ async def test_both_password_spellings_and_trailing_slashes(legacy) -> None:
     assert (await admin.post("/login/", {"username": "admin", "password": ADMIN_PASSWORD}))[0] == 200
     assert (await admin.post("/users/", {"username": "dave", "pwd": USER_PASSWORD}))[0] == 201
     assert (await admin.post("/signup", {"username": "erin", "password": USER_PASSWORD, "role": "admin"})) == (
-        200, {"id": "erin", "username": "erin", "role": "admin", "preferences": {}})
+        200, {"id": "erin", "username": "erin", "role": "admin", "preferences": {},
+              "curr_assigned_jobs": {}, "queue": {}})
     assert (await admin.put("/users/dave/", {"pwd": "new-password"}))[0] == 204
     dave = await legacy().login("dave", "new-password")
     assert (await dave.get("/profile/"))[1]["username"] == "dave"
@@ -131,7 +133,8 @@ async def test_user_bodies_never_carry_a_password(legacy) -> None:
     status, created = await admin.post("/users", {"username": "frank", "password": USER_PASSWORD,
                                                   "preferences": {"theme": "dark"}})
     assert status == 201
-    assert created == {"id": "frank", "username": "frank", "role": "user", "preferences": {"theme": "dark"}}
+    assert created == {"id": "frank", "username": "frank", "role": "user", "preferences": {"theme": "dark"},
+                       "curr_assigned_jobs": {}, "queue": {}}
     _, users = await admin.get("/users")
     assert [u["id"] for u in users] == ["admin", "frank"]
     texts = [str(created), str(users), str(await admin.get("/profile"))]
@@ -146,7 +149,8 @@ async def test_update_and_delete_answer_204_without_body(legacy) -> None:
     assert await admin.put("/users/gina", {"id": "gina", "username": "gina", "role": "admin",
                                            "preferences": {"a": 1}, "curr_assigned_jobs": {}}) == (204, None)
     _, users = await admin.get("/users")
-    assert {"id": "gina", "username": "gina", "role": "admin", "preferences": {"a": 1}} in users
+    assert {"id": "gina", "username": "gina", "role": "admin", "preferences": {"a": 1},
+            "curr_assigned_jobs": {}, "queue": {}} in users
     assert await admin.delete("/users/gina") == (204, None)
     gone = await admin.delete("/users/gina")
     assert gone[0] == 404 and gone[1]["type"] == "not_found"

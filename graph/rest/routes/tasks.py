@@ -1,0 +1,92 @@
+"""Tasks: a name, a dataset and a label specification."""
+from __future__ import annotations
+
+from typing import Any
+
+from graph.rest.errors import RestError
+from graph.rest.routes.specs import spec_input
+from graph.rest.shapes import (ANY, DATA_TYPES, OBJECT, STRING, TASK_FRAGMENT, array_of, enum_schema,
+                               obj, ref, rest_task, to_enum)
+from graph.rest.spec import Body, Call, Field, Route
+
+NEW_TASK_BODY = Body("RestNewTask", (
+    Field("name", STRING, required=True, example="cars"),
+    Field("dataset", obj({"path": STRING, "data_type": enum_schema(DATA_TYPES)}, ["path"]),
+          required=True, description="DbDataset: `path` relative to the workspace; the data type "
+                                     "defaults to the spec's", example={"path": "images/"}),
+    Field("spec", obj({"plugin_name": STRING, "data_type": enum_schema(DATA_TYPES),
+                       "label_schema": OBJECT, "settings": ANY},
+                      ["plugin_name", "data_type", "label_schema"]),
+          required=True, description="DbSpec; an equal existing spec is reused",
+          example={"plugin_name": "rectangle", "data_type": "image",
+                   "label_schema": {"category": [{"name": "car", "color": "green"}]}}),
+), "RestTask: creates (or reuses) the spec and the dataset, then one job, one result and empty "
+   "labels per data item.")
+
+TASK_UPDATE_BODY = Body("RestTaskUpdate", (
+    Field("name", STRING, description="if given, must be the task's name (the URL's)"),
+    Field("spec", obj({"label_schema": OBJECT, "settings": ANY}), required=True,
+          description="the new label_schema and/or settings; plugin_name and data_type stay",
+          example={"label_schema": {"category": [{"name": "bus", "color": "red"}]}}),
+), "RestTask with the spec changes; the dataset and the plugin cannot change.")
+
+
+def _new_task(call: Call) -> dict[str, Any]:
+    body = call.body
+    dataset: dict[str, Any] = {"path": body["dataset"]["path"]}
+    if body["dataset"].get("data_type") is not None:
+        dataset["dataType"] = to_enum(body["dataset"]["data_type"])
+    return {"input": {"name": body["name"], "dataset": dataset, "spec": spec_input(body["spec"])}}
+
+
+def _task_update(call: Call) -> dict[str, Any]:
+    name = call.path["task_name"]
+    if call.body.get("name", name) != name:
+        raise RestError.bad_input(f"the body's name {call.body['name']!r} is not the URL's task "
+                                  f"{name!r}")
+    spec = call.body["spec"]
+    changes = {key: spec[source] for key, source in (("labelSchema", "label_schema"),
+                                                     ("settings", "settings")) if source in spec}
+    return {"name": name, "input": changes}
+
+
+TASK_NAME = lambda call: {"name": call.path["task_name"]}  # noqa: E731
+
+ROUTES: tuple[Route, ...] = (
+    Route(
+        name="listTasks", method="GET", path="/tasks", tag="tasks",
+        summary="Every task, with its dataset and spec.",
+        document=TASK_FRAGMENT + "\nquery Tasks { tasks { ...RestTask } }",
+        result=lambda data, call: [rest_task(t) for t in data["tasks"]],
+        response=array_of(ref("RestTask")), errors=(401,),
+    ),
+    Route(
+        name="createTask", method="POST", path="/tasks", tag="tasks",
+        summary="Create a task (admins); 201 with it. An existing name is a 400.",
+        document=TASK_FRAGMENT + """
+mutation CreateTask($input: CreateTaskInput!) { createTask(input: $input) { ...RestTask } }""",
+        body=NEW_TASK_BODY, variables=_new_task,
+        result=lambda data, call: rest_task(data["createTask"]), status=201,
+        response=ref("RestTask"), conflict_status=400, errors=(400, 401, 403),
+    ),
+    Route(
+        name="getTask", method="GET", path="/tasks/{task_name}", tag="tasks",
+        summary="One task, with its dataset and spec.",
+        document=TASK_FRAGMENT + "\nquery Task($name: String!) { task(name: $name) { ...RestTask } }",
+        variables=TASK_NAME, result=lambda data, call: rest_task(data["task"]),
+        response=ref("RestTask"), errors=(401, 404),
+    ),
+    Route(
+        name="updateTask", method="PUT", path="/tasks/{task_name}", tag="tasks",
+        summary="Change the task's label schema and/or settings (admins).",
+        document="""mutation UpdateTask($name: String!, $input: UpdateTaskInput!) {
+  updateTask(name: $name, input: $input) { name } }""",
+        body=TASK_UPDATE_BODY, variables=_task_update, status=204,
+    ),
+    Route(
+        name="deleteTask", method="DELETE", path="/tasks/{task_name}", tag="tasks",
+        summary="Delete a task with its jobs, results, labels and assignments (admins).",
+        document="mutation DeleteTask($name: String!) { deleteTask(name: $name) }",
+        variables=TASK_NAME, status=204, errors=(401, 403, 404),
+    ),
+)
