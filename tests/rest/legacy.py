@@ -6,6 +6,7 @@ from typing import Any
 
 from aiohttp import ClientSession, CookieJar
 from aiohttp.test_utils import TestClient
+from yarl import URL
 
 from graph.rest.dispatch import Router
 from graph.rest.errors import RestError
@@ -72,6 +73,11 @@ class LegacyClient:
         status, body = await self.post("/login/", {"username": username, "password": password})
         assert status == 200, body
         return self
+
+    def cookie(self, name: str) -> str | None:
+        """The value of a cookie this client holds for the server, if any."""
+        morsel = self.session.cookie_jar.filter_cookies(URL(self._base)).get(name)
+        return morsel.value if morsel else None
 
     async def close(self) -> None:
         await self.session.close()
