@@ -130,6 +130,8 @@ async def test_a_campaign_from_login_to_deletion(people, workspace, clock) -> No
     assert following["data_id"] == b and "thumbnail" not in following
     assert (await admin.get(f"/tasks/cars/results/{c}/previous?status=done"))[1]["data_id"] == a
     assert await admin.get(f"/tasks/cars/results/{a}/previous") == (200, {})
+    assert (await admin.get("/tasks/cars/results/ghost"))[0] == 404
+    assert (await admin.get("/tasks/cars/results/ghost/next"))[0] == 404
     assert await admin.get(f"/tasks/cars/results/{a}/next?status=done") == (200, {})
     status, jobs = await admin.get("/tasks/cars/jobs?page=1&status=to_annotate")
     assert [r["data_id"] for r in jobs] == [b, c] and set(jobs[0]) == RESULT_KEYS
