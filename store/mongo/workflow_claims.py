@@ -142,7 +142,8 @@ class MongoClaims:
                          duration=state["job_duration"] + elapsed, last_update_at=now,
                          comments=final_comments)
             await self._db.jobs.insert_one(job_record(ended))
-            await self._shift_counts(task_name, {state["status"]: -1, status: 1})  # type: ignore[attr-defined]
+            await self._shift_counts(  # type: ignore[attr-defined]
+                task_name, {state["status"]: -1, status: 1})
             return JobUpdate(JobUpdateOutcome.UPDATED, ended, next_job_id=next_id)
         return await self._denied(task_name, job_id, username)
 
@@ -161,7 +162,8 @@ class MongoClaims:
                                                 {"_id": 0, "dropped": 1})
             if gone is None:
                 return JobUpdate(JobUpdateOutcome.UNKNOWN)
-            return JobUpdate(JobUpdateOutcome.DENIED, reason=gone_reason(gone.get("dropped", False)))
+            return JobUpdate(JobUpdateOutcome.DENIED,
+                             reason=gone_reason(gone.get("dropped", False)))
         state = to_state(doc)
         if state["holder"] != username:
             holder = f"it is now held by {state['holder']}" if state["holder"] else "nobody holds it"
@@ -239,7 +241,8 @@ class MongoClaims:
         async for doc in self._db.results.find({"holder": set_in(users)}, projection):
             out[doc["holder"]]["curr_assigned_jobs"][f"{doc['task_name']}/{doc['status']}"] = \
                 doc["current_job_id"]
-        queued = await self._db.results.find({"queued_for": set_in(users)}, projection).to_list(None)
+        queued = await self._db.results.find({"queued_for": set_in(users)},
+                                             projection).to_list(None)
         queued.sort(key=lambda d: (d["queued_for"], d["task_name"], d["ord"]))
         for doc in queued:
             out[doc["queued_for"]]["queue"].setdefault(

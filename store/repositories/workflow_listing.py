@@ -252,7 +252,8 @@ class ResultListing:
                            first: int, after: str | None = None, offset: int = 0) -> ResultPage:
         key = decode_cursor(sort, after) if after else None
         found = (await self.get_status_counts([task_name]))[0]  # type: ignore[attr-defined]
-        counts = {s: int(found[s]) if found else 0 for s in LABELLING_STATUSES}  # type: ignore[literal-required]
+        counts = {s: int(found[s]) if found else 0  # type: ignore[literal-required]
+                  for s in LABELLING_STATUSES}
         if filter.data_id is not None:
             matching = await self._by_data_id(task_name, filter, sort, None, descending=False)
             merged = [s for s in matching if key is None or sort_key(sort, s) > key]

@@ -30,7 +30,14 @@ from store.repositories.workflow_types import (
     new_job_id,
 )
 from store.sqlite.database import SqliteDatabase
-from store.sqlite.workflow_rows import FREE, RESULT_COLUMNS, chunks, dump_json, shift_count, to_state
+from store.sqlite.workflow_rows import (
+    FREE,
+    RESULT_COLUMNS,
+    chunks,
+    dump_json,
+    shift_count,
+    to_state,
+)
 
 # -- claims ----------------------------------------------------------------------------------------
 

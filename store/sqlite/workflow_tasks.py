@@ -44,7 +44,8 @@ class SqliteTasks:
                     " start_at, job_duration, last_update_at, comments)"
                     " VALUES (?, ?, ?, 'to_annotate', 'annotate', ?, '[]', 0, '', '', '', '',"
                     " 0, 0, ?, NULL)",
-                    [(name, data_id, start + i, new_job_id(), now) for i, data_id in enumerate(batch)])
+                    [(name, data_id, start + i, new_job_id(), now)
+                     for i, data_id in enumerate(batch)])
                 c.executemany(
                     "INSERT INTO labels (task_name, data_id, statistics, annotations)"
                     " VALUES (?, ?, ?, '[]')",
