@@ -178,3 +178,17 @@ async def test_delete_cascades_but_keeps_dataset_and_spec(http, admin, workspace
     # Now free: the dataset can go, and a task of the same name starts afresh.
     await create_task(admin)
     assert (await results(admin))["statusCounts"]["toAnnotate"] == 3
+
+
+async def test_a_big_task_shows_its_progress_on_the_console(admin, workspace, capsys) -> None:
+    folder = workspace / "big"
+    folder.mkdir()
+    image_folder(workspace, 1, folder="big")
+    first = folder / "img000.jpg"
+    for n in range(1, 1000):  # the same small picture 1,000 times: a fast scan
+        (folder / f"img{n:04d}.jpg").write_bytes(first.read_bytes())
+    task = await create_task(admin, "big", folder="big")
+    assert task["statusCounts"]["toAnnotate"] == 1000
+    console = capsys.readouterr().err
+    assert "task big: creating jobs: 1000 to do" in console
+    assert "task big: creating jobs: 1000/1000 in" in console
