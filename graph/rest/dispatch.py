@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 from urllib.parse import unquote
 
@@ -105,7 +105,7 @@ async def read_call(request: web.Request, route: Route, path: dict[str, str]) ->
     return Call(path=path, query=request.query, body=body, params=params)
 
 
-def make_handler(router: Router):
+def make_handler(router: Router) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
     async def handle(request: web.Request) -> web.StreamResponse:
         try:
             route, path = router.resolve(request.method, path_segments(request))
