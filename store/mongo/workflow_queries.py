@@ -61,6 +61,8 @@ QUERY_SHAPES: tuple[QueryShape, ...] = (
     _shape("held_by_users", "results", {"holder"}),
     _shape("queued_for_users", "results", {"queued_for"}),
     # Listing branches (store/repositories/workflow_listing.py) and their counts.
+    _shape("task_in_data_order", "results", {"task_name"}, ("ord",), residual={"ord"},
+           why="the unfiltered listing in data order: one seek, LIMIT-bounded"),
     _shape("branch", "results", {"task_name", "status"}, ("ord",), residual={"ord", "holder"}),
     _shape("branch_count", "results", {"task_name", "status"}, residual={"holder"}),
     _shape("branch_annotator", "results", {"task_name", "status", "annotator"}, ("ord",),

@@ -8,7 +8,8 @@ branches, each already in order, are merged by the sort key (a k-way merge of at
 lists) and de-duplicated (an item annotated *and* validated by W is in both worker branches).
 
 Indexes this needs (both engines declare them): (task, status, ord), (task, status, annotator, ord),
-(task, status, validator, ord), and (task, status, ord) over held items for `inProgress: true`.
+(task, status, validator, ord), (task, status, ord) over held items for `inProgress: true`, and
+(task, ord) for the unfiltered listing in data order (one branch).
 """
 from __future__ import annotations
 
@@ -161,6 +162,11 @@ def plan_branches(task_name: str, filter: ResultFilter, sort: ResultSort,
                   after: tuple[Any, ...] | None, limit: int,
                   descending: bool = False) -> list[BranchQuery]:
     """The index seeks whose merge gives the first `limit` results after `after`."""
+    if sort is ResultSort.DATA and filter == ResultFilter():
+        # No filter in data order (the default view, legacy page numbers): one seek on
+        # (task, ord) rather than five merged ones.
+        return [BranchQuery(equal={"task_name": task_name}, held=None, order=("ord",),
+                            after=after, descending=descending, limit=limit)]
     branches = []
     for status in _statuses(filter):
         for person in _person_alternatives(filter):
