@@ -66,6 +66,7 @@ async def test_a_campaign_from_login_to_deletion(people, workspace, clock) -> No
     assert status == 400 and body["type"] == "bad_user_input"
     assert await ann.put(f"/tasks/cars/labels/{a}", labels) == (204, None)
     assert await ann.get(f"/tasks/cars/labels/{a}") == (200, labels)
+    assert await ann.get("/tasks/cars/labels/ghost") == (200, {})  # no labels: an empty object
     assert await ann.put(f"/tasks/cars/jobs/{job['id']}", {}) == (204, None)  # save heartbeat
     clock.advance(30)
     assert await ann.put(f"/tasks/cars/jobs/{job['id']}", {"status": "to_validate"}) == (204, None)
