@@ -6,7 +6,7 @@ DEMO := demo-workspace
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: run test demo schema clean
+.PHONY: run test demo schema docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,3 +31,6 @@ clean:
 
 schema: $(VENV)/.installed
 	$(BIN)/strawberry export-schema graph.schema:schema --output schema.graphql
+
+docs: $(VENV)/.installed
+	$(BIN)/python -m graph.rest.docs docs/rest.md
