@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
+from strawberry.types.nodes import FragmentSpread, InlineFragment
 
+from graph.datasets.loaders import data_item_loader
 from graph.datasets.types import PageInfo
 from graph.enums import SortParam
 from graph.errors import ApiError, ErrorCode
@@ -37,19 +39,47 @@ async def results(info: strawberry.Info, task_name: str, filter: ResultFilter | 
                        field="first")
     if offset is not None and offset < 0:
         raise ApiError(ErrorCode.BAD_USER_INPUT, "offset must be 0 or more", field="offset")
-    task = await require_task(info.context, task_name)
-    try:
+    try:  # one store round trip: task, counters, page and (if asked) the items' data
         page = await info.context.store.list_results(task_name, store_filter(filter),
                                                      ResultSort(sort.value), first, after,
-                                                     offset or 0)
+                                                     offset or 0, with_data=_wants_data(info))
     except BadCursorError as exc:
+        if await info.context.store.get_task(task_name) is None:
+            raise _no_task(task_name) from exc
         raise ApiError(ErrorCode.BAD_USER_INPUT, str(exc), field="after") from exc
+    task = page.task
+    if task is None:
+        raise _no_task(task_name)
+    if page.data:  # the items' `data` / `thumbnail` fields then cost no further read
+        data_item_loader(info.context).prime_many(
+            {(task["dataset_id"], data_id): record for data_id, record in page.data.items()})
     counts = with_total(page.counts)
     return ResultConnection(
         total_count=page.total, global_count=counts["total"],
         status_counts=StatusCounts.from_record(counts),
         items=[Result.from_state(s, task["dataset_id"]) for s in page.items],
         page_info=PageInfo(has_next_page=page.has_next, end_cursor=page.end_cursor))
+
+
+def _no_task(name: str) -> ApiError:
+    return ApiError(ErrorCode.NOT_FOUND, f"no task named {name!r}", field="taskName")
+
+
+def _wants_data(info: strawberry.Info) -> bool:
+    """Whether the query asks the items' `data` or `thumbnail` (then they are read with the
+    page); fragments are looked into."""
+    def asks(selections: Any) -> bool:
+        for selection in selections:
+            if isinstance(selection, (FragmentSpread, InlineFragment)):
+                if asks(selection.selections):
+                    return True
+            elif selection.name in ("data", "thumbnail"):
+                return True
+            elif selection.name == "items" and asks(selection.selections):
+                return True
+        return False
+
+    return any(asks(field.selections) for field in info.selected_fields)
 
 
 async def _anchor(info: strawberry.Info, task_name: str, data_id: str) -> tuple[Any, ResultState]:

@@ -48,6 +48,16 @@ class MongoResults(ResultListing):
             out.append([to_state(doc) for doc in docs])
         return out
 
+    async def _locate(self, task_name: str, statuses: list[str], k: int) -> int | None:
+        """The ord of the k-th (0-based) result in data order among `statuses`: one walk of the
+        (task, status, ord) index, covered (only `ord` is read), the server skipping k keys.
+        O(k) keys, unlike SQLite's block counters (see docs/workflow.md)."""
+        status: Any = statuses[0] if len(statuses) == 1 else {"$in": list(statuses)}
+        docs = await self._db.results.find(
+            {"task_name": task_name, "status": status}, {"_id": 0, "ord": 1}).sort(
+            [("ord", 1)]).skip(k).limit(1).to_list(None)
+        return docs[0]["ord"] if docs else None
+
     async def _count(self, terms: list[CountQuery]) -> int:
         total = 0
         for term in terms:

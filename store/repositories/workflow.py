@@ -115,9 +115,12 @@ class WorkflowRepository(ABC):
 
     @abstractmethod
     async def list_results(self, task_name: str, filter: ResultFilter, sort: ResultSort,
-                           first: int, after: str | None = None, offset: int = 0) -> ResultPage:
+                           first: int, after: str | None = None, offset: int = 0,
+                           with_data: bool = False) -> ResultPage:
         """A page of results: `after` = a cursor from a previous page (keyset), `offset` =
-        rows to skip (legacy page numbers). BadCursorError for a cursor we did not make."""
+        rows to skip (legacy page numbers). BadCursorError for a cursor we did not make.
+        `page.task` is the task (None: no such task, empty page); `with_data` also reads the
+        page's data items (`page.data`, by data id) in the same store round trip."""
 
     @abstractmethod
     async def adjacent_result(self, anchor: ResultState, filter: ResultFilter, sort: ResultSort,

@@ -10,6 +10,17 @@ lists) and de-duplicated (an item annotated *and* validated by W is in both work
 Indexes this needs (both engines declare them): (task, status, ord), (task, status, annotator, ord),
 (task, status, validator, ord), (task, status, ord) over held items for `inProgress: true`, and
 (task, ord) for the unfiltered listing in data order (one branch).
+
+**Offsets** (legacy page numbers) with at most a status filter, in DATA or STATUS order, do not
+walk the skipped rows: the listing first *locates* the ord of the k-th match (`locate`: per-block
+status counters on SQLite, see store/sqlite/schema.py `result_blocks`; one index walk on MongoDB),
+then reads the page as a keyset seek from there. Unfiltered DATA order needs no locating at all:
+ord is dense (0..n-1, given at creation), so offset k is `ord >= k`. Other filters (worker,
+annotator, validator, inProgress) and the ASSIGNED sort skip by reading the skipped rows (slower
+deep in a big task; keyset cursors stay fast there).
+
+The listing is written once as a generator of store requests (`listing`), which each engine
+drives: SQLite answers every request on its database thread in one call, MongoDB one by one.
 """
 from __future__ import annotations
 
@@ -17,12 +28,12 @@ import base64
 import binascii
 import heapq
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Generator, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from store.records import LABELLING_STATUSES
+from store.records import LABELLING_STATUSES, DataRecord, TaskRecord
 from store.repositories.workflow_types import STATUS_RANK, ResultState
 
 
@@ -98,6 +109,8 @@ class ResultPage:
     has_next: bool
     end_cursor: str | None
     counts: dict[str, int] = field(default_factory=dict)  # per status, whole task
+    task: TaskRecord | None = None  # the task listed (None: no such task, the page is empty)
+    data: dict[str, DataRecord | None] = field(default_factory=dict)  # items' data (with_data)
 
 
 def sort_key(sort: ResultSort, state: ResultState) -> tuple[Any, ...]:
@@ -241,11 +254,75 @@ def cut_page(sort: ResultSort, merged: list[ResultState], offset: int, first: in
                       end_cursor=end, counts=counts)
 
 
+#: A request of the listing to its engine, and what the engine answers:
+#: ("task",) -> TaskRecord | None; ("counts",) -> StatusCounts | None (the task's counters);
+#: ("seek", branches) -> rows of each branch; ("count", terms) -> signed sum;
+#: ("result", data_id) -> ResultState | None; ("locate", statuses, k) -> ord of the k-th
+#: (0-based) result in data order among those statuses, or None; ("data", dataset_id, ids) ->
+#: {data_id: DataRecord | None}.
+Request = tuple[Any, ...]
+Listing = Generator[Request, Any, ResultPage]
+
+
+def listing(task_name: str, filter: ResultFilter, sort: ResultSort, first: int,
+            after: str | None, offset: int, with_data: bool) -> Listing:
+    """`list_results`, as the requests it makes (see `Request`); returns the page."""
+    task = yield ("task",)
+    if task is None:
+        return ResultPage(items=[], total=0, has_next=False, end_cursor=None,
+                          counts={s: 0 for s in LABELLING_STATUSES})
+    key = decode_cursor(sort, after) if after else None
+    found = yield ("counts",)
+    counts = {s: int(found[s]) if found else 0 for s in LABELLING_STATUSES}
+    if filter.data_id is not None:
+        state = yield ("result", filter.data_id)
+        matching = [state] if state is not None and filter.matches(state) else []
+        merged = [s for s in matching if key is None or sort_key(sort, s) > key]
+        page = cut_page(sort, merged, offset, first, len(matching), counts)
+    else:
+        if filter.only_statuses:
+            total = sum(counts[s] for s in _statuses(filter))
+        else:
+            total = yield ("count", plan_counts(task_name, filter))
+        past_end = False
+        if key is None and offset > 0 and filter.only_statuses and sort is not ResultSort.ASSIGNED:
+            key = yield from _locate_offset(filter, sort, offset, counts)
+            past_end, offset = key is None, 0
+        branches = [] if past_end else plan_branches(task_name, filter, sort, key, offset + first + 1)
+        merged = merge_branches(sort, (yield ("seek", branches))) if branches else []
+        page = cut_page(sort, merged, offset, first, total, counts)
+    page.task = task
+    if with_data and page.items:
+        page.data = yield ("data", task["dataset_id"], [s["data_id"] for s in page.items])
+    return page
+
+
+def _locate_offset(filter: ResultFilter, sort: ResultSort, offset: int,
+                   counts: dict[str, int]) -> Generator[Request, Any, tuple[Any, ...] | None]:
+    """The keyset bound just before the `offset`-th match (None: past the end), found without
+    reading the skipped rows."""
+    statuses = _statuses(filter)
+    if sort is ResultSort.DATA:
+        if filter == ResultFilter():  # ord is dense (0..n-1): the offset is the ord
+            return (offset - 1,) if offset < sum(counts.values()) else None
+        found = yield ("locate", statuses, offset)
+        return None if found is None else (found - 1,)
+    for status in sorted(statuses, key=STATUS_RANK.__getitem__):  # STATUS order
+        if offset < counts[status]:
+            found = yield ("locate", [status], offset)
+            return None if found is None else (STATUS_RANK[status], found - 1)
+        offset -= counts[status]
+    return None
+
+
 class ResultListing:
     """`list_results` and `adjacent_result` for any engine that can run branch seeks and counts.
 
-    Engines provide `_seek(branches)` (rows of each branch, in its order) and `_count(terms)`
-    (the signed sum), plus the repository's `get_result` and `get_status_counts`.
+    Engines provide `_seek(branches)` (rows of each branch, in its order), `_count(terms)` (the
+    signed sum) and `_locate(task_name, statuses, k)`, plus the repository's `get_task`,
+    `get_result`, `get_status_counts` and `get_data_items`. An engine that can answer a whole
+    listing at once (SQLite: one call on its thread) overrides `list_results` and drives
+    `listing` itself.
     """
 
     async def _seek(self, branches: list[BranchQuery]) -> list[list[ResultState]]:
@@ -254,23 +331,40 @@ class ResultListing:
     async def _count(self, terms: list[CountQuery]) -> int:
         raise NotImplementedError
 
+    async def _locate(self, task_name: str, statuses: list[str], k: int) -> int | None:
+        raise NotImplementedError
+
     async def list_results(self, task_name: str, filter: ResultFilter, sort: ResultSort,
-                           first: int, after: str | None = None, offset: int = 0) -> ResultPage:
-        key = decode_cursor(sort, after) if after else None
-        found = (await self.get_status_counts([task_name]))[0]  # type: ignore[attr-defined]
-        counts = {s: int(found[s]) if found else 0  # type: ignore[literal-required]
-                  for s in LABELLING_STATUSES}
-        if filter.data_id is not None:
-            matching = await self._by_data_id(task_name, filter, sort, None, descending=False)
-            merged = [s for s in matching if key is None or sort_key(sort, s) > key]
-            return cut_page(sort, merged, offset, first, len(matching), counts)
-        branches = plan_branches(task_name, filter, sort, key, offset + first + 1)
-        merged = merge_branches(sort, await self._seek(branches)) if branches else []
-        if filter.only_statuses:
-            total = sum(counts[s] for s in _statuses(filter))
-        else:
-            total = await self._count(plan_counts(task_name, filter))
-        return cut_page(sort, merged, offset, first, total, counts)
+                           first: int, after: str | None = None, offset: int = 0,
+                           with_data: bool = False) -> ResultPage:
+        steps = listing(task_name, filter, sort, first, after, offset, with_data)
+        answer: Any = None
+        while True:
+            try:
+                request = steps.send(answer)
+            except StopIteration as done:
+                return done.value
+            answer = await self._answer(task_name, request)
+
+    async def _answer(self, task_name: str, request: Request) -> Any:
+        kind = request[0]
+        if kind == "task":
+            return await self.get_task(task_name)  # type: ignore[attr-defined]
+        if kind == "counts":
+            return (await self.get_status_counts([task_name]))[0]  # type: ignore[attr-defined]
+        if kind == "seek":
+            return await self._seek(request[1])
+        if kind == "count":
+            return await self._count(request[1])
+        if kind == "result":
+            return await self.get_result(task_name, request[1])  # type: ignore[attr-defined]
+        if kind == "locate":
+            return await self._locate(task_name, request[1], request[2])
+        if kind == "data":
+            ids = request[2]
+            records = await self.get_data_items(request[1], ids)  # type: ignore[attr-defined]
+            return dict(zip(ids, records))
+        raise ValueError(f"unknown listing request {kind!r}")
 
     async def adjacent_result(self, anchor: ResultState, filter: ResultFilter, sort: ResultSort,
                               forward: bool) -> ResultState | None:

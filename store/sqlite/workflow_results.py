@@ -1,13 +1,29 @@
-"""Results on the embedded engine: point reads and the branch seeks listings are made of."""
+"""Results on the embedded engine: point reads, and listings answered in one database call.
+
+A listing (store/repositories/workflow_listing.py `listing`) makes several requests (task,
+counters, maybe locating an offset, the branch seeks, the page's data items); each call on the
+database thread costs a thread hop, so all of them are answered in one call.
+"""
 from __future__ import annotations
 
+import heapq
+import json
 import sqlite3
 from typing import Any
 
-from store.repositories.workflow_listing import BranchQuery, CountQuery, ResultListing
-from store.repositories.workflow_types import ResultState
+from store.repositories.workflow_listing import (
+    BranchQuery,
+    CountQuery,
+    Request,
+    ResultFilter,
+    ResultListing,
+    ResultPage,
+    ResultSort,
+    listing,
+)
+from store.repositories.workflow_types import ResultState, with_total
 from store.sqlite.database import SqliteDatabase
-from store.sqlite.workflow_rows import RESULT_COLUMNS, to_state
+from store.sqlite.workflow_rows import COUNT_COLUMNS, RESULT_COLUMNS, chunks, to_state
 
 #: Columns a branch may compare or order on (they come from the planner, never from clients).
 BRANCH_COLUMNS = frozenset({"task_name", "status", "annotator", "validator", "ord"})
@@ -48,8 +64,85 @@ def count_sql(term: CountQuery) -> tuple[str, list[Any]]:
     return f"SELECT count(*) FROM results WHERE {' AND '.join(where)}", params
 
 
+def locate(c: sqlite3.Connection, task_name: str, statuses: list[str], k: int) -> int | None:
+    """The ord of the k-th (0-based) result in data order among `statuses`, or None: the block
+    counters (result_blocks) give the block holding it without reading rows, then one short
+    index seek per status from the block's start (fewer than one block of rows each)."""
+    if not statuses or not set(statuses) <= set(COUNT_COLUMNS):
+        raise ValueError(f"unexpected statuses {statuses!r}")
+    block = c.execute(
+        "SELECT block, running - n FROM (SELECT block, n, sum(n) OVER (ORDER BY block) AS running"
+        f" FROM (SELECT block, {' + '.join(statuses)} AS n FROM result_blocks"
+        " WHERE task_name = ?)) WHERE running > ? ORDER BY block LIMIT 1",
+        (task_name, k)).fetchone()
+    if block is None:
+        return None
+    start, skip = block[0] * BLOCK, k - block[1]
+    if len(statuses) == 1:
+        row = c.execute("SELECT ord FROM results WHERE task_name = ? AND status = ? AND ord >= ?"
+                        " ORDER BY ord LIMIT 1 OFFSET ?",
+                        (task_name, statuses[0], start, skip)).fetchone()
+        return row[0] if row else None
+    ords = [[row[0] for row in c.execute(
+        "SELECT ord FROM results WHERE task_name = ? AND status = ? AND ord >= ?"
+        " ORDER BY ord LIMIT ?", (task_name, status, start, skip + 1))] for status in statuses]
+    merged = list(heapq.merge(*ords))
+    return merged[skip] if skip < len(merged) else None
+
+
+#: Items per block of result_blocks (block = ord // BLOCK); the triggers in store/sqlite/schema.py
+#: use the same number.
+BLOCK = 256
+
+
 class SqliteResults(ResultListing):
     _db: SqliteDatabase
+
+    async def list_results(self, task_name: str, filter: ResultFilter, sort: ResultSort,
+                           first: int, after: str | None = None, offset: int = 0,
+                           with_data: bool = False) -> ResultPage:
+        def read(c: sqlite3.Connection) -> ResultPage:
+            steps = listing(task_name, filter, sort, first, after, offset, with_data)
+            answer: Any = None
+            while True:
+                try:
+                    request = steps.send(answer)
+                except StopIteration as done:
+                    return done.value
+                answer = self._answer_now(c, task_name, request)
+
+        return await self._db.call(read)
+
+    def _answer_now(self, c: sqlite3.Connection, task_name: str, request: Request) -> Any:
+        kind = request[0]
+        if kind == "task":
+            row = c.execute("SELECT doc FROM tasks WHERE name = ?", (task_name,)).fetchone()
+            return json.loads(row[0]) if row else None
+        if kind == "counts":
+            row = c.execute(f"SELECT {', '.join(COUNT_COLUMNS)} FROM task_counts"
+                            " WHERE task_name = ?", (task_name,)).fetchone()
+            return with_total(dict(zip(COUNT_COLUMNS, row))) if row else None
+        if kind == "seek":
+            return _seek_now(c, request[1])
+        if kind == "count":
+            return _count_now(c, request[1])
+        if kind == "result":
+            row = c.execute(f"SELECT {RESULT_COLUMNS} FROM results WHERE task_name = ?"
+                            " AND data_id = ?", (task_name, request[1])).fetchone()
+            return to_state(row) if row else None
+        if kind == "locate":
+            return locate(c, task_name, request[1], request[2])
+        if kind == "data":
+            dataset_id, ids = request[1], request[2]
+            found: dict[str, Any] = {}
+            for batch in chunks(ids):
+                marks = ", ".join("?" * len(batch))
+                for data_id, doc in c.execute(
+                        f"SELECT id, doc FROM data_items WHERE dataset_id = ? AND id IN ({marks})",
+                        (dataset_id, *batch)):
+                    found[data_id] = json.loads(doc)
+            return {data_id: found.get(data_id) for data_id in ids}
+        raise ValueError(f"unknown listing request {kind!r}")
 
     async def get_result(self, task_name: str, data_id: str) -> ResultState | None:
         row = await self._db.call(lambda c: c.execute(
@@ -58,21 +151,26 @@ class SqliteResults(ResultListing):
         return to_state(row) if row else None
 
     async def _seek(self, branches: list[BranchQuery]) -> list[list[ResultState]]:
-        def read(c: sqlite3.Connection) -> list[list[ResultState]]:
-            out = []
-            for branch in branches:
-                sql, params = branch_sql(branch)
-                out.append([to_state(row) for row in c.execute(sql, params)])
-            return out
-
-        return await self._db.call(read)
+        return await self._db.call(lambda c: _seek_now(c, branches))
 
     async def _count(self, terms: list[CountQuery]) -> int:
-        def read(c: sqlite3.Connection) -> int:
-            total = 0
-            for term in terms:
-                sql, params = count_sql(term)
-                total += term.sign * c.execute(sql, params).fetchone()[0]
-            return total
+        return await self._db.call(lambda c: _count_now(c, terms))
 
-        return await self._db.call(read)
+    async def _locate(self, task_name: str, statuses: list[str], k: int) -> int | None:
+        return await self._db.call(lambda c: locate(c, task_name, statuses, k))
+
+
+def _seek_now(c: sqlite3.Connection, branches: list[BranchQuery]) -> list[list[ResultState]]:
+    out = []
+    for branch in branches:
+        sql, params = branch_sql(branch)
+        out.append([to_state(row) for row in c.execute(sql, params)])
+    return out
+
+
+def _count_now(c: sqlite3.Connection, terms: list[CountQuery]) -> int:
+    total = 0
+    for term in terms:
+        sql, params = count_sql(term)
+        total += term.sign * c.execute(sql, params).fetchone()[0]
+    return total

@@ -49,6 +49,10 @@ class CursorSpy:
         self._cursor = self._cursor.limit(n)
         return self
 
+    def skip(self, n: int) -> "CursorSpy":
+        self._cursor = self._cursor.skip(n)
+        return self
+
     async def to_list(self, length: int | None) -> list[Any]:
         return await self._cursor.to_list(length)
 
