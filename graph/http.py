@@ -5,6 +5,8 @@ Queries over GET are refused so a link can never trigger an operation with someo
 """
 from __future__ import annotations
 
+import html
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
@@ -21,6 +23,15 @@ from graph.services import SERVICES
 from graph.session import current_user
 
 
+LOGIN_TEMPLATE = (Path(__file__).parent / "templates" / "login.html").read_text(encoding="utf-8")
+
+
+def _login_page(status: int, message: str) -> web.Response:
+    """A self-contained page (no external asset) whose form logs in through /api/v1/login."""
+    return web.Response(status=status, content_type="text/html",
+                        text=LOGIN_TEMPLATE.replace("{message}", message))
+
+
 class PixanoGraphQLView(GraphQLView):
     def __init__(self) -> None:
         super().__init__(schema=schema, graphql_ide="graphiql", allow_queries_via_get=False)
@@ -30,15 +41,13 @@ class PixanoGraphQLView(GraphQLView):
                        user=current_user(request), request=request)
 
     async def render_graphql_ide(self, request: web.Request) -> web.Response:
+        """GraphiQL for admins; everyone else gets a login form (401) or a refusal with one (403)."""
         user = current_user(request)
         if user is None:
-            return web.Response(status=401, content_type="text/html", text=(
-                "<!doctype html><title>Log in</title><p>GraphiQL is for administrators. "
-                "Log in first: <code>POST /api/v1/login</code> or the <code>login</code> mutation.</p>"))
+            return _login_page(401, "GraphiQL is for administrators: log in with an admin account.")
         if user["role"] != "admin":
-            return web.Response(status=403, content_type="text/html",
-                                text="<!doctype html><title>Forbidden</title>"
-                                     "<p>GraphiQL is reserved to administrators.</p>")
+            return _login_page(403, f"You are logged in as {html.escape(user['username'])}: GraphiQL "
+                                    "is reserved to administrators. Log in with an admin account.")
         return web.Response(text=graphiql_page(), content_type="text/html")
 
     async def execute_single(self, request: Any, request_adapter: Any, sub_response: Any,  # type: ignore[override]

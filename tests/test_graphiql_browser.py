@@ -37,7 +37,6 @@ from graph.graphiql import (
     build_offline_page,
     graphiql_page,
 )
-from tests.client import LOGIN
 from tests.conftest import ADMIN_PASSWORD, USER_PASSWORD
 
 CDN = "https://unpkg.com/"
@@ -212,23 +211,17 @@ async def _open_page(browser, fence: NetworkFence) -> tuple[object, object, list
     return context, page, errors
 
 
-async def _login_in_browser(page, username: str, password: str) -> None:
-    """Log in as a user of the app would: the ``login`` mutation, sent by the page itself."""
-    body = await page.evaluate(
-        """async ([query, variables]) => {
-            const response = await fetch("/graphql", {
-                method: "POST",
-                headers: {"content-type": "application/json"},
-                body: JSON.stringify({query, variables}),
-            });
-            return await response.json();
-        }""",
-        [LOGIN, {"username": username, "password": password}],
-    )
-    assert not body.get("errors"), body
+async def _login_with_the_form(page, username: str, password: str) -> int:
+    """Log in as a person would: fill the page's login form; it reloads /graphql. Its status."""
+    await page.fill("input[name=username]", username)
+    await page.fill("input[name=password]", password)
+    async with page.expect_navigation() as navigation:
+        await page.click("button[type=submit]")
+    response = await navigation.value
     # The session lives in an httpOnly cookie: the browser holds it, page scripts cannot read it.
     assert "token=" not in await page.evaluate("document.cookie")
     assert any(cookie["name"] == "token" and cookie["httpOnly"] for cookie in await page.context.cookies())
+    return response.status
 
 
 async def _editor_text(page, pane: str) -> str:
@@ -277,10 +270,16 @@ async def test_admin_runs_a_query_in_graphiql_in_headless_chromium(http, alice) 
             assert "Log in" in await page.inner_text("body")
             assert await page.locator(".graphiql-container").count() == 0
 
+            # A wrong password is explained on the page, and nothing else happens.
+            await page.fill("input[name=username]", "admin")
+            await page.fill("input[name=password]", "not-the-password")
+            await page.click("button[type=submit]")
+            await page.wait_for_function("document.getElementById('error').textContent.length > 0")
+            assert "wrong username or password" in await page.inner_text("#error")
+
             # A logged-in non-admin is refused.
-            await _login_in_browser(page, alice.username, USER_PASSWORD)
-            response = await page.goto(graphql_url)
-            assert response.status == 403
+            assert await _login_with_the_form(page, alice.username, USER_PASSWORD) == 403
+            assert "reserved to administrators" in await page.inner_text("body")
             assert await page.locator(".graphiql-container").count() == 0
             await context.close()
 
@@ -288,9 +287,7 @@ async def test_admin_runs_a_query_in_graphiql_in_headless_chromium(http, alice) 
             context, page, errors = await _open_page(browser, fence)
             await page.goto(graphql_url)
             errors.clear()  # the anonymous visit's 401
-            await _login_in_browser(page, "admin", ADMIN_PASSWORD)
-            response = await page.goto(graphql_url)
-            assert response.status == 200
+            assert await _login_with_the_form(page, "admin", ADMIN_PASSWORD) == 200
             assert fence.blocked == [], f"GraphiQL tried to load from outside: {fence.blocked}"
             try:
                 result = await _run_in_graphiql(page, ME_QUERY)
