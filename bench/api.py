@@ -206,7 +206,10 @@ async def measure_task(base: str, admin: Api, size: int, folder: str, runs: int)
 
     figures["GraphQL nextJob"] = [await graphql_claim_and_submit() for _ in range(runs)]
 
-    deep_page = max(1, size // 20)  # half-way through the task, 10 per page
+    # Half-way through the matching items, 10 per page. (Was size // 20: at 1,000 items the
+    # claims above leave ~390 to_annotate, so that page was past the end and empty.)
+    matching = (await admin.rest("GET", f"/tasks/{task}/results?page=1&count=10&status=to_annotate"))["counter"]
+    deep_page = max(1, matching // 20)
     figures["REST results page 1"] = await timed(lambda: admin.rest(
         "GET", f"/tasks/{task}/results?page=1&count=10&status=to_annotate"), runs)
     figures["REST results deep page"] = await timed(lambda: admin.rest(

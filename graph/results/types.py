@@ -1,6 +1,9 @@
 """GraphQL types of results (DbResult), their filter and their paginated listing."""
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import Any
+
 import strawberry
 
 from graph.datasets.loaders import data_item_loader
@@ -8,6 +11,8 @@ from graph.datasets.types import DataItem, PageInfo
 from graph.enums import LabellingStatus
 from graph.tasks.types import StatusCounts
 from store.repositories.workflow_types import ResultState
+
+UNREAD: Any = object()
 
 
 @strawberry.type(description="The workflow state of one data item within a task.")
@@ -23,25 +28,41 @@ class Result:
     in_progress: bool = strawberry.field(description="Someone holds the item's current job.")
     dataset_id: strawberry.Private[str]
 
+    #: The item's data record when the listing read it with the page (UNREAD: ask the loader).
+    data_record: strawberry.Private[Any] = UNREAD
+
+    # Plain (not async) resolvers: a value read with the page is returned as is, so a page with
+    # thumbnails executes without awaiting anything per item; otherwise the loader's future
+    # (batched across the page) is returned and awaited by the executor.
     @strawberry.field(description="The data item (batched across a page).")
-    async def data(self, info: strawberry.Info) -> DataItem | None:
-        record = await data_item_loader(info.context).load((self.dataset_id, str(self.data_id)))
-        return DataItem.from_record(record) if record else None
+    def data(self, info: strawberry.Info) -> DataItem | None:
+        if self.data_record is not UNREAD:
+            return DataItem.from_record(self.data_record) if self.data_record else None
+        return _then(self._load(info), lambda r: DataItem.from_record(r) if r else None)
 
     @strawberry.field(description="The item's thumbnail (base64 JPEG), for image items.")
-    async def thumbnail(self, info: strawberry.Info) -> str | None:
-        record = await data_item_loader(info.context).load((self.dataset_id, str(self.data_id)))
-        return record.get("thumbnail") if record else None
+    def thumbnail(self, info: strawberry.Info) -> str | None:
+        if self.data_record is not UNREAD:
+            return self.data_record.get("thumbnail") if self.data_record else None
+        return _then(self._load(info), lambda r: r.get("thumbnail") if r else None)
+
+    def _load(self, info: strawberry.Info) -> Awaitable[Any]:
+        return data_item_loader(info.context).load((self.dataset_id, str(self.data_id)))
 
     @classmethod
-    def from_state(cls, state: ResultState, dataset_id: str) -> "Result":
+    def from_state(cls, state: ResultState, dataset_id: str,
+                   data_record: Any = UNREAD) -> "Result":
         return cls(task_name=state["task_name"], data_id=strawberry.ID(state["data_id"]),
                    finished_job_ids=[strawberry.ID(j) for j in state["finished_job_ids"]],
                    current_job_id=state["current_job_id"],
                    status=LabellingStatus(state["status"]),
                    cumulated_time=state["cumulated_time"], annotator=state["annotator"],
                    validator=state["validator"], in_progress=state["in_progress"],
-                   dataset_id=dataset_id)
+                   dataset_id=dataset_id, data_record=data_record)
+
+
+async def _then(pending: Awaitable[Any], convert: Callable[[Any], Any]) -> Any:
+    return convert(await pending)
 
 
 @strawberry.input(description="Which results to keep; all given conditions must hold.")

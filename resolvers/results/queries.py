@@ -7,11 +7,10 @@ from typing import Any
 import strawberry
 from strawberry.types.nodes import FragmentSpread, InlineFragment
 
-from graph.datasets.loaders import data_item_loader
 from graph.datasets.types import PageInfo
 from graph.enums import SortParam
 from graph.errors import ApiError, ErrorCode
-from graph.results.types import Result, ResultConnection, ResultFilter
+from graph.results.types import UNREAD, Result, ResultConnection, ResultFilter
 from graph.tasks.types import StatusCounts
 from resolvers.tasks.lookup import require_task
 from store.repositories.workflow_listing import BadCursorError, ResultSort
@@ -50,14 +49,14 @@ async def results(info: strawberry.Info, task_name: str, filter: ResultFilter | 
     task = page.task
     if task is None:
         raise _no_task(task_name)
-    if page.data:  # the items' `data` / `thumbnail` fields then cost no further read
-        data_item_loader(info.context).prime_many(
-            {(task["dataset_id"], data_id): record for data_id, record in page.data.items()})
     counts = with_total(page.counts)
+    read = page.data  # the items' `data` / `thumbnail` then cost no further read
     return ResultConnection(
         total_count=page.total, global_count=counts["total"],
         status_counts=StatusCounts.from_record(counts),
-        items=[Result.from_state(s, task["dataset_id"]) for s in page.items],
+        items=[Result.from_state(s, task["dataset_id"],
+                                 read[s["data_id"]] if s["data_id"] in read else UNREAD)
+               for s in page.items],
         page_info=PageInfo(has_next_page=page.has_next, end_cursor=page.end_cursor))
 
 

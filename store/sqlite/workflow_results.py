@@ -70,12 +70,14 @@ def locate(c: sqlite3.Connection, task_name: str, statuses: list[str], k: int) -
     index seek per status from the block's start (fewer than one block of rows each)."""
     if not statuses or not set(statuses) <= set(COUNT_COLUMNS):
         raise ValueError(f"unexpected statuses {statuses!r}")
+    # The first block whose running total passes k, and the matches before it. `min(block)` with
+    # a bare column takes that column from the min row (SQLite's documented min/max rule), and
+    # the window walks the primary key in order: no sort.
     block = c.execute(
-        "SELECT block, running - n FROM (SELECT block, n, sum(n) OVER (ORDER BY block) AS running"
-        f" FROM (SELECT block, {' + '.join(statuses)} AS n FROM result_blocks"
-        " WHERE task_name = ?)) WHERE running > ? ORDER BY block LIMIT 1",
-        (task_name, k)).fetchone()
-    if block is None:
+        "SELECT min(block), running - n FROM (SELECT block, n, sum(n) OVER (ORDER BY block)"
+        f" AS running FROM (SELECT block, {' + '.join(statuses)} AS n FROM result_blocks"
+        " WHERE task_name = ?)) WHERE running > ?", (task_name, k)).fetchone()
+    if block is None or block[0] is None:
         return None
     start, skip = block[0] * BLOCK, k - block[1]
     if len(statuses) == 1:

@@ -18,7 +18,7 @@ from store.sqlite import SqliteStore
 from tests.workflow.test_mongo_query_shapes import run_everything
 from tests.workflow.test_store_results import FILTERS
 
-WORKFLOW_TABLES = ("results", "jobs", "labels", "task_counts")
+WORKFLOW_TABLES = ("results", "jobs", "labels", "task_counts", "result_blocks")
 #: The unfiltered page in data order walks (task, ord) from its start or cursor, LIMIT-bounded.
 UNFILTERED_PAGE = re.compile(r"WHERE task_name = '[^']*'( AND ord [<>] \d+)? ORDER BY ord"
                              r"( DESC)? LIMIT \d+$")
