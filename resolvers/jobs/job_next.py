@@ -5,12 +5,12 @@ import strawberry
 
 from graph.enums import Objective
 from graph.jobs.types import Job
-from resolvers.tasks.lookup import require_task
+from resolvers.jobs.task_check import task_must_exist
 
 
 async def next_job(info: strawberry.Info, task_name: str, objective: Objective) -> Job | None:
     ctx = info.context
-    await require_task(ctx, task_name)
-    job = await ctx.store.claim_job(task_name, ctx.user["username"], objective.value, ctx.now(),
-                                    ctx.settings.job_lease_seconds)
+    with task_must_exist():
+        job = await ctx.store.claim_job(task_name, ctx.user["username"], objective.value,
+                                        ctx.now(), ctx.settings.job_lease_seconds)
     return Job.from_record(job) if job else None

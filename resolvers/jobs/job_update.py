@@ -9,7 +9,7 @@ import strawberry
 
 from graph.errors import ApiError, ErrorCode
 from graph.jobs.types import UpdateJobInput
-from resolvers.tasks.lookup import require_task
+from resolvers.jobs.task_check import task_must_exist
 from store.repositories.workflow import KEEP
 from store.repositories.workflow_types import JobAction, JobUpdateOutcome
 
@@ -17,14 +17,14 @@ from store.repositories.workflow_types import JobAction, JobUpdateOutcome
 async def update_job(info: strawberry.Info, task_name: str, job_id: strawberry.ID,
                      input: UpdateJobInput) -> bool:
     ctx = info.context
-    await require_task(ctx, task_name)
     if input.status is not None:
         action, status = JobAction.END, input.status.value
     else:
         action, status = (JobAction.INTERRUPT if input.interrupt else JobAction.HEARTBEAT), None
     comments = KEEP if input.comments is strawberry.UNSET else input.comments
-    outcome = await ctx.store.update_job(task_name, str(job_id), ctx.user["username"], action,
-                                         ctx.now(), status=status, comments=comments)
+    with task_must_exist():
+        outcome = await ctx.store.update_job(task_name, str(job_id), ctx.user["username"],
+                                             action, ctx.now(), status=status, comments=comments)
     if outcome.outcome is JobUpdateOutcome.UNKNOWN:
         raise ApiError(ErrorCode.NOT_FOUND, f"no job {str(job_id)!r} in task {task_name!r}",
                        field="jobId")

@@ -8,16 +8,16 @@ import strawberry
 from graph.errors import ApiError, ErrorCode
 from graph.labels.types import Labels
 from graph.scalars import JSON
-from resolvers.tasks.lookup import require_task
+from resolvers.jobs.task_check import task_must_exist
 from store.repositories.workflow_types import LabelsOutcome
 
 
 async def save_labels(info: strawberry.Info, task_name: str, data_id: strawberry.ID,
                       annotations: JSON) -> Labels:
     ctx = info.context
-    await require_task(ctx, task_name)
-    saved = await ctx.store.save_labels(task_name, str(data_id), annotations,
-                                        ctx.user["username"], ctx.is_admin, ctx.now())
+    with task_must_exist():
+        saved = await ctx.store.save_labels(task_name, str(data_id), annotations,
+                                            ctx.user["username"], ctx.is_admin, ctx.now())
     if saved.outcome is LabelsOutcome.NOT_FOUND:
         raise ApiError(ErrorCode.NOT_FOUND, f"no data item {str(data_id)!r} in task "
                        f"{task_name!r}", field="dataId")

@@ -26,6 +26,7 @@ from store.repositories.workflow_types import (
     JobUpdate,
     JobUpdateOutcome,
     JobView,
+    UnknownTaskError,
     current_job,
     dropped_job,
     gone_reason,
@@ -69,6 +70,7 @@ class MongoClaims:
                         return_document=AFTER)
                     if doc is not None:
                         return current_job(to_state(doc))
+                await self._require_task(task_name)
                 return None
             except MongoDuplicateKeyError:
                 continue  # a concurrent claim of this user won an item: resume that one
@@ -147,6 +149,12 @@ class MongoClaims:
             return JobUpdate(JobUpdateOutcome.UPDATED, ended, next_job_id=next_id)
         return await self._denied(task_name, job_id, username)
 
+    async def _require_task(self, task_name: str) -> None:
+        """UnknownTaskError unless the task exists: asked only once a conditional update matched
+        nothing, so a successful call costs no lookup."""
+        if await self.get_task(task_name) is None:  # type: ignore[attr-defined]
+            raise UnknownTaskError(task_name)
+
     async def _denied(self, task_name: str, job_id: str, username: str) -> JobUpdate:
         """Why the conditional update matched nothing; a stale hold of the caller is released."""
         doc = await self._db.results.find_one(
@@ -161,6 +169,7 @@ class MongoClaims:
             gone = await self._db.jobs.find_one({"task_name": task_name, "id": job_id},
                                                 {"_id": 0, "dropped": 1})
             if gone is None:
+                await self._require_task(task_name)
                 return JobUpdate(JobUpdateOutcome.UNKNOWN)
             return JobUpdate(JobUpdateOutcome.DENIED,
                              reason=gone_reason(gone.get("dropped", False)))

@@ -34,6 +34,7 @@ class MongoLabels:
             result = await self._db.results.find_one({"task_name": task_name, "data_id": data_id},
                                                      {"_id": 0, "holder": 1})
             if result is None:
+                await self._require_task(task_name)  # type: ignore[attr-defined]
                 return LabelsSave(LabelsOutcome.NOT_FOUND)
             if not is_admin:
                 return LabelsSave(LabelsOutcome.FORBIDDEN, holder=result["holder"])

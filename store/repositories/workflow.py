@@ -80,7 +80,8 @@ class WorkflowRepository(ABC):
         queued for them; (3) the first free item in data order (to_correct before to_annotate);
         (4) an item queued for someone else. Free = nobody holds it, or its holder has not
         touched it for `lease` seconds. Each rule is one atomic conditional update: two users
-        never hold the same item. None when nothing is left."""
+        never hold the same item. None when nothing is left; UnknownTaskError when the task
+        does not exist."""
 
     @abstractmethod
     async def update_job(self, task_name: str, job_id: str, username: str, action: JobAction,
@@ -88,7 +89,8 @@ class WorkflowRepository(ABC):
         """Heartbeat, interrupt or end (`status` = the item's new status) the job, which must be
         the item's current job, held by `username` and running; otherwise DENIED, and a hold
         of `username` on that job that is no longer running is released. Ending is one
-        conditional update: of concurrent ends of one job exactly one wins."""
+        conditional update: of concurrent ends of one job exactly one wins. UnknownTaskError
+        when the task does not exist."""
 
     @abstractmethod
     async def get_job(self, task_name: str, job_id: str) -> JobView | None:
@@ -142,7 +144,8 @@ class WorkflowRepository(ABC):
     async def save_labels(self, task_name: str, data_id: str, annotations: Any, username: str,
                           is_admin: bool, now: float) -> LabelsSave:
         """Replace the item's annotations and statistics in one write, if `username` holds the
-        item's current job (which refreshes its lease) or `is_admin`; else FORBIDDEN."""
+        item's current job (which refreshes its lease) or `is_admin`; else FORBIDDEN.
+        UnknownTaskError when the task does not exist."""
 
 
 def check_unique(ids: Sequence[str], what: str) -> None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, TypedDict
 
+from store.errors import StoreError
 from store.records import LABELLING_STATUSES, JobRecord, LabelRecord, ResultRecord
 
 #: Statuses with no current job: the item left the workflow.
@@ -81,6 +82,16 @@ class StatusCounts(TypedDict):
     done: int
     discard: int
     total: int
+
+
+class UnknownTaskError(StoreError):
+    """`claim_job`, `update_job` and `save_labels` name a task that does not exist. They look the
+    task up only when their conditional update matched nothing (in the same transaction), so the
+    requests that succeed, nearly all of them, pay for no separate task lookup."""
+
+    def __init__(self, task_name: str) -> None:
+        super().__init__(f"no task named {task_name!r}")
+        self.task_name = task_name
 
 
 class JobUpdateOutcome(str, Enum):

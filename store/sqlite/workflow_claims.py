@@ -23,6 +23,7 @@ from store.repositories.workflow_types import (
     JobUpdateOutcome,
     JobView,
     ResultState,
+    UnknownTaskError,
     current_job,
     dropped_job,
     gone_reason,
@@ -128,7 +129,10 @@ class SqliteClaims:
                     break
                 row = c.execute(TAKE.format(person=person, pick=pick, free=FREE),
                                 {**params, **extra}).fetchone()
-            return current_job(to_state(row)) if row is not None else None
+            if row is None:
+                require_task(c, task_name)
+                return None
+            return current_job(to_state(row))
 
         return await self._db.write(claim)
 
@@ -225,6 +229,13 @@ class SqliteClaims:
         return [found[u] for u in usernames]
 
 
+def require_task(c: sqlite3.Connection, task_name: str) -> None:
+    """UnknownTaskError unless the task exists: asked only once a conditional update matched
+    nothing, so a successful call costs no lookup."""
+    if c.execute("SELECT 1 FROM tasks WHERE name = ?", (task_name,)).fetchone() is None:
+        raise UnknownTaskError(task_name)
+
+
 def _updated(row: Sequence[Any]) -> JobUpdate:
     return JobUpdate(JobUpdateOutcome.UPDATED, current_job(to_state(row)))
 
@@ -259,6 +270,7 @@ def _denied(c: sqlite3.Connection, params: dict[str, Any]) -> JobUpdate:
         gone = c.execute("SELECT doc FROM jobs WHERE task_name = :t AND id = :j",
                          params).fetchone()
         if gone is None:
+            require_task(c, params["t"])
             return JobUpdate(JobUpdateOutcome.UNKNOWN)
         return JobUpdate(JobUpdateOutcome.DENIED,
                          reason=gone_reason(json.loads(gone[0]).get("dropped", False)))

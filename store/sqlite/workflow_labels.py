@@ -8,6 +8,7 @@ from typing import Any
 from store.records import LabelRecord, LabelStatisticsRecord
 from store.repositories.workflow_types import LabelsOutcome, LabelsSave, label_statistics
 from store.sqlite.database import SqliteDatabase
+from store.sqlite.workflow_claims import require_task
 from store.sqlite.workflow_rows import dump_json
 
 #: The holder's save refreshes their lease, and proves (in the same statement) that they hold it.
@@ -48,6 +49,7 @@ class SqliteLabels:
                 row = c.execute("SELECT holder FROM results WHERE task_name = :t AND data_id = :d",
                                 params).fetchone()
                 if row is None:
+                    require_task(c, task_name)
                     return LabelsSave(LabelsOutcome.NOT_FOUND)
                 if not is_admin:
                     return LabelsSave(LabelsOutcome.FORBIDDEN, holder=row[0])

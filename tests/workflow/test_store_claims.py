@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from store import Store
-from store.repositories.workflow_types import JobAction, JobUpdateOutcome
+from store.repositories.workflow_types import JobAction, JobUpdateOutcome, UnknownTaskError
 from tests.workflow.helpers import LEASE, claim, end, make_task
 
 
@@ -142,5 +144,6 @@ async def test_an_expired_lease_lets_another_user_take_the_item(store: Store, cl
     assert (await store.get_assignments(["alice", "bob"]))[0]["curr_assigned_jobs"] == {}
 
 
-async def test_nothing_to_claim_in_an_unknown_task(store: Store, clock) -> None:
-    assert await claim(store, "alice", clock, task="nope") is None
+async def test_an_unknown_task_is_refused_by_the_claim(store: Store, clock) -> None:
+    with pytest.raises(UnknownTaskError):  # see test_store_unknown_task.py
+        await claim(store, "alice", clock, task="nope")
