@@ -80,6 +80,9 @@ async def test_the_hot_statements_use_the_intended_indexes(statements: list[str]
     assert any("results_by_annotator" in line for line in used("AND annotator = "))
     assert any("results_by_validator" in line for line in used("AND validator = "))
     assert any("results_in_progress" in line for line in used("holder != '' ORDER BY"))
+    # Deep offsets: the block counters by primary key, then a covering seek from the block's start.
+    assert any("result_blocks USING PRIMARY KEY" in line for line in used("FROM result_blocks"))
+    assert any("COVERING INDEX results_by_status" in line for line in used("SELECT ord FROM"))
     conn.close()
 
 
