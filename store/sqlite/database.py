@@ -58,15 +58,23 @@ class SqliteDatabase:
         return conn
 
     def _work(self) -> None:
-        """The database thread: run each queued function, hand its outcome back to its loop."""
-        while (job := self._queue.get()) is not None:
-            fn, future, loop = job
-            try:
-                result = fn(self._conn)  # type: ignore[arg-type]
-            except BaseException as exc:  # noqa: BLE001 - handed to the awaiting coroutine
-                loop.call_soon_threadsafe(_settle, future, None, exc)
-            else:
-                loop.call_soon_threadsafe(_settle, future, result, None)
+        """The database thread: run each queued function until told to stop."""
+        while True:
+            job = self._queue.get()
+            if job is None:
+                return
+            self._run(*job)
+            del job  # hold nothing of a finished call (an open cursor would block COMMIT)
+
+    def _run(self, fn: Callable[[sqlite3.Connection], Any], future: asyncio.Future,
+             loop: asyncio.AbstractEventLoop) -> None:
+        """Run one function and hand its outcome back to the loop that awaits it."""
+        try:
+            result = fn(self._conn)  # type: ignore[arg-type]
+        except BaseException as exc:  # noqa: BLE001 - handed to the awaiting coroutine
+            loop.call_soon_threadsafe(_settle, future, None, exc)
+        else:
+            loop.call_soon_threadsafe(_settle, future, result, None)
 
     async def call(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         """Run `fn(connection)` on the database thread (reads; no transaction is opened)."""
