@@ -38,22 +38,22 @@ class Router:
             if key in seen:
                 raise ValueError(f"two routes for {route.method} {route.path}")
             seen.add(key)
+        # Only patterns of the path's length can match: try those, most literal first, so the
+        # first match of the method is the best one (every request resolves, ~35 patterns).
+        self._by_length: dict[int, list[tuple[Route, list[str]]]] = {}
+        for route, parts in sorted(self._patterns,
+                                   key=lambda rp: -sum(not p.startswith("{") for p in rp[1])):
+            self._by_length.setdefault(len(parts), []).append((route, parts))
 
     def resolve(self, method: str, segments: list[str]) -> tuple[Route, dict[str, str]]:
-        best: tuple[int, Route, dict[str, str]] | None = None
         allowed: set[str] = set()
-        for route, parts in self._patterns:
+        for route, parts in self._by_length.get(len(segments), ()):
             params = _match(parts, segments)
             if params is None:
                 continue
+            if route.method == method:
+                return route, params
             allowed.add(route.method)
-            if route.method != method:
-                continue
-            literal = sum(not p.startswith("{") for p in parts)
-            if best is None or literal > best[0]:
-                best = (literal, route, params)
-        if best is not None:
-            return best[1], best[2]
         if allowed:
             methods = ", ".join(sorted(allowed))
             raise RestError(405, "method_not_allowed",
