@@ -15,10 +15,8 @@ class SqliteUsers(UserRepository):
     _db: SqliteDatabase
 
     async def get_user(self, username: str) -> UserRecord | None:
-        row = await self._db.call(
-            lambda c: c.execute("SELECT doc FROM users WHERE username = ?", (username,)).fetchone()
-        )
-        return json.loads(row[0]) if row else None
+        rows = await self._db.lookup("SELECT doc FROM users WHERE username = ?", (username,))
+        return json.loads(rows[0][0]) if rows else None
 
     async def list_users(self) -> list[UserRecord]:
         rows = await self._db.call(
