@@ -1,11 +1,13 @@
 """Results on the MongoDB engine: point reads and the branch seeks listings are made of."""
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from store.mongo.workflow_docs import result_fields, to_state
-from store.repositories.workflow_listing import BranchQuery, CountQuery, ResultListing
-from store.repositories.workflow_types import ResultState
+from store.mongo.workflow_tasks import TASK_FIELDS
+from store.repositories.workflow_listing import BranchQuery, CountQuery, Request, ResultListing
+from store.repositories.workflow_types import ResultState, with_total
 
 
 def _filter(equal: dict[str, str], held: bool | None) -> dict[str, Any]:
@@ -39,14 +41,25 @@ class MongoResults(ResultListing):
                                               result_fields())
         return to_state(doc) if doc else None
 
+    async def _answer(self, task_name: str, request: Request) -> Any:
+        if request[0] == "task":  # the counters live on the task document: one read for both
+            doc = await self._db.tasks.find_one({"name": task_name, "ready": True},
+                                                {**TASK_FIELDS, "counts": 1})
+            if doc is None:
+                return None, None
+            counts = with_total(doc.pop("counts"))
+            return doc, counts
+        return await super()._answer(task_name, request)
+
     async def _seek(self, branches: list[BranchQuery]) -> list[list[ResultState]]:
-        out = []
-        for branch in branches:
+        """The branches are sent at once (each its own index seek), not one after the other."""
+        async def one(branch: BranchQuery) -> list[ResultState]:
             query, sort = branch_query(branch)
             docs = await self._db.results.find(query, result_fields()).sort(sort).limit(
                 branch.limit).to_list(None)
-            out.append([to_state(doc) for doc in docs])
-        return out
+            return [to_state(doc) for doc in docs]
+
+        return list(await asyncio.gather(*(one(branch) for branch in branches)))
 
     async def _locate(self, task_name: str, statuses: list[str], k: int) -> int | None:
         """The ord of the k-th (0-based) result in data order among `statuses`: one walk of the

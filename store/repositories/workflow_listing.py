@@ -255,8 +255,7 @@ def cut_page(sort: ResultSort, merged: list[ResultState], offset: int, first: in
 
 
 #: A request of the listing to its engine, and what the engine answers:
-#: ("task",) -> TaskRecord | None; ("counts",) -> StatusCounts | None (the task's counters);
-#: ("seek", branches) -> rows of each branch; ("count", terms) -> signed sum;
+#: ("task",) -> (TaskRecord | None, its StatusCounts | None); ("seek", branches) -> rows of each branch; ("count", terms) -> signed sum;
 #: ("result", data_id) -> ResultState | None; ("locate", statuses, k) -> ord of the k-th
 #: (0-based) result in data order among those statuses, or None; ("data", dataset_id, ids) ->
 #: {data_id: DataRecord | None}.
@@ -267,12 +266,11 @@ Listing = Generator[Request, Any, ResultPage]
 def listing(task_name: str, filter: ResultFilter, sort: ResultSort, first: int,
             after: str | None, offset: int, with_data: bool) -> Listing:
     """`list_results`, as the requests it makes (see `Request`); returns the page."""
-    task = yield ("task",)
+    task, found = yield ("task",)
     if task is None:
         return ResultPage(items=[], total=0, has_next=False, end_cursor=None,
                           counts={s: 0 for s in LABELLING_STATUSES})
     key = decode_cursor(sort, after) if after else None
-    found = yield ("counts",)
     counts = {s: int(found[s]) if found else 0 for s in LABELLING_STATUSES}
     if filter.data_id is not None:
         state = yield ("result", filter.data_id)
@@ -349,9 +347,8 @@ class ResultListing:
     async def _answer(self, task_name: str, request: Request) -> Any:
         kind = request[0]
         if kind == "task":
-            return await self.get_task(task_name)  # type: ignore[attr-defined]
-        if kind == "counts":
-            return (await self.get_status_counts([task_name]))[0]  # type: ignore[attr-defined]
+            return (await self.get_task(task_name),  # type: ignore[attr-defined]
+                    (await self.get_status_counts([task_name]))[0])  # type: ignore[attr-defined]
         if kind == "seek":
             return await self._seek(request[1])
         if kind == "count":

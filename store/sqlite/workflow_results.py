@@ -119,12 +119,13 @@ class SqliteResults(ResultListing):
     def _answer_now(self, c: sqlite3.Connection, task_name: str, request: Request) -> Any:
         kind = request[0]
         if kind == "task":
-            row = c.execute("SELECT doc FROM tasks WHERE name = ?", (task_name,)).fetchone()
-            return json.loads(row[0]) if row else None
-        if kind == "counts":
-            row = c.execute(f"SELECT {', '.join(COUNT_COLUMNS)} FROM task_counts"
-                            " WHERE task_name = ?", (task_name,)).fetchone()
-            return with_total(dict(zip(COUNT_COLUMNS, row))) if row else None
+            row = c.execute(f"SELECT t.doc, {', '.join('c.' + s for s in COUNT_COLUMNS)}"
+                            " FROM tasks t LEFT JOIN task_counts c ON c.task_name = t.name"
+                            " WHERE t.name = ?", (task_name,)).fetchone()
+            if row is None:
+                return None, None
+            counts = None if row[1] is None else with_total(dict(zip(COUNT_COLUMNS, row[1:])))
+            return json.loads(row[0]), counts
         if kind == "seek":
             return _seek_now(c, request[1])
         if kind == "count":
