@@ -1,0 +1,37 @@
+"""/graphql runs a valid document on its prepared path (graph/http.py) and everything else through
+Strawberry's: both must answer the same way — the operation picked by name, refusal of unknown
+names, and introspection for non-admins."""
+from __future__ import annotations
+
+from tests.client import Caller
+
+TWO = "query A { me { username } } query B { me { role } }"
+
+
+async def _post(caller: Caller, body: dict) -> tuple[int, dict | str]:
+    response = await caller.http.post("/graphql", json=body, headers=caller.headers)
+    text = await response.text()
+    try:
+        return response.status, await response.json()
+    except Exception:  # noqa: BLE001 - a plain-text refusal
+        return response.status, text
+
+
+async def test_the_named_operation_of_a_document_runs(alice: Caller) -> None:
+    for _ in range(2):  # the second time from the cache
+        status, body = await _post(alice, {"query": TWO, "operationName": "B"})
+        assert status == 200 and body == {"data": {"me": {"role": "USER"}}}
+        status, body = await _post(alice, {"query": TWO, "operationName": "A"})
+        assert status == 200 and body == {"data": {"me": {"username": "alice"}}}
+
+
+async def test_an_unknown_operation_name_is_refused(alice: Caller) -> None:
+    status, answer = await _post(alice, {"query": TWO, "operationName": "C"})
+    assert status == 400 and "C" in str(answer), answer
+
+
+async def test_introspection_stays_refused_to_users_once_an_admin_ran_it(admin: Caller,
+                                                                         alice: Caller) -> None:
+    query = "{ __schema { queryType { name } } }"
+    assert (await admin.gql(query))["__schema"]["queryType"]["name"] == "Query"
+    assert "introspection" in (await alice.gql_error(query)).message
