@@ -60,3 +60,62 @@ async def test_a_results_page_loads_its_items_at_once(http, admin, workspace) ->
     statements = await traced(http, call)
     assert len(page["items"]) == 20 and all(i["thumbnail"] and i["data"] for i in page["items"])
     assert reads_of(statements, "data_items") == 1
+
+
+async def test_legacy_page_numbers_deep_in_a_task_read_one_page(http, admin, workspace) -> None:
+    """Pages of a status filter through REST, past the first block of 256 items: each page is
+    the GraphQL listing's slice, with thumbnails, and costs one results seek per status, one
+    read of the block counters and one of the data items (no walk over the skipped rows)."""
+    image_folder(workspace, 600)
+    await create_task(admin)
+    whole = await results(admin, first=1000)
+    ids = [i["dataId"] for i in whole["items"]]
+    picked = ids[1::3]
+    await admin.gql("""mutation($t: String!, $ids: [ID!]!) {
+      updateResults(taskName: $t, dataIds: $ids, status: TO_VALIDATE) }""",
+                    {"t": "cars", "ids": picked})
+    expected = [d for d in ids if d not in set(picked)]
+    for page_number in (1, 26, 27, 40, 41):
+        out: dict = {}
+
+        async def call() -> None:
+            status, body = await admin.rest(
+                "GET", f"/tasks/cars/results?page={page_number}&count=10&status=to_annotate")
+            assert status == 200, body
+            out.update(body)
+
+        statements = await traced(http, call)
+        start = (page_number - 1) * 10
+        assert [r["data_id"] for r in out["results"]] == expected[start:start + 10], page_number
+        assert out["counter"] == len(expected) == 400
+        assert all(r["thumbnail"] for r in out["results"])
+        assert reads_of(statements, "data_items") == (1 if out["results"] else 0)
+        seeks = [s for s in statements if re.search(r"FROM results\b.* LIMIT", s)]
+        limits = [int(re.search(r"LIMIT (\d+)", s).group(1)) for s in seeks]
+        skips = [int(m.group(1)) for s in seeks if (m := re.search(r"OFFSET (\d+)", s))]
+        assert max(limits, default=0) <= 11 and all(k < 256 for k in skips), seeks  # never the skipped rows
+        assert len(skips) == (1 if 1 < page_number < 41 else 0)
+    status, past = await admin.rest("GET", "/tasks/cars/results?page=41&count=10&status=to_annotate")
+    assert (status, past["results"], past["counter"]) == (200, [], 400)
+
+
+async def test_thumbnails_are_read_with_the_page_only_when_asked(http, admin, workspace) -> None:
+    image_folder(workspace, 12)
+    await create_task(admin)
+    fragment = """query($t: String!) { results(taskName: $t, first: 5, offset: 3) {
+      items { ...R } } }
+      fragment R on Result { dataId thumbnail }"""
+    bare = """query($t: String!) { results(taskName: $t, first: 5) { items { dataId } } }"""
+    for query, reads in ((fragment, 1), (bare, 0)):
+        out: dict = {}
+
+        async def call() -> None:
+            out.update(await admin.gql(query, {"t": "cars"}))
+
+        statements = await traced(http, call)
+        assert len(out["results"]["items"]) == 5
+        assert reads_of(statements, "data_items") == reads
+        if reads:
+            assert all(i["thumbnail"] for i in out["results"]["items"])
+            assert out["results"]["items"][0]["dataId"] == (await results(admin, first=12)
+                                                            )["items"][3]["dataId"]
