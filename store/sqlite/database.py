@@ -84,6 +84,10 @@ class SqliteDatabase:
         """Run one function and hand its outcome back to the loop that awaits it."""
         try:
             result = fn(self._conn)  # type: ignore[arg-type]
+            if isinstance(result, sqlite3.Cursor):
+                # Finished here, on the connection's thread: a cursor reset on the loop while this
+                # thread runs the next call is API misuse (rowcount and lastrowid stay readable).
+                result.close()
         except BaseException as exc:  # noqa: BLE001 - handed to the awaiting coroutine
             loop.call_soon_threadsafe(_settle, future, None, exc)
         else:

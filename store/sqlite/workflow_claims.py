@@ -96,7 +96,7 @@ FINISH = (
     " current_job_id = :next, holder = '', start_at = 0, job_duration = 0,"
     " queued_for = CASE WHEN :status = 'to_correct' THEN annotator ELSE '' END,"
     " comments = :next_comments"
-    f" WHERE rowid = :rowid RETURNING {RESULT_COLUMNS}"
+    " WHERE rowid = :rowid"
 )
 #: A denied caller who still holds a job that is not running (interrupted) lets it go.
 RELEASE_STALE = (

@@ -3,6 +3,7 @@ leaves nothing behind. `lookup` (on the event loop, read-only connection) sees e
 never a write in progress, never waits for the writer, and cannot write."""
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from pathlib import Path
 
@@ -63,5 +64,24 @@ async def test_a_busy_lookup_is_answered_by_the_thread(tmp_path: Path) -> None:
         with pytest.raises(sqlite3.OperationalError):
             db._reader.execute("SELECT v FROM u WHERE k = 'a'").fetchall()  # what lookup meets
         assert await db.lookup("SELECT v FROM u WHERE k = ?", ("a",)) == [("one",)]
+    finally:
+        await db.close()
+
+
+async def test_returned_cursors_are_finished_on_the_database_thread(tmp_path: Path) -> None:
+    """A cursor handed back to the loop and dropped there would be reset while the thread runs
+    the next call (API misuse, or a COMMIT refused for a statement in progress)."""
+    db = SqliteDatabase(tmp_path / "db.sqlite3")
+    await db.connect()
+    try:
+        await db.write(lambda c: c.execute("CREATE TABLE t (v INTEGER)"))
+        cursor = await db.call(lambda c: c.execute("PRAGMA wal_checkpoint(PASSIVE)"))
+        await db.write(lambda c: c.execute("INSERT INTO t VALUES (0)"))
+        del cursor
+        inserted = await asyncio.gather(*(
+            db.write(lambda c, n=n: c.executemany("INSERT INTO t VALUES (?)", [(n,), (n,)]))
+            for n in range(1, 60)))
+        assert {cursor.rowcount for cursor in inserted} == {2}
+        assert await db.call(lambda c: c.execute("SELECT count(*) FROM t").fetchone()[0]) == 119
     finally:
         await db.close()
