@@ -7,25 +7,18 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
-from functools import lru_cache
-from inspect import isawaitable
 from typing import Any
 
 from aiohttp import web
-from strawberry.aiohttp.views import GraphQLView
-from strawberry.exceptions import MissingQueryError
 from cross_web import HTTPException
-from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
-from graphql import DocumentNode, GraphQLError, OperationDefinitionNode, execute, parse, validate
-from graphql.validation import NoSchemaIntrospectionCustomRule, specified_rules
-from strawberry.extensions import MaskErrors
+from strawberry.aiohttp.views import GraphQLView
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from graph.context import Context
-from graph.errors import should_mask
+from graph.execution import Prepared, execute_prepared, may_introspect, prepare, present_errors
 from graph.graphiql import graphiql_page
-from graph.schema import MAX_TOKENS, schema, schema_for, schema_without_introspection
+from graph.schema import schema
 from graph.services import SERVICES
 from graph.session import current_user
 
@@ -64,82 +57,22 @@ class PixanoGraphQLView(GraphQLView):
 
     async def execute_single(self, request: Any, request_adapter: Any, sub_response: Any,  # type: ignore[override]
                              context: Context, root_value: Any, request_data: Any) -> Any:
-        """As Strawberry's, but with the schema this caller may introspect."""
-        selected = schema_for(context.is_admin, context.settings.public_introspection)
-        allowed = OperationType.from_http(request_adapter.method)
-        if request_adapter.method == "GET":
-            allowed = allowed - {OperationType.QUERY}
-        fast = _operation(selected, request_data.query, request_data.operation_name)
-        if fast is not None and fast[1] in allowed:
-            return await _execute_prepared(selected, fast[0], context, root_value, request_data)
-        try:
-            return await selected.execute(
-                request_data.query, root_value=root_value, variable_values=request_data.variables,
-                context_value=context, operation_name=request_data.operation_name,
-                allowed_operation_types=allowed, operation_extensions=request_data.extensions,
-            )
-        except CannotGetOperationTypeError as exc:
-            raise HTTPException(400, exc.as_http_error_reason()) from exc
-        except InvalidOperationTypeError as exc:
-            raise HTTPException(400, exc.as_http_error_reason(request_adapter.method)) from exc
-        except MissingQueryError as exc:
-            raise HTTPException(400, "No GraphQL query found in the request") from exc
-
-
-#: The extension's own masking, applied by the prepared path exactly as the schema applies it.
-_MASK = MaskErrors(should_mask_error=should_mask)
-
-
-@lru_cache(maxsize=1024)
-def _prepared(selected: Any, query: str) -> tuple[DocumentNode, dict[str | None, OperationType]] | None:
-    """`query` parsed (within the token limit) and validated against `selected` with the rules
-    its extensions add, with the type of each named operation; None when it fails either, so
-    the regular path reports the errors. A pure function of (schema, document): cached."""
-    try:
-        document = parse(query, max_tokens=MAX_TOKENS)
-    except GraphQLError:
-        return None
-    rules = [*specified_rules]
-    if selected is schema_without_introspection:
-        rules.append(NoSchemaIntrospectionCustomRule)
-    if validate(selected._schema, document, rules):
-        return None
-    operations = {(d.name.value if d.name else None): OperationType(d.operation.value)
-                  for d in document.definitions if isinstance(d, OperationDefinitionNode)}
-    return document, operations
-
-
-def _operation(selected: Any, query: str | None,
-               name: str | None) -> tuple[DocumentNode, OperationType] | None:
-    """The valid document and the type of the operation to run, when that is unambiguous."""
-    if not query:
-        return None
-    prepared = _prepared(selected, query)
-    if prepared is None:
-        return None
-    document, operations = prepared
-    if name is None:
-        return (document, next(iter(operations.values()))) if len(operations) == 1 else None
-    return (document, operations[name]) if name in operations else None
-
-
-async def _execute_prepared(selected: Any, document: DocumentNode, context: Context,
-                            root_value: Any, request_data: Any) -> ExecutionResult:
-    """Run a cached, valid document as the REST layer does (graph/rest/execute.py): Strawberry's
-    `Schema.execute` would parse and validate through its caches and run four extensions' hooks
-    around it, ~70 µs a request in-process (GraphQL nextJob: ~130 -> ~60 µs). Errors are logged
-    and masked exactly as the schema's `process_errors` and MaskErrors extension do."""
-    result = execute(selected._schema, document, root_value=root_value, context_value=context,
-                     variable_values=request_data.variables,
-                     operation_name=request_data.operation_name,
-                     executor_class=selected.execution_context_class)
-    if isawaitable(result):
-        result = await result
-    errors = result.errors
-    if errors:
-        selected.process_errors(errors)
-        errors = [_MASK.anonymise_error(e) if should_mask(e) else e for e in errors]
-    return ExecutionResult(data=result.data, errors=errors or None)
+        """Run the operation through `graph.execution`, the path the REST layer uses too."""
+        if not request_data.query:
+            raise HTTPException(400, "No GraphQL query found in the request")
+        prepared = prepare(request_data.query, may_introspect(context))
+        if not isinstance(prepared, Prepared):
+            return ExecutionResult(data=None, errors=list(prepared))
+        kind = prepared.operation_type(request_data.operation_name)
+        if kind is None:
+            name = request_data.operation_name
+            raise HTTPException(400, f"Unknown operation named {name!r}" if name
+                                else "Must provide operationName when the document has several")
+        if request_adapter.method != "POST" or kind not in OperationType.from_http("POST"):
+            raise HTTPException(400, f"{kind.value} operations are only allowed over POST")
+        result = await execute_prepared(prepared, context, request_data.variables,
+                                        request_data.operation_name)
+        return ExecutionResult(data=result.data, errors=present_errors(result.errors) or None)
 
 
 async def healthz(request: web.Request) -> web.Response:

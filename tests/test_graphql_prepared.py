@@ -1,6 +1,6 @@
-"""/graphql runs a valid document on its prepared path (graph/http.py) and everything else through
-Strawberry's: both must answer the same way — the operation picked by name, refusal of unknown
-names, and introspection for non-admins."""
+"""/graphql runs documents through graph.execution (prepared once, cached): the operation is picked
+by name, unknown or ambiguous names are refused, and the introspection policy holds per caller
+even once a document is cached."""
 from __future__ import annotations
 
 from tests.client import Caller
@@ -35,3 +35,8 @@ async def test_introspection_stays_refused_to_users_once_an_admin_ran_it(admin: 
     query = "{ __schema { queryType { name } } }"
     assert (await admin.gql(query))["__schema"]["queryType"]["name"] == "Query"
     assert "introspection" in (await alice.gql_error(query)).message
+
+
+async def test_an_ambiguous_document_without_operation_name_is_refused(alice: Caller) -> None:
+    status, answer = await _post(alice, {"query": TWO})
+    assert status == 400 and "operationName" in str(answer), answer
