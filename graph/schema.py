@@ -9,7 +9,6 @@ import strawberry
 from strawberry.tools import merge_types
 
 from graph.datasets.schema import DatasetMutation, DatasetQuery
-from graph.errors import should_mask
 from graph.jobs.schema import JobMutation, JobQuery
 from graph.labels.schema import LabelMutation, LabelQuery
 from graph.results.schema import ResultMutation, ResultQuery

@@ -18,7 +18,7 @@ from mongomock_motor import AsyncMongoMockClient
 from store.mongo import MongoStore
 from store.mongo.indexes import INDEXES
 from store.mongo.workflow_queries import QUERY_SHAPES, QueryShape
-from store.repositories.workflow_listing import ResultFilter, ResultSort
+from store.repositories.workflow_listing import ResultSort
 from store.repositories.workflow_types import JobAction
 from tests.workflow.helpers import all_results, claim, end, make_task
 from tests.workflow.test_store_results import FILTERS, mixed_task, walk
