@@ -9,7 +9,8 @@ from pymongo.errors import DuplicateKeyError as MongoDuplicateKeyError
 
 from store.errors import DuplicateKeyError
 from store.records import DataRecord, DatasetRecord
-from store.repositories.datasets import DataPage, DatasetRepository, DeleteOutcome
+from store.repositories.datasets import (DataPage, DatasetRepository, DeleteOutcome,
+                                         duplicate_dataset)
 
 # `item_count` is a counter kept beside the DbDataset record, never returned as part of it.
 DATASET_FIELDS = {"_id": 0, "item_count": 0}
@@ -37,9 +38,7 @@ class MongoDatasets(DatasetRepository):
             if not await self._db.datasets.find_one({"id": dataset_id}, {"_id": 1}):
                 await self._db.data.delete_many({"dataset_id": dataset_id})
             if isinstance(exc, (MongoDuplicateKeyError, BulkWriteError)):
-                raise DuplicateKeyError(
-                    f"a dataset {dataset['path']!r} of type {dataset['data_type']!r} (or the id "
-                    f"{dataset_id!r}) already exists, or an item id/order repeats") from exc
+                raise duplicate_dataset(dataset) from exc
             raise
         return count
 

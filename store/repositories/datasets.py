@@ -6,7 +6,15 @@ from collections.abc import AsyncIterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
+from store.errors import DuplicateKeyError
 from store.records import DataRecord, DatasetRecord
+
+
+def duplicate_dataset(dataset: DatasetRecord) -> DuplicateKeyError:
+    """The refusal both engines give when a dataset's key or one of its items' keys is taken."""
+    return DuplicateKeyError(
+        f"a dataset {dataset['path']!r} of type {dataset['data_type']!r} (or the id "
+        f"{dataset['id']!r}) already exists, or an item id/order repeats")
 
 
 class DeleteOutcome(str, Enum):

@@ -7,7 +7,8 @@ from collections.abc import AsyncIterable, Sequence
 
 from store.errors import DuplicateKeyError
 from store.records import DataRecord, DatasetRecord
-from store.repositories.datasets import DataPage, DatasetRepository, DeleteOutcome
+from store.repositories.datasets import (DataPage, DatasetRepository, DeleteOutcome,
+                                         duplicate_dataset)
 from store.sqlite.database import SqliteDatabase
 
 # SQLite allows 32766 parameters per statement; stay well under it for `IN (...)` batches.
@@ -48,9 +49,7 @@ class SqliteDatasets(DatasetRepository):
                 "DELETE FROM data_items WHERE dataset_id = ?"
                 " AND NOT EXISTS (SELECT 1 FROM datasets WHERE id = ?)", (dataset_id, dataset_id)))
             if isinstance(exc, sqlite3.IntegrityError):
-                raise DuplicateKeyError(
-                    f"a dataset {dataset['path']!r} of type {dataset['data_type']!r} (or the id "
-                    f"{dataset_id!r}) already exists, or an item id/order repeats") from exc
+                raise duplicate_dataset(dataset) from exc
             raise
         return count
 
