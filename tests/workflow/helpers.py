@@ -2,6 +2,7 @@
 and a reference listing computed in plain Python to check the engines' index-driven one."""
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from store import Store
@@ -40,3 +41,14 @@ def reference(states: list[ResultState], filter: ResultFilter, sort: ResultSort)
     """What a listing must return, by brute force."""
     return [s["data_id"] for s in sorted((s for s in states if filter.matches(s)),
                                          key=lambda s: sort_key(sort, s))]
+
+
+async def walk_pages(store: Store, filter: ResultFilter, size: int, task: str = "t") -> tuple[list[str], Any]:
+    """Legacy page numbers 1, 2, 3 … of `size` in data order, as a client walks them: the data
+    ids seen, in order, and the last page (for its counts)."""
+    seen: list[str] = []
+    for number in itertools.count():
+        page = await store.list_results(task, filter, ResultSort.DATA, size, offset=size * number)
+        seen += [s["data_id"] for s in page.items]
+        if not page.has_next:
+            return seen, page

@@ -4,7 +4,6 @@ locate them, kept right by every kind of write (creation, claims and ends, admin
 and filled in for a database made before they existed."""
 from __future__ import annotations
 
-import itertools
 import sqlite3
 from pathlib import Path
 
@@ -13,7 +12,7 @@ import pytest
 from store import Store
 from store.repositories.workflow_listing import ResultFilter, ResultSort
 from store.sqlite import SqliteStore
-from tests.workflow.helpers import all_results, claim, end, make_task, reference
+from tests.workflow.helpers import all_results, claim, end, make_task, reference, walk_pages
 
 SIZE = 700  # three blocks: 0-255, 256-511, 512-699
 
@@ -76,12 +75,7 @@ async def test_every_page_number_in_turn(store: Store, big) -> None:
     states = await all_results(store)
     filter = ResultFilter(statuses=("to_annotate", "to_correct"))
     expected = reference(states, filter, ResultSort.DATA)
-    seen = []
-    for number in itertools.count():
-        page = await store.list_results("t", filter, ResultSort.DATA, 10, offset=10 * number)
-        seen += [s["data_id"] for s in page.items]
-        if not page.has_next:
-            break
+    seen, _ = await walk_pages(store, filter, 10)
     assert seen == expected
 
 

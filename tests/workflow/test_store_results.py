@@ -8,7 +8,7 @@ import pytest
 
 from store import Store
 from store.repositories.workflow_listing import BadCursorError, ResultFilter, ResultSort
-from tests.workflow.helpers import all_results, claim, end, make_task, reference
+from tests.workflow.helpers import all_results, claim, end, make_task, reference, walk_pages
 
 FILTERS = [
     ResultFilter(),
@@ -95,12 +95,7 @@ async def test_offset_pages_and_counts(store: Store, task) -> None:
     states = await all_results(store)
     filter = ResultFilter(statuses=("to_validate", "done"))
     expected = reference(states, filter, ResultSort.DATA)
-    pages = []
-    for number in itertools.count():
-        page = await store.list_results("t", filter, ResultSort.DATA, 3, offset=3 * number)
-        pages += [s["data_id"] for s in page.items]
-        if not page.has_next:
-            break
+    pages, page = await walk_pages(store, filter, 3)
     assert pages == expected
     counts = page.counts
     assert sum(counts.values()) == len(states) == 26
