@@ -17,10 +17,8 @@ from pymongo.errors import DuplicateKeyError as MongoDuplicateKeyError
 
 from store.repositories.workflow import KEEP, Assignments, check_unique
 from store.repositories.workflow_types import (
-    CLOSED_STATUSES,
     LANE_OF_OBJECTIVE,
     LANE_OF_STATUS,
-    LANE_STATUSES,
     BatchOutcome,
     JobAction,
     JobUpdate,
@@ -29,9 +27,16 @@ from store.repositories.workflow_types import (
     UnknownTaskError,
     current_job,
     dropped_job,
-    gone_reason,
     job_record,
-    new_job_id,
+)
+from store.workflow_rules import (
+    JobTrace,
+    Queue,
+    claim_plan,
+    claimant_field,
+    deny,
+    ending,
+    follow_up_job_id,
 )
 from store.mongo.workflow_docs import free, result_fields, set_and, set_in, to_state
 
@@ -46,19 +51,14 @@ class MongoClaims:
     async def claim_job(self, task_name: str, username: str, objective: str, now: float,
                         lease: float) -> JobView | None:
         lane = LANE_OF_OBJECTIVE[objective]
-        person = "annotator" if lane == "annotate" else "validator"
         take = {"$set": {"holder": username, "queued_for": "", "start_at": now,
-                         "last_update_at": now, person: username}}
+                         "last_update_at": now, claimant_field(lane): username}}
         expired = now - lease
-        picks: list[dict[str, Any]] = []
-        if lane == "annotate":
-            picks.append({"task_name": task_name, "status": "to_correct",
-                          "queued_for": set_and(username), **free(expired)})
-        picks += [{"task_name": task_name, "status": s, "queued_for": "", **free(expired)}
-                  for s in LANE_STATUSES[lane]]
-        if lane == "annotate":
-            picks.append({"task_name": task_name, "status": "to_correct",
-                          "queued_for": {"$gt": "", "$ne": username}, **free(expired)})
+        queue_match = {Queue.FOR_CLAIMER: set_and(username), Queue.NOBODY: "",
+                       Queue.OTHERS: {"$gt": "", "$ne": username}}
+        picks = [{"task_name": task_name, "status": pick.status,
+                  "queued_for": queue_match[pick.queue], **free(expired)}
+                 for pick in claim_plan(lane)]
         for _ in range(ATTEMPTS):
             doc = await self._resume(task_name, username, lane, now)
             if doc is not None:
@@ -125,14 +125,12 @@ class MongoClaims:
                     return JobUpdate(JobUpdateOutcome.UPDATED, current_job(to_state(doc)))
                 continue
             assert status is not None
-            next_id = "" if status in CLOSED_STATUSES else new_job_id()
+            then = ending(state, status, final_comments)
             doc = await self._db.results.find_one_and_update(
                 cas, {"$set": {
-                    "status": status, "lane": LANE_OF_STATUS[status], "current_job_id": next_id,
+                    "status": then.status, "lane": then.lane, "current_job_id": then.next_job_id,
                     "holder": "", "start_at": 0.0, "job_duration": 0.0, "last_update_at": now,
-                    "queued_for": state["annotator"] if status == "to_correct" else "",
-                    # The validator's comments travel with a rejected item to its annotator.
-                    "comments": final_comments if status == "to_correct" else None},
+                    "queued_for": then.queued_for, "comments": then.next_comments},
                     "$inc": {"cumulated_time": elapsed},
                     "$push": {"finished_job_ids": job_id}},
                 projection=result_fields(), return_document=AFTER)
@@ -146,7 +144,7 @@ class MongoClaims:
             await self._db.jobs.insert_one(job_record(ended))
             await self._shift_counts(  # type: ignore[attr-defined]
                 task_name, {state["status"]: -1, status: 1})
-            return JobUpdate(JobUpdateOutcome.UPDATED, ended, next_job_id=next_id)
+            return JobUpdate(JobUpdateOutcome.UPDATED, ended, next_job_id=then.next_job_id)
         return await self._denied(task_name, job_id, username)
 
     async def _require_task(self, task_name: str) -> None:
@@ -156,35 +154,28 @@ class MongoClaims:
             raise UnknownTaskError(task_name)
 
     async def _denied(self, task_name: str, job_id: str, username: str) -> JobUpdate:
-        """Why the conditional update matched nothing; a stale hold of the caller is released."""
+        """Why the conditional update matched nothing (`store.workflow_rules.deny`)."""
         doc = await self._db.results.find_one(
             {"task_name": task_name, "current_job_id": set_and(job_id)}, result_fields())
-        if doc is None:
-            # The item's finished_job_ids are written by the winning update itself; the history
-            # record follows it, so a racing loser looks at the former first.
-            finished = await self._db.results.find_one(
-                {"task_name": task_name, "finished_job_ids": job_id}, {"_id": 1})
-            if finished is not None:
-                return JobUpdate(JobUpdateOutcome.DENIED, reason=gone_reason(False))
-            gone = await self._db.jobs.find_one({"task_name": task_name, "id": job_id},
-                                                {"_id": 0, "dropped": 1})
-            if gone is None:
-                await self._require_task(task_name)
-                return JobUpdate(JobUpdateOutcome.UNKNOWN)
-            return JobUpdate(JobUpdateOutcome.DENIED,
-                             reason=gone_reason(gone.get("dropped", False)))
-        state = to_state(doc)
-        if state["holder"] != username:
-            holder = f"it is now held by {state['holder']}" if state["holder"] else "nobody holds it"
-            return JobUpdate(JobUpdateOutcome.DENIED, current_job(state),
-                             reason=f"this job is no longer assigned to {username} ({holder}); "
-                                    "fetch a new job")
-        await self._db.results.update_one(
-            {"task_name": task_name, "current_job_id": set_and(job_id), "holder": username,
-             "start_at": 0}, {"$set": {"holder": "", "start_at": 0.0}})
-        return JobUpdate(JobUpdateOutcome.DENIED, current_job(state),
-                         reason="this job was interrupted and is not running: it has been released; "
-                                "fetch a job again to resume work")
+        if doc is not None:
+            denial = deny(username, JobTrace.CURRENT, to_state(doc))
+            if denial.release_paused_hold:
+                await self._db.results.update_one(
+                    {"task_name": task_name, "current_job_id": set_and(job_id),
+                     "holder": username, "start_at": 0}, {"$set": {"holder": "", "start_at": 0.0}})
+            return denial.update
+        # The item's finished_job_ids are written by the winning update itself; the history
+        # record follows it, so a racing loser looks at the former first.
+        finished = await self._db.results.find_one(
+            {"task_name": task_name, "finished_job_ids": job_id}, {"_id": 1})
+        if finished is not None:
+            return deny(username, JobTrace.FINISHED).update
+        gone = await self._db.jobs.find_one({"task_name": task_name, "id": job_id},
+                                            {"_id": 0, "dropped": 1})
+        if gone is None:
+            await self._require_task(task_name)
+            return deny(username, JobTrace.UNKNOWN).update
+        return deny(username, JobTrace.DROPPED if gone.get("dropped") else JobTrace.FINISHED).update
 
     async def get_job(self, task_name: str, job_id: str) -> JobView | None:
         doc = await self._db.results.find_one(
@@ -228,7 +219,7 @@ class MongoClaims:
                     {"_id": doc["_id"], "status": current["status"],
                      "current_job_id": current["current_job_id"]}, {"$set": {
                         "status": status, "lane": LANE_OF_STATUS[status],
-                        "current_job_id": "" if status in CLOSED_STATUSES else new_job_id(),
+                        "current_job_id": follow_up_job_id(status),
                         "holder": "", "queued_for": "", "start_at": 0.0, "job_duration": 0.0,
                         "comments": None, "last_update_at": now}})
                 if changed.matched_count:

@@ -33,12 +33,6 @@ LANE_OF_STATUS: dict[str, str] = {
     "discard": "",
 }
 
-#: Per lane, the statuses a claim looks at, in priority order (to_correct comes first).
-LANE_STATUSES: dict[str, tuple[str, ...]] = {
-    "annotate": ("to_correct", "to_annotate"),
-    "validate": ("to_validate",),
-}
-
 #: A claim for objective X takes items of lane LANE_OF_OBJECTIVE[X].
 LANE_OF_OBJECTIVE: dict[str, str] = {
     "to_annotate": "annotate",
@@ -221,15 +215,3 @@ def dropped_job(state: ResultState, now: float) -> dict[str, Any] | None:
     if job is None:
         return None
     return job_record(job, start_at=0.0, last_update_at=now, dropped=True)
-
-
-def gone_reason(dropped: bool) -> str:
-    """Why a job that left its item cannot be updated any more."""
-    if dropped:
-        return "this job was replaced by an administrator: fetch a new job"
-    return "this job is finished: the item has moved on; fetch a new job"
-
-
-def is_free(state: ResultState, now: float, lease: float) -> bool:
-    """Nobody holds the item, or its holder has not touched it for a whole lease."""
-    return state["holder"] == "" or state["last_update_at"] < now - lease

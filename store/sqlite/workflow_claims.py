@@ -9,14 +9,13 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 from store.repositories.workflow import KEEP, Assignments, check_unique
 from store.repositories.workflow_types import (
-    CLOSED_STATUSES,
     LANE_OF_OBJECTIVE,
     LANE_OF_STATUS,
-    LANE_STATUSES,
     BatchOutcome,
     JobAction,
     JobUpdate,
@@ -26,9 +25,16 @@ from store.repositories.workflow_types import (
     UnknownTaskError,
     current_job,
     dropped_job,
-    gone_reason,
     job_record,
-    new_job_id,
+)
+from store.workflow_rules import (
+    JobTrace,
+    Queue,
+    claim_plan,
+    claimant_field,
+    deny,
+    ending,
+    follow_up_job_id,
 )
 from store.sqlite.database import SqliteDatabase
 from store.sqlite.workflow_rows import (
@@ -50,19 +56,15 @@ RESUME = (
     f" RETURNING {RESULT_COLUMNS}"
 )
 
-#: Rules 2-4 pick one row (index seek in data order) and take it in the same statement.
-PICK_QUEUED_FOR_ME = (
-    "SELECT rowid FROM results WHERE task_name = :t AND status = 'to_correct'"
-    f" AND queued_for = :u AND {FREE} ORDER BY ord LIMIT 1"
-)
-PICK_FREE = (
-    "SELECT rowid FROM results WHERE task_name = :t AND status = :status"
-    f" AND queued_for = '' AND {FREE} ORDER BY ord LIMIT 1"
-)
-PICK_QUEUED_FOR_OTHERS = (
-    "SELECT rowid FROM results WHERE task_name = :t AND status = 'to_correct'"
-    f" AND queued_for > '' AND queued_for != :u AND {FREE} ORDER BY ord LIMIT 1"
-)
+#: Rules 2-4 (`store.workflow_rules.claim_plan`) pick one row, by an index seek in data order,
+#: and take it in the same statement; the queue condition of each rule:
+QUEUE_CONDITION = {
+    Queue.FOR_CLAIMER: "queued_for = :u",
+    Queue.NOBODY: "queued_for = ''",
+    Queue.OTHERS: "queued_for > '' AND queued_for != :u",
+}
+PICK = ("SELECT rowid FROM results WHERE task_name = :t AND status = :status AND {queue}"
+        f" AND {FREE} ORDER BY ord LIMIT 1")
 TAKE = (
     "UPDATE results SET holder = :u, queued_for = '', start_at = :now, last_update_at = :now,"
     " {person} = :u WHERE rowid = ({pick}) AND {free} RETURNING " + RESULT_COLUMNS
@@ -94,12 +96,11 @@ FINISH = (
     "UPDATE results SET status = :status, lane = :lane,"
     " finished_job_ids = json_insert(finished_job_ids, '$[#]', current_job_id),"
     " current_job_id = :next, holder = '', start_at = 0, job_duration = 0,"
-    " queued_for = CASE WHEN :status = 'to_correct' THEN annotator ELSE '' END,"
-    " comments = :next_comments"
+    " queued_for = :queued_for, comments = :next_comments"
     " WHERE rowid = :rowid"
 )
 #: A denied caller who still holds a job that is not running (interrupted) lets it go.
-RELEASE_STALE = (
+RELEASE_PAUSED = (
     "UPDATE results SET holder = '', start_at = 0"
     " WHERE task_name = :t AND current_job_id = :j AND current_job_id != '' AND holder = :u"
     " AND start_at = 0"
@@ -112,23 +113,16 @@ class SqliteClaims:
     async def claim_job(self, task_name: str, username: str, objective: str, now: float,
                         lease: float) -> JobView | None:
         lane = LANE_OF_OBJECTIVE[objective]
-        person = "annotator" if lane == "annotate" else "validator"
         params = {"t": task_name, "u": username, "lane": lane, "now": now,
                   "expired": now - lease}
 
         def claim(c: sqlite3.Connection) -> JobView | None:
             row = c.execute(RESUME, params).fetchone()
-            picks: list[tuple[str, dict[str, Any]]] = []
-            if lane == "annotate":
-                picks.append((PICK_QUEUED_FOR_ME, {}))
-            picks += [(PICK_FREE, {"status": s}) for s in LANE_STATUSES[lane]]
-            if lane == "annotate":
-                picks.append((PICK_QUEUED_FOR_OTHERS, {}))
-            for pick, extra in picks:
+            for pick in claim_plan(lane):
                 if row is not None:
                     break
-                row = c.execute(TAKE.format(person=person, pick=pick, free=FREE),
-                                {**params, **extra}).fetchone()
+                row = c.execute(_take(lane, pick.queue),
+                                {**params, "status": pick.status}).fetchone()
             if row is None:
                 require_task(c, task_name)
                 return None
@@ -197,7 +191,7 @@ class SqliteClaims:
                     c.execute("UPDATE results SET holder = '', queued_for = '', start_at = 0,"
                               " annotator = '', validator = '' WHERE rowid = ?", (rowid,))
                     continue
-                next_id = "" if status in CLOSED_STATUSES else new_job_id()
+                next_id = follow_up_job_id(status)
                 c.execute("UPDATE results SET status = ?, lane = ?, current_job_id = ?,"
                           " holder = '', queued_for = '', start_at = 0, job_duration = 0,"
                           " comments = NULL, last_update_at = ? WHERE rowid = ?",
@@ -229,6 +223,13 @@ class SqliteClaims:
         return [found[u] for u in usernames]
 
 
+@lru_cache(maxsize=None)
+def _take(lane: str, queue: Queue) -> str:
+    """The statement of one claim rule (built once: SQLite caches statements by their text)."""
+    pick = PICK.format(queue=QUEUE_CONDITION[queue])
+    return TAKE.format(person=claimant_field(lane), pick=pick, free=FREE)
+
+
 def require_task(c: sqlite3.Connection, task_name: str) -> None:
     """UnknownTaskError unless the task exists: asked only once a conditional update matched
     nothing, so a successful call costs no lookup."""
@@ -245,14 +246,14 @@ def _finish(c: sqlite3.Connection, rowid: int, banked: ResultState, status: str,
     """The item leaves the ended job: history row, follow-up job, counters."""
     ended = current_job(banked)
     assert ended is not None
-    next_id = "" if status in CLOSED_STATUSES else new_job_id()
-    # The validator's comments travel with a rejected item, so its annotator sees them.
-    next_comments = dump_json(banked["comments"]) if status == "to_correct" else None
-    c.execute(FINISH, {"status": status, "lane": LANE_OF_STATUS[status], "next": next_id,
-                       "next_comments": next_comments, "rowid": rowid})
+    then = ending(banked, status, banked["comments"])
+    c.execute(FINISH, {"status": then.status, "lane": then.lane, "next": then.next_job_id,
+                       "queued_for": then.queued_for,
+                       "next_comments": None if then.next_comments is None
+                       else dump_json(then.next_comments), "rowid": rowid})
     _record_job(c, job_record(ended))
     shift_count(c, banked["task_name"], banked["status"], status)
-    return JobUpdate(JobUpdateOutcome.UPDATED, ended, next_job_id=next_id)
+    return JobUpdate(JobUpdateOutcome.UPDATED, ended, next_job_id=then.next_job_id)
 
 
 def _record_job(c: sqlite3.Connection, record: dict[str, Any] | None) -> None:
@@ -263,24 +264,17 @@ def _record_job(c: sqlite3.Connection, record: dict[str, Any] | None) -> None:
 
 
 def _denied(c: sqlite3.Connection, params: dict[str, Any]) -> JobUpdate:
-    """Why the conditional update matched nothing; a stale hold of the caller is released."""
+    """Why the conditional update matched nothing (`store.workflow_rules.deny`)."""
     row = c.execute(f"SELECT {RESULT_COLUMNS} FROM results WHERE task_name = :t"
                     " AND current_job_id = :j AND current_job_id != ''", params).fetchone()
-    if row is None:
-        gone = c.execute("SELECT doc FROM jobs WHERE task_name = :t AND id = :j",
-                         params).fetchone()
-        if gone is None:
-            require_task(c, params["t"])
-            return JobUpdate(JobUpdateOutcome.UNKNOWN)
-        return JobUpdate(JobUpdateOutcome.DENIED,
-                         reason=gone_reason(json.loads(gone[0]).get("dropped", False)))
-    state = to_state(row)
-    if state["holder"] != params["u"]:
-        holder = f"it is now held by {state['holder']}" if state["holder"] else "nobody holds it"
-        return JobUpdate(JobUpdateOutcome.DENIED, current_job(state),
-                         reason=f"this job is no longer assigned to {params['u']} ({holder}); "
-                                "fetch a new job")
-    c.execute(RELEASE_STALE, params)
-    return JobUpdate(JobUpdateOutcome.DENIED, current_job(state),
-                     reason="this job was interrupted and is not running: it has been released; "
-                            "fetch a job again to resume work")
+    if row is not None:
+        denial = deny(params["u"], JobTrace.CURRENT, to_state(row))
+        if denial.release_paused_hold:
+            c.execute(RELEASE_PAUSED, params)
+        return denial.update
+    gone = c.execute("SELECT doc FROM jobs WHERE task_name = :t AND id = :j", params).fetchone()
+    if gone is None:
+        require_task(c, params["t"])
+        return deny(params["u"], JobTrace.UNKNOWN).update
+    dropped = json.loads(gone[0]).get("dropped", False)
+    return deny(params["u"], JobTrace.DROPPED if dropped else JobTrace.FINISHED).update
