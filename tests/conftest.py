@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.app import create_app
+from graph.app import create_app, default_store
 from graph.settings import Settings
 from store import Store
 from store.mongo import MongoStore
@@ -62,9 +62,28 @@ def settings(workspace: Path, clock: FakeClock) -> Settings:
 
 
 @pytest.fixture
-async def http(aiohttp_client, settings: Settings):
-    """The whole server behind pytest-aiohttp's test client (SQLite, or MongoDB if MONGODB_URI)."""
-    client = await aiohttp_client(create_app(settings))
+def engine(request) -> str:
+    """The store engine behind `http`: the embedded default unless a module asks for both with
+    `pytestmark = BOTH_ENGINES` (MONGODB_URI set: MongoDB either way)."""
+    return getattr(request, "param", "sqlite")
+
+
+#: `pytestmark = BOTH_ENGINES` runs every test of a module through the API on each engine.
+BOTH_ENGINES = pytest.mark.parametrize("engine", ["sqlite", "mongodb"], indirect=True)
+
+
+def _app_store(engine: str):
+    """The store factory `create_app` gets for `engine`."""
+    if engine == "mongodb" and not MONGODB_URI:
+        return lambda settings: _mongo_store(settings.mongodb_database)
+    return default_store
+
+
+@pytest.fixture
+async def http(aiohttp_client, settings: Settings, engine: str):
+    """The whole server behind pytest-aiohttp's test client (SQLite, or MongoDB if MONGODB_URI,
+    or on mongomock for modules that run on both engines)."""
+    client = await aiohttp_client(create_app(settings, _app_store(engine)))
     yield client
     if MONGODB_URI:
         from motor.motor_asyncio import AsyncIOMotorClient

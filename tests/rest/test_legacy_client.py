@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import ADMIN_PASSWORD
+from tests.conftest import ADMIN_PASSWORD, BOTH_ENGINES
 from tests.files import make_images
 from tests.rest.legacy import LegacyClient
+
+pytestmark = BOTH_ENGINES
 
 SPEC = {"plugin_name": "rectangle", "data_type": "image",
         "label_schema": {"category": [{"name": "car", "color": "green", "properties": []}],

@@ -7,9 +7,12 @@ from typing import Any
 import pytest
 
 from tests.client import Caller
+from tests.conftest import BOTH_ENGINES
 from tests.rest.doors import DOORS, Action, Outcome, expect, perform
 from tests.workflow.gql import (CREATE_TASK, DELETE_TASK, NEXT_JOB, SAVE_LABELS, SPEC, UPDATE_JOB,
                                 UPDATE_JOBS, UPDATE_RESULTS, create_task, image_folder, result)
+
+pytestmark = BOTH_ENGINES
 
 REST_SPEC = {"plugin_name": SPEC["pluginName"], "data_type": SPEC["dataType"].lower(),
              "label_schema": SPEC["labelSchema"]}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import make_user
+from tests.conftest import BOTH_ENGINES, make_user
 from tests.workflow.gql import (
     LABELS,
     NEIGHBOURS,
@@ -16,6 +16,8 @@ from tests.workflow.gql import (
     results,
     update_job,
 )
+
+pytestmark = BOTH_ENGINES
 
 
 @pytest.fixture

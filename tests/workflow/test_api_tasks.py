@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import make_user
+from tests.conftest import BOTH_ENGINES, make_user
 from tests.workflow.gql import (
     CREATE_TASK,
     DELETE_TASK,
@@ -20,6 +20,8 @@ from tests.workflow.gql import (
     results,
     update_job,
 )
+
+pytestmark = BOTH_ENGINES
 
 COUNTS_ZERO = {"toAnnotate": 0, "toValidate": 0, "toCorrect": 0, "done": 0, "discard": 0}
 

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from tests.conftest import make_user
+from tests.conftest import BOTH_ENGINES, make_user
 from tests.workflow.gql import (
     JOB,
     NEXT_JOB,
@@ -21,6 +21,8 @@ from tests.workflow.gql import (
     results,
     update_job,
 )
+
+pytestmark = BOTH_ENGINES
 
 
 @pytest.fixture
