@@ -5,6 +5,7 @@ server, so any number of instances can share one database (replica set or sharde
 """
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from pymongo.errors import PyMongoError
@@ -19,6 +20,7 @@ from store.mongo.users import MongoUsers
 from store.mongo.workflow import MongoWorkflow
 
 VERSION_KEY = {"_id": "v"}
+log = logging.getLogger("pixano_graph")
 
 
 class MongoStore(MongoUsers, MongoDatasets, MongoSpecs, MongoWorkflow, Store):
@@ -56,6 +58,10 @@ class MongoStore(MongoUsers, MongoDatasets, MongoSpecs, MongoWorkflow, Store):
                                    self._migrations):
                 await step.mongo(self._db)
                 await self._set_version(step.from_version + 1)
+            repaired = await self.repair_counts()
+            if repaired:
+                log.warning("status counters repaired at open (a transition was cut between "
+                            "its two writes): %s", ", ".join(repaired))
         except PyMongoError as exc:
             raise StoreUnavailableError(f"cannot use MongoDB: {exc}") from exc
 

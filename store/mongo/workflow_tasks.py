@@ -7,6 +7,8 @@ document of the task is removed. A process killed mid-creation leaves a not-read
 blocks its name until `deleteTask` removes it (documented in docs/workflow.md).
 
 Status counters live on the task document and are `$inc`-ed right after each winning transition.
+A process killed between the two writes would leave a counter off by one: `repair_counts`, run
+at every open, recounts each task from its results (five index-only counts per task).
 """
 from __future__ import annotations
 
@@ -104,6 +106,19 @@ class MongoTasks:
         found = {doc["name"]: with_total(doc["counts"]) async for doc in self._db.tasks.find(
             {"name": {"$in": list(set(names))}, "ready": True}, {"_id": 0, "name": 1, "counts": 1})}
         return [found.get(name) for name in names]
+
+    async def repair_counts(self) -> list[str]:
+        """Recount every task's statuses from its results and fix the counters that drifted;
+        the names of the repaired tasks."""
+        repaired = []
+        async for task in self._db.tasks.find({"ready": True}, {"_id": 0, "name": 1, "counts": 1}):
+            name = task["name"]
+            actual = {status: await self._db.results.count_documents(
+                {"task_name": name, "status": status}) for status in LABELLING_STATUSES}
+            if actual != {s: task["counts"].get(s, 0) for s in LABELLING_STATUSES}:
+                await self._db.tasks.update_one({"name": name}, {"$set": {"counts": actual}})
+                repaired.append(name)
+        return repaired
 
     async def _shift_counts(self, task_name: str, deltas: dict[str, int]) -> None:
         """Apply per-status deltas to the task's counters (right after the winning updates)."""
