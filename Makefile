@@ -24,7 +24,7 @@ run: demo
 
 test: $(VENV)/.installed
 	sh tests/browser/ensure_chromium.sh
-	$(BIN)/python -m pytest -q -p no:cacheprovider
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n auto
 
 clean:
 	rm -rf $(VENV) $(DEMO)
