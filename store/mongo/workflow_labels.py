@@ -1,6 +1,7 @@
 """Labels and label statistics on the MongoDB engine (one document: a save writes both)."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from store.mongo.workflow_docs import set_and
@@ -14,6 +15,13 @@ class MongoLabels:
     async def get_labels(self, task_name: str, data_id: str) -> LabelRecord | None:
         return await self._db.labels.find_one({"task_name": task_name, "data_id": data_id},
                                               {"_id": 0, "statistics": 0})
+
+    async def get_labels_many(self, task_name: str,
+                              data_ids: Sequence[str]) -> list[LabelRecord | None]:
+        found = {doc["data_id"]: doc async for doc in self._db.labels.find(
+            {"task_name": task_name, "data_id": {"$in": list(set(data_ids))}},
+            {"_id": 0, "statistics": 0})}
+        return [found.get(data_id) for data_id in data_ids]
 
     async def get_label_statistics(self, task_name: str,
                                    data_id: str) -> LabelStatisticsRecord | None:

@@ -12,7 +12,7 @@ at every open, recounts each task from its results (five index-only counts per t
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pymongo.errors import BulkWriteError
@@ -20,8 +20,10 @@ from pymongo.errors import DuplicateKeyError as MongoDuplicateKeyError
 
 from store.errors import DuplicateKeyError
 from store.records import LABELLING_STATUSES, TaskRecord
-from store.repositories.workflow import check_unique
+from store.repositories.workflow import check_new_items
 from store.repositories.workflow_types import (
+    FRESH_ITEM,
+    ItemSeed,
     ProgressCallback,
     StatusCounts,
     empty_counts,
@@ -36,23 +38,35 @@ BATCH = 2000
 TASK_COLLECTIONS = ("results", "jobs", "labels")
 
 
-def result_document(task_name: str, data_id: str, order: int, now: float) -> dict[str, Any]:
+def result_document(task_name: str, data_id: str, order: int, now: float,
+                    seed: ItemSeed = FRESH_ITEM) -> dict[str, Any]:
     return {
-        "task_name": task_name, "data_id": data_id, "ord": order, "status": "to_annotate",
-        "lane": "annotate", "current_job_id": new_job_id(), "finished_job_ids": [],
-        "cumulated_time": 0.0, "annotator": "", "validator": "", "holder": "", "queued_for": "",
-        "start_at": 0.0, "job_duration": 0.0, "last_update_at": now, "comments": None,
+        "task_name": task_name, "data_id": data_id, "ord": order, "status": seed.status,
+        "lane": seed.lane, "current_job_id": new_job_id() if seed.has_job else "",
+        "finished_job_ids": [], "cumulated_time": float(seed.cumulated_time),
+        "annotator": seed.annotator, "validator": seed.validator, "holder": "",
+        "queued_for": seed.queued_for, "start_at": 0.0, "job_duration": 0.0,
+        "last_update_at": now, "comments": None,
     }
+
+
+def labels_document(task_name: str, data_id: str, seed: ItemSeed = FRESH_ITEM) -> dict[str, Any]:
+    return {"task_name": task_name, "data_id": data_id, "annotations": seed.annotations,
+            "statistics": label_statistics(seed.annotations)}
 
 
 class MongoTasks:
     _db: Any  # motor AsyncIOMotorDatabase
 
     async def create_task(self, task: TaskRecord, data_ids: Sequence[str], now: float,
-                          progress: ProgressCallback | None = None) -> None:
-        check_unique(data_ids, "data id")
+                          progress: ProgressCallback | None = None,
+                          seeds: Mapping[str, ItemSeed] | None = None) -> None:
+        check_new_items(data_ids, seeds)
         name = task["name"]
-        counts = {**empty_counts(), "to_annotate": len(data_ids)}
+        seeds = seeds or {}
+        counts = empty_counts()
+        for data_id in data_ids:
+            counts[seeds.get(data_id, FRESH_ITEM).status] += 1
         try:
             await self._db.tasks.insert_one({"name": name, "spec_id": task["spec_id"],
                                              "dataset_id": task["dataset_id"], "ready": False,
@@ -61,14 +75,13 @@ class MongoTasks:
             raise DuplicateKeyError(f"task {name!r} already exists") from exc
         try:
             await self._remove_documents(name)  # leftovers of a delete killed half-way
-            empty = label_statistics([])
             for start in range(0, len(data_ids), BATCH):
                 batch = data_ids[start:start + BATCH]
                 await self._db.results.insert_many(
-                    [result_document(name, d, start + i, now) for i, d in enumerate(batch)])
+                    [result_document(name, d, start + i, now, seeds.get(d, FRESH_ITEM))
+                     for i, d in enumerate(batch)])
                 await self._db.labels.insert_many(
-                    [{"task_name": name, "data_id": d, "annotations": [], "statistics": empty}
-                     for d in batch])
+                    [labels_document(name, d, seeds.get(d, FRESH_ITEM)) for d in batch])
                 if progress is not None:
                     progress(len(batch))
             await self._db.tasks.update_one({"name": name}, {"$set": {"ready": True}})

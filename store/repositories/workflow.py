@@ -7,13 +7,14 @@ makes that possible and `workflow_listing` for how listings stay index-only.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from store.records import LabelRecord, LabelStatisticsRecord, TaskRecord
 from store.repositories.workflow_listing import ResultFilter, ResultPage, ResultSort
 from store.repositories.workflow_types import (
     BatchOutcome,
+    ItemSeed,
     JobAction,
     JobUpdate,
     JobView,
@@ -43,11 +44,15 @@ class WorkflowRepository(ABC):
 
     @abstractmethod
     async def create_task(self, task: TaskRecord, data_ids: Sequence[str], now: float,
-                          progress: ProgressCallback | None = None) -> None:
+                          progress: ProgressCallback | None = None,
+                          seeds: Mapping[str, ItemSeed] | None = None) -> None:
         """Store the task and, per data id (in data order), one result (status to_annotate, with
-        a fresh current job) and empty labels. All or nothing: DuplicateKeyError when the name is
-        taken, ValueError on repeated data ids, and then nothing of the task stays behind.
-        `progress(n)` is called as batches of n items are written."""
+        a fresh current job) and empty labels; an item named in `seeds` starts in its seed's
+        state instead (status, labels with their statistics, annotator, validator, time: a
+        task import), and the status counters count it there. All or nothing: DuplicateKeyError
+        when the name is taken, ValueError on repeated data ids or a seed for an id not in
+        `data_ids`, and then nothing of the task stays behind. `progress(n)` is called as
+        batches of n items are written."""
 
     @abstractmethod
     async def get_task(self, name: str) -> TaskRecord | None:
@@ -136,6 +141,11 @@ class WorkflowRepository(ABC):
         """The item's labels, or None."""
 
     @abstractmethod
+    async def get_labels_many(self, task_name: str,
+                              data_ids: Sequence[str]) -> list[LabelRecord | None]:
+        """Many items' labels in one round trip, in the order asked (None when unknown)."""
+
+    @abstractmethod
     async def get_label_statistics(self, task_name: str,
                                    data_id: str) -> LabelStatisticsRecord | None:
         """The item's label statistics (`value`: objects, count per category), or None."""
@@ -155,3 +165,13 @@ def check_unique(ids: Sequence[str], what: str) -> None:
         if value in seen:
             raise ValueError(f"{what} {value!r} is listed twice")
         seen.add(value)
+
+
+def check_new_items(data_ids: Sequence[str], seeds: Mapping[str, ItemSeed] | None) -> None:
+    """`create_task`'s checks, before anything is written: data ids unique, every seed for one
+    of them."""
+    check_unique(data_ids, "data id")
+    if seeds:
+        stray = set(seeds).difference(data_ids)
+        if stray:
+            raise ValueError(f"seeds for data ids not in the task: {sorted(stray)[:5]}")

@@ -134,6 +134,44 @@ class BatchOutcome:
     unknown: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class ItemSeed:
+    """The state an item of a new task starts in when it is not a fresh one (a task import):
+    its status, its labels and its last workers and time. Nobody holds it; a to_correct item
+    waits for its annotator, as after a rejection; a done/discard item has no current job.
+    Job history is not part of it: `finished_job_ids` starts empty."""
+
+    status: str = "to_annotate"
+    annotations: Any = field(default_factory=list)
+    annotator: str = ""
+    validator: str = ""
+    cumulated_time: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.status not in LABELLING_STATUSES:
+            raise ValueError(f"unknown status {self.status!r}")
+        if not self.cumulated_time >= 0:
+            raise ValueError(f"cumulated time must be a number of seconds >= 0, "
+                             f"got {self.cumulated_time!r}")
+
+    @property
+    def lane(self) -> str:
+        return LANE_OF_STATUS[self.status]
+
+    @property
+    def has_job(self) -> bool:
+        """Whether the item gets a current job (every status but done/discard)."""
+        return self.status not in CLOSED_STATUSES
+
+    @property
+    def queued_for(self) -> str:
+        return self.annotator if self.status == "to_correct" else ""
+
+
+#: How an item of a newly created task starts: to_annotate, empty labels, nobody's.
+FRESH_ITEM = ItemSeed()
+
+
 def new_job_id() -> str:
     """A fresh job id: 16 random hex digits (unique per task with overwhelming probability;
     the engines' unique indexes turn the impossible clash into an error, not a silent merge)."""

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Sequence
 from typing import Any
 
 from store.records import LabelRecord, LabelStatisticsRecord
 from store.repositories.workflow_types import LabelsOutcome, LabelsSave, label_statistics
 from store.sqlite.database import SqliteDatabase
 from store.sqlite.workflow_claims import require_task
-from store.sqlite.workflow_rows import dump_json
+from store.sqlite.workflow_rows import chunks, dump_json
 
 #: The holder's save refreshes their lease, and proves (in the same statement) that they hold it.
 TOUCH_IF_HOLDER = (
@@ -28,6 +29,22 @@ class SqliteLabels:
         if row is None:
             return None
         return LabelRecord(task_name=task_name, data_id=data_id, annotations=json.loads(row[0]))
+
+    async def get_labels_many(self, task_name: str,
+                              data_ids: Sequence[str]) -> list[LabelRecord | None]:
+        def read(c: sqlite3.Connection) -> dict[str, str]:
+            found: dict[str, str] = {}
+            for batch in chunks(list(dict.fromkeys(data_ids))):
+                marks = ", ".join("?" * len(batch))
+                found.update(c.execute(
+                    "SELECT data_id, annotations FROM labels"
+                    f" WHERE task_name = ? AND data_id IN ({marks})", (task_name, *batch)))
+            return found
+
+        found = await self._db.call(read)
+        return [None if data_id not in found else LabelRecord(
+            task_name=task_name, data_id=data_id, annotations=json.loads(found[data_id]))
+            for data_id in data_ids]
 
     async def get_label_statistics(self, task_name: str,
                                    data_id: str) -> LabelStatisticsRecord | None:

@@ -3,14 +3,17 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from store.errors import DuplicateKeyError
 from store.records import TaskRecord
-from store.repositories.workflow import check_unique
+from store.repositories.workflow import check_new_items
 from store.repositories.workflow_types import (
+    FRESH_ITEM,
+    ItemSeed,
     ProgressCallback,
     StatusCounts,
+    empty_counts,
     label_statistics,
     new_job_id,
     with_total,
@@ -21,35 +24,67 @@ from store.sqlite.workflow_rows import BATCH, COUNT_COLUMNS, chunks, dump_json
 EMPTY_STATISTICS = dump_json(label_statistics([]))
 
 
+def _insert_fresh(c: sqlite3.Connection, name: str, batch: Sequence[str], start: int,
+                  now: float) -> None:
+    c.executemany(
+        "INSERT INTO results (task_name, data_id, ord, status, lane, current_job_id,"
+        " finished_job_ids, cumulated_time, annotator, validator, holder, queued_for,"
+        " start_at, job_duration, last_update_at, comments)"
+        " VALUES (?, ?, ?, 'to_annotate', 'annotate', ?, '[]', 0, '', '', '', '',"
+        " 0, 0, ?, NULL)",
+        [(name, data_id, start + i, new_job_id(), now) for i, data_id in enumerate(batch)])
+    c.executemany(
+        "INSERT INTO labels (task_name, data_id, statistics, annotations) VALUES (?, ?, ?, '[]')",
+        [(name, data_id, EMPTY_STATISTICS) for data_id in batch])
+
+
+def _insert_seeded(c: sqlite3.Connection, name: str, batch: Sequence[str], start: int,
+                   now: float, seeds: Mapping[str, ItemSeed]) -> None:
+    results, labels = [], []
+    for i, data_id in enumerate(batch):
+        seed = seeds.get(data_id, FRESH_ITEM)
+        results.append((name, data_id, start + i, seed.status, seed.lane,
+                        new_job_id() if seed.has_job else "", float(seed.cumulated_time),
+                        seed.annotator, seed.validator, seed.queued_for, now))
+        labels.append((name, data_id, dump_json(label_statistics(seed.annotations)),
+                       json.dumps(seed.annotations, separators=(",", ":"))))
+    c.executemany(
+        "INSERT INTO results (task_name, data_id, ord, status, lane, current_job_id,"
+        " finished_job_ids, cumulated_time, annotator, validator, holder, queued_for,"
+        " start_at, job_duration, last_update_at, comments)"
+        " VALUES (?, ?, ?, ?, ?, ?, '[]', ?, ?, ?, '', ?, 0, 0, ?, NULL)", results)
+    c.executemany(
+        "INSERT INTO labels (task_name, data_id, statistics, annotations) VALUES (?, ?, ?, ?)",
+        labels)
+
+
 class SqliteTasks:
     _db: SqliteDatabase
 
     async def create_task(self, task: TaskRecord, data_ids: Sequence[str], now: float,
-                          progress: ProgressCallback | None = None) -> None:
-        check_unique(data_ids, "data id")
+                          progress: ProgressCallback | None = None,
+                          seeds: Mapping[str, ItemSeed] | None = None) -> None:
+        check_new_items(data_ids, seeds)
         name = task["name"]
+        seeds = seeds or {}
+        counts = empty_counts()
+        for data_id in data_ids:
+            counts[seeds.get(data_id, FRESH_ITEM).status] += 1
 
         def create(c: sqlite3.Connection) -> None:
             if c.execute("SELECT 1 FROM tasks WHERE name = ?", (name,)).fetchone():
                 raise DuplicateKeyError(f"task {name!r} already exists")
             c.execute("INSERT INTO tasks (name, spec_id, dataset_id, doc) VALUES (?, ?, ?, ?)",
                       (name, task["spec_id"], task["dataset_id"], json.dumps(dict(task))))
-            c.execute("INSERT INTO task_counts (task_name, to_annotate) VALUES (?, ?)",
-                      (name, len(data_ids)))
+            c.execute(f"INSERT INTO task_counts (task_name, {', '.join(COUNT_COLUMNS)})"
+                      " VALUES (?, ?, ?, ?, ?, ?)",
+                      (name, *(counts[status] for status in COUNT_COLUMNS)))
             for start in range(0, len(data_ids), BATCH):
                 batch = data_ids[start:start + BATCH]
-                c.executemany(
-                    "INSERT INTO results (task_name, data_id, ord, status, lane, current_job_id,"
-                    " finished_job_ids, cumulated_time, annotator, validator, holder, queued_for,"
-                    " start_at, job_duration, last_update_at, comments)"
-                    " VALUES (?, ?, ?, 'to_annotate', 'annotate', ?, '[]', 0, '', '', '', '',"
-                    " 0, 0, ?, NULL)",
-                    [(name, data_id, start + i, new_job_id(), now)
-                     for i, data_id in enumerate(batch)])
-                c.executemany(
-                    "INSERT INTO labels (task_name, data_id, statistics, annotations)"
-                    " VALUES (?, ?, ?, '[]')",
-                    [(name, data_id, EMPTY_STATISTICS) for data_id in batch])
+                if not seeds:
+                    _insert_fresh(c, name, batch, start, now)
+                else:
+                    _insert_seeded(c, name, batch, start, now, seeds)
                 if progress is not None:
                     progress(len(batch))
 
