@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TextIO
 
 
@@ -51,3 +53,15 @@ class Progress:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+@contextmanager
+def reporting(label: str, total: int, show: bool) -> Iterator[Callable[[int], None]]:
+    """An `advance(n)` callback drawing a bar when `show`, doing nothing otherwise, so long work
+    reports progress without caring whether anyone watches (the CLI always does; the server
+    does for large jobs)."""
+    if not show:
+        yield lambda count: None
+        return
+    with Progress(label, total) as bar:
+        yield bar.advance

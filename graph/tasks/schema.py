@@ -4,8 +4,9 @@ from __future__ import annotations
 import strawberry
 
 from graph.permissions import IsAdmin, IsAuthenticated
+from graph.tasks.transfer_types import ExportTasksPayload, ImportTasksPayload
 from graph.tasks.types import Task
-from resolvers.tasks import queries, task_create, task_delete, task_update
+from resolvers.tasks import queries, task_create, task_delete, task_update, tasks_export, tasks_import
 
 
 @strawberry.type
@@ -32,3 +33,16 @@ class TaskMutation:
         resolver=task_delete.delete_task, permission_classes=[IsAdmin],
         description="Delete a task with its jobs, results, labels, label statistics and users' "
                     "assignments in it (its dataset and spec stay). Admins only.")
+    export_tasks: ExportTasksPayload = strawberry.mutation(
+        resolver=tasks_export.export_tasks, permission_classes=[IsAdmin],
+        description="Write every task into a folder of the workspace in the Pixano JSON layout: "
+                    "<task>.json and <task>/<item>.json with each item's labels, status and "
+                    "workers. A task's folder of a previous export there is replaced; anything "
+                    "else is never overwritten (CONFLICT). Admins only.")
+    import_tasks: ImportTasksPayload = strawberry.mutation(
+        resolver=tasks_import.import_tasks, permission_classes=[IsAdmin],
+        description="Create the tasks of a folder in the Pixano JSON layout with their items' "
+                    "labels, statuses and workers (datasets and specs found or created as by "
+                    "createTask; a taken name becomes name-1, name-2 …). All or nothing: a wrong "
+                    "file (e.g. naming an unknown data path) is BAD_USER_INPUT naming it, and "
+                    "nothing of the import stays. Admins only.")

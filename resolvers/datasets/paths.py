@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path, PurePosixPath
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 MEDIA_PREFIX = "/data/"
 STATE_DIR_NAME = ".pixano"
@@ -65,3 +65,9 @@ def to_url(relative: str) -> str:
     """The /data URL of a workspace-relative POSIX path, percent-encoded so any file name
     (spaces, '#', '?', '%', accents) survives as a link."""
     return MEDIA_PREFIX + quote(relative, safe="/")
+
+
+def from_url(url: str) -> str:
+    """The workspace-relative path of a /data URL (the inverse of `to_url`); anything else is
+    returned as it is."""
+    return unquote(url[len(MEDIA_PREFIX):]) if url.startswith(MEDIA_PREFIX) else url

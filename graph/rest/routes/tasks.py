@@ -5,8 +5,8 @@ from typing import Any
 
 from graph.rest.errors import RestError
 from graph.rest.routes.specs import spec_input
-from graph.rest.shapes import (ANY, DATA_TYPES, OBJECT, STRING, TASK_FRAGMENT, array_of, enum_schema,
-                               obj, ref, rest_task, to_enum)
+from graph.rest.shapes import (ANY, DATA_TYPES, INTEGER, OBJECT, STRING, STRINGS, TASK_FRAGMENT,
+                               array_of, enum_schema, obj, ref, rest_task, to_enum)
 from graph.rest.spec import Body, Call, Field, Route
 
 NEW_TASK_BODY = Body("RestNewTask", (
@@ -50,6 +50,39 @@ def _task_update(call: Call) -> dict[str, Any]:
     return {"name": name, "input": changes}
 
 
+TRANSFER_BODY = Body("RestTransfer", (
+    Field("path", STRING, example="my_export",
+          description="folder relative to the workspace (required); never outside it, never "
+                      "the workspace itself or `.pixano/`"),
+    Field("url", STRING, description="refused with 400: the old server posted to a search engine "
+                                     "here; this one makes no outbound requests for a caller"),
+), "Where to export to or import from: `{path}`.")
+
+
+def _transfer(call: Call) -> dict[str, Any]:
+    if call.body.get("url") is not None:
+        raise RestError.bad_input("exporting to or importing from a URL is not supported: the "
+                                  "server makes no outbound requests on a caller's behalf. Give "
+                                  "a `path` inside the workspace instead, e.g. {\"path\": "
+                                  "\"my_export\"}")
+    if call.body.get("path") is None:
+        raise RestError.bad_input("body field 'path' is required: a folder relative to the "
+                                  "workspace, e.g. {\"path\": \"my_export\"}")
+    return {"input": {"path": call.body["path"]}}
+
+
+def _exported(data: dict[str, Any], call: Call) -> dict[str, Any]:
+    payload = data["exportTasks"]
+    return {"path": payload["path"], "tasks": [t["name"] for t in payload["tasks"]],
+            "items": payload["itemCount"]}
+
+
+def _imported(data: dict[str, Any], call: Call) -> dict[str, Any]:
+    payload = data["importTasks"]
+    return {"tasks": [t["name"] for t in payload["tasks"]], "renamed": payload["renamed"],
+            "items": payload["itemCount"]}
+
+
 TASK_NAME = lambda call: {"name": call.path["task_name"]}  # noqa: E731
 
 ROUTES: tuple[Route, ...] = (
@@ -68,6 +101,39 @@ mutation CreateTask($input: CreateTaskInput!) { createTask(input: $input) { ...R
         body=NEW_TASK_BODY, variables=_new_task,
         result=lambda data, call: rest_task(data["createTask"]), status=201,
         response=ref("RestTask"), conflict_status=400, errors=(400, 401, 403),
+    ),
+    Route(
+        name="exportTasks", method="POST", path="/tasks/export", tag="tasks",
+        summary="Write every task into a folder of the workspace in the Pixano JSON layout "
+                "(admins).",
+        description="One `<task>.json` (`{name, version, spec, dataset}`) per task and a folder "
+                    "`<task>/` with one `<item>.json` per data item (`{task_name, data_id, "
+                    "annotations, data: {type, path, children, status, annotator, validator, "
+                    "cumulated_time}}`). A task folder of a previous export is replaced; a "
+                    "folder holding anything else is never overwritten (409).",
+        document="""mutation ExportTasks($input: ExportTasksInput!) {
+  exportTasks(input: $input) { path itemCount tasks { name } } }""",
+        body=TRANSFER_BODY, variables=_transfer, result=_exported,
+        response=obj({"path": STRING, "tasks": STRINGS, "items": INTEGER},
+                     ["path", "tasks", "items"]),
+        errors=(400, 401, 403, 409),
+    ),
+    Route(
+        name="importTasks", method="POST", path="/tasks/import", tag="tasks",
+        summary="Create the tasks of a folder in the Pixano JSON layout, with their items' "
+                "labels and statuses (admins).",
+        description="A taken task name becomes `name-1`, `name-2` … (listed in `renamed`). All "
+                    "or nothing: a file naming a data path the dataset does not hold (or any "
+                    "other wrong file) is a 400 whose message names the file, and nothing of "
+                    "the import stays. `_name.json` task files are skipped.",
+        document="""mutation ImportTasks($input: ImportTasksInput!) {
+  importTasks(input: $input) { itemCount tasks { name } renamed { requested name } } }""",
+        body=TRANSFER_BODY, variables=_transfer, result=_imported,
+        response=obj({"tasks": STRINGS, "items": INTEGER,
+                      "renamed": array_of(obj({"requested": STRING, "name": STRING},
+                                              ["requested", "name"]))},
+                     ["tasks", "renamed", "items"]),
+        errors=(400, 401, 403),
     ),
     Route(
         name="getTask", method="GET", path="/tasks/{task_name}", tag="tasks",
