@@ -31,7 +31,7 @@ from resolvers.tasks.pixano_json import (TaskFile, bad_file, data_key, read_item
 from resolvers.tasks.task_create import PROGRESS_FROM
 from resolvers.tasks.transfer_files import (Folder, TaskFiles, existing_folder, list_import,
                                             read_json)
-from resolvers.tasks.validation import check_task_name
+from resolvers.tasks.validation import MAX_NAME, check_task_name
 from store import DuplicateKeyError, Store
 from store.records import TaskRecord
 from store.repositories.workflow_types import ItemSeed, ProgressCallback
@@ -136,7 +136,8 @@ async def _import_task(ctx: Any, folder: Folder, task_file: TaskFile, entry: Tas
         created.specs.append(spec["id"])
     number = 0
     while True:
-        name = task_file.name if number == 0 else f"{task_file.name}-{number}"
+        suffix = f"-{number}" if number else ""
+        name = task_file.name[:MAX_NAME - len(suffix)] + suffix  # a long name is cut to fit
         check_task_name_in(task_file, name)
         record = TaskRecord(name=name, spec_id=spec["id"], dataset_id=dataset["id"])
         if await store.get_task(name) is None:

@@ -66,7 +66,8 @@ async def task_state(caller: Caller, task: str) -> dict[str, Any]:
     items = {}
     for item in data["results"]["items"]:
         labels = await caller.gql(LABELS_OF, {"t": task, "d": item["dataId"]})
-        items[item["data"]["path"]] = {
+        path = item["data"]["path"]
+        items[path if isinstance(path, str) else " ".join(path)] = {
             "status": item["status"], "annotator": item["annotator"],
             "validator": item["validator"], "cumulatedTime": item["cumulatedTime"],
             "annotations": labels["labels"]["annotations"],
