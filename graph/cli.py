@@ -1,4 +1,4 @@
-"""`pixano-graph`: serve a workspace, or build the demo one."""
+"""`pixano-graph`: serve a workspace, build the demo one, export or import its tasks."""
 from __future__ import annotations
 
 import argparse
@@ -12,6 +12,8 @@ from graph.app import create_app
 from graph.demo import build_demo_workspace
 from graph.services import SERVICES
 from graph.settings import Settings
+from graph.transfer_cli import add_commands as add_transfer_commands
+from graph.transfer_cli import run as run_transfer
 from store import StoreError
 
 
@@ -34,6 +36,7 @@ def _parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="create a small demo workspace of generated images")
     demo.add_argument("workspace", type=Path)
     demo.add_argument("--count", type=int, default=36)
+    add_transfer_commands(commands)
     return parser
 
 
@@ -94,6 +97,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "serve":
         return _serve(args)
+    if args.command in ("export", "import"):
+        return run_transfer(args)
     count = build_demo_workspace(args.workspace, args.count)
     print(f"demo workspace ready: {args.workspace} ({count} images in images/)")
     return 0
