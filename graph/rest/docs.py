@@ -43,7 +43,7 @@ def _example(schema: JSONSchema, name: str) -> Any:
 
 def example_body(body: Body) -> dict[str, Any]:
     return {f.name: f.example if f.example is not None else _example(f.schema, f.name)
-            for f in body.fields}
+            for f in body.fields if f.in_example}
 
 
 def _curl(route: Route) -> str:

@@ -29,6 +29,7 @@ class Field:
     aliases: tuple[str, ...] = ()
     description: str = ""
     example: Any = None  # for docs/rest.md (default: made up from the schema)
+    in_example: bool = True  # False: left out of docs/rest.md's example body (a refused field)
 
 
 @dataclass(frozen=True)

@@ -54,8 +54,9 @@ TRANSFER_BODY = Body("RestTransfer", (
     Field("path", STRING, example="my_export",
           description="folder relative to the workspace (required); never outside it, never "
                       "the workspace itself or `.pixano/`"),
-    Field("url", STRING, description="refused with 400: the old server posted to a search engine "
-                                     "here; this one makes no outbound requests for a caller"),
+    Field("url", STRING, in_example=False,
+          description="refused with 400: the old server posted to a search engine here; this "
+                      "one makes no outbound requests for a caller"),
 ), "Where to export to or import from: `{path}`.")
 
 
