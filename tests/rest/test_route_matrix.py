@@ -16,7 +16,7 @@ from tests.client import Caller
 
 ADMIN_ONLY = {"signup", "listUsers", "createUser", "updateUser", "deleteUser", "createDataset",
               "deleteDataset", "createSpec", "updateSpec", "deleteSpec", "createTask", "updateTask",
-              "deleteTask", "updateJobs", "updateResults"}
+              "deleteTask", "updateJobs", "updateResults", "exportTasks", "importTasks"}
 UNKNOWN = "nothing-here"
 
 
