@@ -59,9 +59,17 @@ class Progress:
 def reporting(label: str, total: int, show: bool) -> Iterator[Callable[[int], None]]:
     """An `advance(n)` callback drawing a bar when `show`, doing nothing otherwise, so long work
     reports progress without caring whether anyone watches (the CLI always does; the server
-    does for large jobs)."""
-    if not show:
-        yield lambda count: None
-        return
-    with Progress(label, total) as bar:
-        yield bar.advance
+    does for large jobs). The bar starts with the first advance: work refused before it began
+    (e.g. a task name found taken) draws nothing."""
+    bars: list[Progress] = []
+
+    def advance(count: int) -> None:
+        if not bars:
+            bars.append(Progress(label, total))
+        bars[0].advance(count)
+
+    try:
+        yield advance if show else (lambda count: None)
+    finally:
+        if bars:
+            bars[0].close()

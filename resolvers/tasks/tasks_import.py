@@ -12,6 +12,7 @@ specs no task uses) is removed again.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -134,24 +135,22 @@ async def _import_task(ctx: Any, folder: Folder, task_file: TaskFile, entry: Tas
         task_file.settings))
     if spec_created:
         created.specs.append(spec["id"])
-    number = 0
-    while True:
+    for number in itertools.count():
         suffix = f"-{number}" if number else ""
         name = task_file.name[:MAX_NAME - len(suffix)] + suffix  # a long name is cut to fit
         check_task_name_in(task_file, name)
         record = TaskRecord(name=name, spec_id=spec["id"], dataset_id=dataset["id"])
-        if await store.get_task(name) is None:
-            try:
-                with reporting(f"task {name}: creating items", len(data_ids),
-                               show and len(data_ids) >= PROGRESS_FROM) as created_items:
-                    await store.create_task(record, data_ids, ctx.now(), progress=created_items,
-                                            seeds=seeds)
-            except DuplicateKeyError:
-                pass  # created meanwhile by someone else: try the next name
-            else:
-                created.tasks.append(name)
-                return record
-        number += 1
+        try:
+            # The store refuses a taken name before writing anything (and before any progress).
+            with reporting(f"task {name}: creating items", len(data_ids),
+                           show and len(data_ids) >= PROGRESS_FROM) as created_items:
+                await store.create_task(record, data_ids, ctx.now(), progress=created_items,
+                                        seeds=seeds)
+        except DuplicateKeyError:
+            continue  # taken (maybe just now, by a concurrent import): try the next name
+        created.tasks.append(name)
+        return record
+    raise AssertionError("unreachable")
 
 
 async def _items_by_path(store: Store, dataset_id: str) -> tuple[list[str], dict[str, str]]:

@@ -3,6 +3,7 @@ identical labels, statuses, workers and counters; the files follow the Pixano JS
 original server; names that are taken get a suffix."""
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import json
 import shutil
@@ -142,3 +143,16 @@ async def test_taken_names_get_a_suffix(admin, workspace) -> None:
     assert job["taskName"] == "cars-2"
     counts = await admin.gql('query { task(name: "cars-3") { statusCounts { toAnnotate } } }')
     assert counts["task"]["statusCounts"]["toAnnotate"] == 3
+
+
+async def test_concurrent_imports_of_one_folder_get_distinct_names(admin, workspace) -> None:
+    image_folder(workspace, 4)
+    await create_task(admin, "cars")
+    await admin.gql(EXPORT, {"input": {"path": "exports"}})
+    outcomes = await asyncio.gather(*(admin.gql(IMPORT, {"input": {"path": "exports"}})
+                                      for _ in range(4)))
+    names = sorted(o["importTasks"]["tasks"][0]["name"] for o in outcomes)
+    assert names == ["cars-1", "cars-2", "cars-3", "cars-4"]
+    tasks = (await admin.gql("query { tasks { name statusCounts { total } } }"))["tasks"]
+    assert [(t["name"], t["statusCounts"]["total"]) for t in tasks] == [
+        ("cars", 4), ("cars-1", 4), ("cars-2", 4), ("cars-3", 4), ("cars-4", 4)]
