@@ -148,12 +148,13 @@ def read_task_file(doc: Any, file: str, stem: str) -> TaskFile:
     doc = _object(doc, file, "a task file")
     spec = _object(doc.get("spec"), file, "'spec'")
     dataset = _object(doc.get("dataset"), file, "'dataset'")
-    types = {t for t in (spec.get("data_type"), dataset.get("data_type")) if t is not None}
-    if len(types) != 1:
+    given = [t for t in (spec.get("data_type"), dataset.get("data_type")) if t is not None]
+    if not given:
         raise bad_file(file, "give the data type in 'spec.data_type' or 'dataset.data_type' "
-                             f"(one of {', '.join(DATA_TYPES)})" if not types else
-                             f"'spec.data_type' and 'dataset.data_type' differ: {sorted(types)}")
-    data_type = _string(types.pop(), file, "the data type")
+                             f"(one of {', '.join(DATA_TYPES)})")
+    if any(t != given[0] for t in given):
+        raise bad_file(file, f"'spec.data_type' and 'dataset.data_type' differ: {given}")
+    data_type = _string(given[0], file, "the data type")
     if data_type not in DATA_TYPES:
         raise bad_file(file, f"unknown data type {data_type!r}: use one of {', '.join(DATA_TYPES)}")
     return TaskFile(

@@ -27,7 +27,7 @@ from resolvers.tasks.pixano_json import (JSON_SUFFIX, FileNames, item_document, 
                                          task_document)
 from resolvers.tasks.task_create import PROGRESS_FROM
 from resolvers.tasks.transfer_files import (Folder, check_targets, publish, staging_folder,
-                                            transfer_folder, write_json)
+                                            transfer_folder, unwritable, write_json)
 from store import Store
 from store.records import TaskRecord
 from store.repositories.workflow_listing import ResultFilter, ResultSort
@@ -60,10 +60,13 @@ async def run_export(ctx: Any, path: str, show_progress: bool | None = None) -> 
     total = sum(count["total"] for count in counts if count)
     show = total >= PROGRESS_FROM if show_progress is None else show_progress
     written = 0
-    await asyncio.to_thread(folder.real.mkdir, parents=True, exist_ok=True)
-    with reporting(f"export to {folder.relative}", total, show) as advance:
-        for task, stem in zip(tasks, stems):
-            written += await _export_task(store, task, folder, stem, advance)
+    try:
+        await asyncio.to_thread(folder.real.mkdir, parents=True, exist_ok=True)
+        with reporting(f"export to {folder.relative}", total, show) as advance:
+            for task, stem in zip(tasks, stems):
+                written += await _export_task(store, task, folder, stem, advance)
+    except OSError as exc:
+        raise unwritable(folder, exc) from exc
     return ExportReport(folder.relative, tasks, written)
 
 

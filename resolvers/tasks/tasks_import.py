@@ -26,7 +26,7 @@ from graph.tasks.types import Task
 from resolvers.datasets.dataset_create import ensure_dataset
 from resolvers.datasets.ids import new_id
 from resolvers.progress import reporting
-from resolvers.specs.validation import spec_record
+from resolvers.specs.validation import check_label_schema, check_plugin_name, spec_record
 from resolvers.tasks.pixano_json import (TaskFile, bad_file, data_key, read_item_file,
                                          read_task_file)
 from resolvers.tasks.task_create import PROGRESS_FROM
@@ -102,11 +102,11 @@ async def run_import(ctx: Any, path: str, show_progress: bool | None = None) -> 
 
 
 def _check_spec(task_file: TaskFile) -> None:
-    """The spec's content, checked before anything is written."""
+    """The task's name and spec, checked before anything is written (the data type was)."""
     check_task_name_in(task_file, task_file.name)
     try:
-        spec_record("-", task_file.plugin_name, task_file.data_type, task_file.label_schema,
-                    task_file.settings)
+        check_plugin_name(task_file.plugin_name)
+        check_label_schema(task_file.label_schema)
     except ApiError as exc:
         raise bad_file(task_file.file, exc.message) from exc
 

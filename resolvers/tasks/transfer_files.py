@@ -60,7 +60,17 @@ def transfer_folder(workspace_real: Path, path: str) -> Folder:
     if real is None or real == workspace_real:
         raise _bad_path(path, "it leads outside the workspace (through a symlink) or into the "
                               "server's private folder")
+    if real.exists() and not real.is_dir():
+        raise _bad_path(path, "it is a file, not a folder")
     return Folder("/".join(parts) + "/", real, workspace_real)
+
+
+def unwritable(folder: Folder, exc: OSError) -> ApiError:
+    """A file-system refusal (permissions, a full disk) as a message naming the place."""
+    where = folder.show(Path(exc.filename)) if exc.filename and folder.inside(
+        Path(exc.filename)) else folder.relative
+    return ApiError(ErrorCode.BAD_USER_INPUT, f"cannot write {where}: {exc.strerror or exc}",
+                    field="path")
 
 
 def existing_folder(workspace_real: Path, path: str) -> Folder:
@@ -100,6 +110,14 @@ def _json_files(folder: Folder, directory: Path, skip_underscore: bool) -> list[
 def list_import(folder: Folder) -> list[TaskFiles]:
     """Every task file of the folder with its annotation files. As the original: `_name.json`
     is skipped (a way to leave a task out), and a task without its folder has no annotations."""
+    try:
+        return _list_import(folder)
+    except OSError as exc:
+        raise ApiError(ErrorCode.BAD_USER_INPUT, f"cannot list {folder.relative}: "
+                       f"{exc.strerror or exc}", field="path") from exc
+
+
+def _list_import(folder: Folder) -> list[TaskFiles]:
     tasks = []
     for file in _json_files(folder, folder.real, skip_underscore=True):
         stem = file.name[:-len(JSON_SUFFIX)]

@@ -148,6 +148,8 @@ BAD_FILES = {
     "no data type": ("cars.json", {**task_file("cars"), "spec": {"plugin_name": "rectangle",
                                                                  "label_schema": {}},
                                    "dataset": {"path": "images/"}}, "data type"),
+    "odd data type": ("cars.json", {**task_file("cars"), "dataset": {
+        "path": "images/", "data_type": {"image": True}}}, "differ"),
     "types differ": ("cars.json", {**task_file("cars"), "dataset": {
         "path": "images/", "data_type": "pcl"}}, "differ"),
     "bad schema": ("cars.json", {**task_file("cars"), "spec": {
@@ -211,3 +213,15 @@ async def test_an_export_replaces_its_previous_export_and_nothing_else(admin, wo
     assert sorted(p.name for p in (workspace / "out" / "cars").iterdir()) == [
         "img000.json", "img001.json"]
     assert (workspace / "out" / "notes.txt").read_text() == "mine"
+
+
+@pytest.mark.parametrize("door", DOORS)
+async def test_an_export_onto_a_file_is_a_clear_refusal(admin, workspace, door) -> None:
+    image_folder(workspace, 1)
+    await create_task(admin)
+    (workspace / "taken").write_text("a file")
+    code, message = await attempt(door, admin, "export", {"path": "taken"})
+    assert code == "BAD_USER_INPUT" and "is a file" in message
+    code, message = await attempt(door, admin, "export", {"path": "taken/below"})
+    assert code == "BAD_USER_INPUT" and "cannot write" in message
+    assert (workspace / "taken").read_text() == "a file"
