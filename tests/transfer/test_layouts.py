@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 
+from tests.conftest import BOTH_ENGINES
 from tests.files import make_image, make_images, make_pcl
 from tests.transfer.helpers import EXPORT, IMPORT, task_state
 from tests.transfer.test_refusals import write
 from tests.workflow.gql import create_task
+
+pytestmark = BOTH_ENGINES
 
 TRACKS = {"0": {"id": "0", "category": "car", "labels": {}, "keyShapes": {
     "0": {"geometry": {"vertices": [0.2, 0.3, 0.4, 0.7], "type": "rectangle"}, "timestamp": 0,

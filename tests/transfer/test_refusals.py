@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import BOTH_ENGINES
 from tests.rest.doors import DOORS, STATUS_FOR_CODE
 from tests.transfer.helpers import EXPORT, IMPORT
 from tests.workflow.gql import create_task, image_folder
@@ -51,6 +52,7 @@ def item_file(path: str, status: str = "done", annotations: Any = None) -> dict[
             "data": {"type": "image", "path": path, "children": [], "status": status}}
 
 
+@BOTH_ENGINES
 @pytest.mark.parametrize("door", DOORS)
 async def test_an_unknown_data_path_cancels_the_whole_import(admin, workspace, door) -> None:
     image_folder(workspace, 3)

@@ -14,10 +14,12 @@ import pytest
 
 from graph.app import create_app
 from tests.client import login
-from tests.conftest import ADMIN_PASSWORD, MONGODB_URI
+from tests.conftest import ADMIN_PASSWORD, BOTH_ENGINES, MONGODB_URI, _app_store
 from tests.rest.doors import DOORS
 from tests.transfer.helpers import EXPORT, IMPORT, busy_workspace, task_state
 from tests.workflow.gql import create_task, image_folder, next_job
+
+pytestmark = BOTH_ENGINES
 
 COUNTERS = "/tasks/{t}/results?page=1&count=100"
 
@@ -43,13 +45,13 @@ async def import_(door: str, admin, path: str) -> dict:
 
 
 @pytest.fixture
-async def fresh(aiohttp_client, settings, tmp_path: Path):
-    """A second server on its own, empty workspace (and database)."""
+async def fresh(aiohttp_client, settings, engine, tmp_path: Path):
+    """A second server on its own, empty workspace (and database), on the same engine."""
     root = tmp_path / "fresh"
     root.mkdir()
     other = dataclasses.replace(settings, workspace=root,
                                 mongodb_database=f"pixano_test_{uuid.uuid4().hex[:12]}")
-    client = await aiohttp_client(create_app(other))
+    client = await aiohttp_client(create_app(other, _app_store(engine)))
     yield root, await login(client, "admin", ADMIN_PASSWORD)
     if MONGODB_URI:
         from motor.motor_asyncio import AsyncIOMotorClient
