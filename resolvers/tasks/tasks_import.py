@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +37,8 @@ from resolvers.tasks.validation import MAX_NAME, check_task_name
 from store import DuplicateKeyError, Store
 from store.records import TaskRecord
 from store.repositories.workflow_types import ItemSeed, ProgressCallback
+
+log = logging.getLogger("pixano_graph")
 
 #: Annotation files read per trip to a worker thread.
 READ_CHUNK = 200
@@ -96,7 +99,11 @@ async def run_import(ctx: Any, path: str, show_progress: bool | None = None) -> 
                 if task["name"] != task_file.name:
                     renamed.append((task_file.name, task["name"]))
     except BaseException:
-        await created.undo(ctx.store)
+        try:
+            await created.undo(ctx.store)
+        except Exception:  # the first failure is the one to report; this one is logged
+            log.exception("import of %s: could not remove what it had created %s",
+                          folder.relative, created)
         raise
     return ImportReport(folder.relative, tasks, renamed, total)
 
