@@ -1,4 +1,5 @@
-"""`pixano-graph`: serve a workspace, build the demo one, export or import its tasks."""
+"""`pixano-graph`: serve a workspace, build the demo one, export or import its tasks, migrate a
+pixano-app database, restore a snapshot."""
 from __future__ import annotations
 
 import argparse
@@ -8,12 +9,15 @@ from pathlib import Path
 
 from aiohttp import web
 
+from graph import cli_store
 from graph.app import create_app
 from graph.demo import build_demo_workspace
 from graph.services import SERVICES
 from graph.settings import Settings
 from graph.transfer_cli import add_commands as add_transfer_commands
 from graph.transfer_cli import run as run_transfer
+from resolvers.project.guard import describe_content
+from resolvers.project.migrate import has_old_database
 from store import StoreError
 
 
@@ -37,6 +41,7 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("workspace", type=Path)
     demo.add_argument("--count", type=int, default=36)
     add_transfer_commands(commands)
+    cli_store.add_parsers(commands)
     return parser
 
 
@@ -78,6 +83,11 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"pixano-graph serving {settings.workspace} on http://{settings.host}:{settings.port}"
               f" (GraphQL: /graphql, REST: /api/v1) with the {health['engine']} store ({where})",
               flush=True)
+        if has_old_database(settings.workspace) and await describe_content(
+                app[SERVICES].store) is None:
+            print(f"pixano-graph: {settings.workspace} holds a pixano-app database (db.ldb) and "
+                  f"the store is empty: stop the server and run `pixano-graph migrate "
+                  f"{settings.workspace}` to bring its users, datasets and tasks over", flush=True)
 
     app.on_startup.append(announce)
     try:
@@ -99,6 +109,8 @@ def main(argv: list[str] | None = None) -> int:
         return _serve(args)
     if args.command in ("export", "import"):
         return run_transfer(args)
+    if args.command in ("migrate", "restore"):
+        return cli_store.run(args)
     count = build_demo_workspace(args.workspace, args.count)
     print(f"demo workspace ready: {args.workspace} ({count} images in images/)")
     return 0

@@ -11,6 +11,7 @@ from strawberry.tools import merge_types
 from graph.datasets.schema import DatasetMutation, DatasetQuery
 from graph.jobs.schema import JobMutation, JobQuery
 from graph.labels.schema import LabelMutation, LabelQuery
+from graph.project.schema import ProjectMutation
 from graph.results.schema import ResultMutation, ResultQuery
 from graph.specs.schema import SpecMutation, SpecQuery
 from graph.tasks.schema import TaskMutation, TaskQuery
@@ -19,7 +20,7 @@ from graph.users.schema import UserMutation, UserQuery
 QUERIES: tuple[type, ...] = (UserQuery, DatasetQuery, SpecQuery, TaskQuery, JobQuery, ResultQuery,
                              LabelQuery)
 MUTATIONS: tuple[type, ...] = (UserMutation, DatasetMutation, SpecMutation, TaskMutation,
-                               JobMutation, ResultMutation, LabelMutation)
+                               JobMutation, ResultMutation, LabelMutation, ProjectMutation)
 
 Query = merge_types("Query", QUERIES)
 Mutation = merge_types("Mutation", MUTATIONS)

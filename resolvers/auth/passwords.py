@@ -12,8 +12,13 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("pixano-graph: no such user")
 
 
+def hash_password_blocking(password: str) -> str:
+    """The hash, computed on the calling thread (for batch work off the event loop: migration)."""
+    return _hasher.hash(password)
+
+
 async def hash_password(password: str) -> str:
-    return await asyncio.to_thread(_hasher.hash, password)
+    return await asyncio.to_thread(hash_password_blocking, password)
 
 
 async def verify_password(password_hash: str | None, password: str) -> bool:

@@ -51,8 +51,12 @@ class MongoStore(MongoUsers, MongoDatasets, MongoSpecs, MongoWorkflow, MongoDump
             await self._db.command("ping")
             fresh = await self._db.meta.find_one(VERSION_KEY) is None and not await self._has_data()
             for collection, specs in INDEXES.items():
+                # Only the missing ones: an index that exists is left alone (mongomock re-checks
+                # partial unique indexes over every document when asked again).
+                existing = await self._db[collection].index_information()
                 for keys, options in specs:
-                    await self._db[collection].create_index(keys, **options)
+                    if options.get("name") not in existing:
+                        await self._db[collection].create_index(keys, **options)
             if fresh:
                 await self._set_version(self._target_version)
             for step in steps_from(await self.stored_version(), self._target_version,

@@ -1,0 +1,1 @@
+"""Whole-project operations: snapshots of the store."""

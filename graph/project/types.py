@@ -1,0 +1,54 @@
+"""GraphQL types of snapshots."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from resolvers.project.snapshot import SnapshotInfo
+
+
+@strawberry.input(description="A snapshot of the whole store. The server writes it into its own "
+                              "folder (WORKSPACE/.pixano/snapshots/, never served) and never "
+                              "sends data anywhere.")
+class SnapshotInput:
+    note: str | None = strawberry.field(default=None,
+                                        description="Kept in the snapshot's manifest.")
+
+
+@strawberry.type(description="How many records of each kind a snapshot holds.")
+class SnapshotCounts:
+    users: int
+    datasets: int
+    data_items: int
+    specs: int
+    tasks: int
+    results: int
+    jobs: int
+    labels: int
+
+
+@strawberry.type(description="A dated zip of the whole store, restorable with "
+                             "`pixano-graph restore WORKSPACE FILE`.")
+class Snapshot:
+    name: str = strawberry.field(description="File name in WORKSPACE/.pixano/snapshots/.")
+    path: str = strawberry.field(description="Path relative to the workspace.")
+    created_at: datetime
+    consistent: bool = strawberry.field(
+        description="Whether the dump was read from one consistent state (SQLite, MongoDB "
+                    "replica sets); false on a standalone MongoDB server while others wrote.")
+    counts: SnapshotCounts
+
+    @classmethod
+    def from_info(cls, info: SnapshotInfo, relative: str) -> "Snapshot":
+        c = info.counts
+        return cls(name=info.name, path=relative, created_at=info.created_at,
+                   consistent=info.consistent,
+                   counts=SnapshotCounts(users=c["user"], datasets=c["dataset"],
+                                         data_items=c["data"], specs=c["spec"], tasks=c["task"],
+                                         results=c["result"], jobs=c["job"], labels=c["label"]))
+
+
+@strawberry.type(description="The snapshot just written.")
+class SnapshotPayload:
+    snapshot: Snapshot
