@@ -27,7 +27,7 @@ def store_factory(request, settings: Settings) -> Callable[[Settings], Store]:
     if request.param == "sqlite":
         return lambda s: default_store(dataclasses.replace(s, mongodb_uri=None))
     shared = _mongo_store(settings.mongodb_database)  # one (fake) server for every open
-    return lambda s: type(shared)(shared._client, settings.mongodb_database)
+    return lambda s: type(shared)(shared._client, s.mongodb_database)
 
 
 @pytest.fixture

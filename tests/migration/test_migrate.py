@@ -152,3 +152,23 @@ async def test_a_dry_run_writes_nothing(settings, store_factory, legacy_db: Path
     assert "Dry run: nothing was written" in out and "would migrate" in out
     assert not settings.state_dir.exists()  # no store was even opened
 
+
+
+async def test_a_corrupt_database_is_refused_and_the_store_left_untouched(
+        settings, store_factory, legacy_db: Path, capsys) -> None:
+    from tests.migration.test_snapshot import store_dump
+
+    assert await run_command(settings, store_factory, "migrate") == 0
+    before = await store_dump(store_factory, settings)
+    for table in legacy_db.glob("*.ldb"):
+        data = table.read_bytes()
+        table.write_bytes(data[: len(data) // 2])  # truncated tables
+    assert await run_command(settings, store_factory, "migrate", "--force") == 1
+    err = capsys.readouterr().err
+    assert "cannot read the old database" in err and "nothing was changed" in err
+    assert await store_dump(store_factory, settings) == before
+
+
+async def test_no_old_database_is_a_clear_error(settings, store_factory, capsys) -> None:
+    assert await run_command(settings, store_factory, "migrate") == 1
+    assert "no pixano-app database" in capsys.readouterr().err
