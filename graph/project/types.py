@@ -14,6 +14,10 @@ from resolvers.project.snapshot import SnapshotInfo
 class SnapshotInput:
     note: str | None = strawberry.field(default=None,
                                         description="Kept in the snapshot's manifest.")
+    url: str | None = strawberry.field(
+        default=None, description="Refused (BAD_USER_INPUT) when set: the old server could post "
+                                  "the database to an external search engine; this one never "
+                                  "sends data to a URL on a caller's behalf.")
 
 
 @strawberry.type(description="How many records of each kind a snapshot holds.")

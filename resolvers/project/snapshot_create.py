@@ -14,6 +14,10 @@ log = logging.getLogger("pixano_graph")
 
 
 async def snapshot(info: strawberry.Info, input: SnapshotInput) -> SnapshotPayload:
+    if input.url is not None:
+        raise ApiError(ErrorCode.BAD_USER_INPUT, "snapshots are written into the workspace "
+                       "(.pixano/snapshots/) only: the server never sends data to a URL on a "
+                       "caller's behalf; remove `url`", field="url")
     settings = info.context.settings
     created = datetime.fromtimestamp(info.context.now(), timezone.utc)
     try:

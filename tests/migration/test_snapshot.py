@@ -91,3 +91,10 @@ async def test_a_damaged_snapshot_changes_nothing(settings, store_factory, tmp_p
     assert await run_command(settings, store_factory, "restore", snapshot=bogus) == 1
     assert "lacks password" in capsys.readouterr().err
     assert await store_dump(store_factory, settings) == []
+
+
+async def test_graphql_refuses_a_url_too(migrated) -> None:
+    http, _ = migrated
+    admin = await login(http, "admin", "old-admin")
+    error = await admin.gql_error(SNAPSHOT, {"input": {"url": "http://search.example"}})
+    assert error.code == "BAD_USER_INPUT" and "never sends data" in error.message

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph.rest.errors import RestError
 from graph.rest.shapes import ANY, BOOLEAN, INTEGER, STRING, obj
 from graph.rest.spec import Body, Call, Field, Route
 
@@ -15,11 +14,9 @@ SNAPSHOT_BODY = Body("RestSnapshotInput", (
 
 
 def _snapshot_variables(call: Call) -> dict[str, Any]:
-    if "url" in call.body:
-        raise RestError.bad_input("snapshots are written into the workspace "
-                                  "(.pixano/snapshots/) only: the server never sends data to a "
-                                  "URL on a caller's behalf; remove `url`")
-    return {"input": {"note": call.body.get("note")}}
+    url = call.body.get("url")
+    return {"input": {"note": call.body.get("note"),
+                      "url": None if url is None else str(url)}}
 
 
 SNAPSHOT_RESPONSE = obj({"name": STRING, "path": STRING, "created_at": STRING,
