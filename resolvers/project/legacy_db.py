@@ -17,7 +17,9 @@ How old records map to this store:
 - data items keep their ids and stored thumbnails; `order` is the old key order (data id order),
   which is the order in which the old server walked and paged them.
 - results keep status, annotator, validator, cumulated time, finished job ids; the current job's
-  state (holder, start, duration, last update) comes from its `j:` record. A held item is held by
+  state (holder, duration, last update) comes from its `j:` record; a job running when the old
+  server stopped counts as interrupted at its last save (time banked, clock restarts when its
+  holder resumes it). A held item is held by
   the same user (one per user, task and lane: the hold named in the user's
   `curr_assigned_jobs` wins, other stale holds are released and counted). A to_correct item in its
   annotator's queue stays queued for them. Done/discard items have no current job here; a job the
@@ -320,7 +322,9 @@ class LegacyReader:
         """(task, id) of `<prefix>:<task>:<id>` (task names may hold ':'; ids never do)."""
         body = key[len(prefix) + 1:]
         task, sep, item = body.rpartition(":")
-        if not sep or task not in self._tasks:
+        if not sep or not item:
+            raise ValueError("a half-written key (no id)")
+        if task not in self._tasks:
             raise ValueError("its task is missing or was skipped")
         return task, item
 
@@ -375,16 +379,21 @@ class LegacyReader:
             queued_for = self._queued.get((task, job_id), "")
             if queued_for:
                 self.report.queued_kept += 1
+        # Stopping the old server interrupted every running job: the time up to its last save is
+        # banked (as an interrupt does) and the clock restarts when its holder resumes it.
+        last_update = float(job.get("last_update_at") or job.get("created_at") or 0)
+        started = float(job.get("start_at") or 0)
+        banked = max(last_update - started, 0.0) if started > 0 else 0.0
         return {
             "task_name": task, "data_id": data_id, "status": status, "current_job_id": job_id,
             "finished_job_ids": [str(j) for j in old.get("finished_job_ids") or []],
-            "cumulated_time": float(old.get("cumulated_time") or 0),
+            "cumulated_time": float(old.get("cumulated_time") or 0) + banked,
             "annotator": str(old.get("annotator") or ""),
             "validator": str(old.get("validator") or ""),
             "holder": holder, "queued_for": queued_for,
-            "start_at": float(job.get("start_at") or 0) if holder else 0.0,
-            "job_duration": float(job.get("duration") or 0),
-            "last_update_at": float(job.get("last_update_at") or job.get("created_at") or 0),
+            "start_at": 0.0,
+            "job_duration": float(job.get("duration") or 0) + banked,
+            "last_update_at": last_update,
             "comments": None,
         }
 

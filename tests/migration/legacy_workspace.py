@@ -12,7 +12,8 @@ What is in it (the tests check each fact after migrating):
   the objective `discard`, c6 to_annotate with a stale in_progress.
 - task `clouds` (cuboid on dspcl): p0 to_annotate, p1 to_validate, p2 done.
 - task `deleted` written then deleted (every key gone); an `o:` options key; a half-written
-  key; a data item of an unknown data type.
+  value and a half-written key; a data item of an unknown data type.
+- c1 was running when the old server stopped (started 300 s before, last saved 100 s before).
 """
 from __future__ import annotations
 
@@ -159,7 +160,7 @@ def write_legacy_workspace(workspace: Path) -> Path:
                             queue={"cars/to_correct": ["c3c"]}))
     _put(db, "u:val", _user("val", "val-pw"))
     _put(db, "u:bob", _user("bob", "bob-pw"))
-    _put(db, "j:cars:c1a", _job("cars", "c1a", "c1", "to_annotate", "ann", NOW - 60, 15))
+    _put(db, "j:cars:c1a", _job("cars", "c1a", "c1", "to_annotate", "ann", NOW - 300, 15))
     _put(db, "r:cars:c1", _result("cars", "c1", "to_annotate", "c1a", [], "ann", "", True, 15))
     _put(db, "j:cars:c5d", _job("cars", "c5d", "c5", "discard"))
     _put(db, "r:cars:c5", _result("cars", "c5", "discard", "c5d", ["c5a"], "", "", False, 0))
@@ -167,6 +168,7 @@ def write_legacy_workspace(workspace: Path) -> Path:
     _put(db, "r:cars:c6", _result("cars", "c6", "to_annotate", "c6a", [], "bob", "", True, 3))
     _put(db, "o:", {"port": 3000, "workspace": "/data", "weird": [None, {"x": "y"}]})
     db.put(b"d:dsimg:half", b'{"id": "half", "dataset_id": "dsi')
+    db.put(b"r:cars:", b"{}")
     _put(db, "d:dspcl:odd", {"id": "odd", "dataset_id": "dspcl", "type": "hologram",
                              "path": "/data/pcls/odd.bin", "children": ""})
     db.close()

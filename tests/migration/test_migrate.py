@@ -25,10 +25,11 @@ async def test_the_report_counts_and_lists_what_it_skipped(migrated) -> None:
     assert "1 held jobs kept, 1 stale holds released, 1 corrections queued" in report
     assert "skipped 'd:dsimg:half'" in report and "skipped 'd:dspcl:odd'" in report
     assert "unknown data type 'hologram'" in report
+    assert "skipped 'r:cars:': a half-written key" in report
     assert "skipped 'o:'" in report
     lines = {line.split()[0]: line.split()[1:] for line in report.splitlines()[1:9]}
     assert lines["task"][:3] == ["2", "migrated,", "0"]
-    assert lines["result"][:3] == ["10", "migrated,", "0"]
+    assert lines["result"][:3] == ["10", "migrated,", "1"]
     assert lines["data"][:3] == ["10", "migrated,", "2"]
 
 
@@ -114,6 +115,8 @@ async def test_labels_statistics_and_result_navigation(migrated) -> None:
     assert by_id["c3"]["annotator"] == "ann" and by_id["c3"]["validator"] == "val"
     assert by_id["c3"]["finished_job_ids"] == ["c3a", "c3v"] and by_id["c3"]["cumulated_time"] == 25
     assert by_id["c1"]["in_progress"] is True and by_id["c6"]["in_progress"] is False
+    # c1 was running when the old server stopped: the 200 s up to its last save are banked
+    assert by_id["c1"]["cumulated_time"] == 15 + 200
     assert by_id["c5"]["status"] == "discard" and by_id["c5"]["current_job_id"] == ""
     status, after = await admin.rest("GET", "/tasks/cars/results/c2/next")
     assert status == 200 and after["data_id"] == "c3"
