@@ -15,6 +15,7 @@ from collections.abc import AsyncIterable, AsyncIterator, Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from store.errors import StoreUnavailableError
 from store.repositories.dump import (
     DUMP_BATCH,
     DumpEntry,
@@ -179,7 +180,11 @@ class SqliteDump(DumpRepository):
     async def load(self, batches: AsyncIterable[Sequence[Any]],
                    progress: ProgressCallback | None = None) -> dict[str, int]:
         counts = empty_load_counts()
-        await self._db.call(lambda c: c.execute("BEGIN IMMEDIATE"))
+        try:
+            await self._db.call(lambda c: c.execute("BEGIN IMMEDIATE"))
+        except sqlite3.OperationalError as exc:  # another process (a running server) writes
+            raise StoreUnavailableError(f"cannot write {self.path} ({exc}): stop the server "
+                                        "using it, then run this again") from exc
         try:
             await self._db.call(_clear)
             async for batch in batches:

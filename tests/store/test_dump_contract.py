@@ -139,3 +139,23 @@ async def test_a_dump_loads_into_an_empty_store_of_the_other_engine(store: Store
         assert canonical(await dumped(other)) == canonical(await dumped(store))
     finally:
         await other.close()
+
+
+async def test_sqlite_load_while_another_process_writes_is_a_clear_error(tmp_path) -> None:
+    import sqlite3
+
+    from store import StoreUnavailableError
+    from store.sqlite import SqliteStore
+
+    store = SqliteStore(tmp_path / "busy.sqlite3")
+    await store.open()
+    other = sqlite3.connect(tmp_path / "busy.sqlite3", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # a running server in the middle of a write
+    try:
+        with pytest.raises(StoreUnavailableError, match="stop the server"):
+            await store.load(batches(entries()))
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert await store.count_users() == 0
+    await store.close()
