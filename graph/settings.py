@@ -38,6 +38,9 @@ class Settings:
     # None: a random password is generated and printed once when the admin is created.
     admin_password: str | None = None
     job_lease_seconds: float = 3600.0
+    # How long the user who ended an item's latest job may still save its labels (the old web
+    # app and old scripts end the job first, then save), while nobody else holds the item.
+    labels_grace_seconds: float = 600.0
     token_ttl_seconds: float = 24 * 3600.0
     token_renew_seconds: float = 3600.0
     # Set the cookie's Secure flag (enable behind HTTPS).
@@ -61,6 +64,7 @@ class Settings:
             "secret": os.environ.get("PIXANO_SECRET") or None,
             "admin_password": os.environ.get("PIXANO_ADMIN_PASSWORD") or None,
             "job_lease_seconds": _env_float("PIXANO_JOB_LEASE", 3600.0),
+            "labels_grace_seconds": _env_float("PIXANO_LABELS_GRACE", 600.0),
             "secure_cookies": os.environ.get("PIXANO_SECURE_COOKIES", "") in {"1", "true", "yes"},
             "public_introspection": os.environ.get("PIXANO_PUBLIC_INTROSPECTION", "")
             in {"1", "true", "yes"},

@@ -12,7 +12,7 @@ from typing import Any
 
 from store.errors import StoreVersionError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -33,8 +33,26 @@ async def _noop_mongo(db: Any) -> None:
     """Version 0 (a store written before versions were recorded) has the same layout as 1."""
 
 
+def _results_remember_who_ended_sqlite(conn: Any) -> None:
+    """Results learn who ended the item's latest job and when (the labels grace period). Items
+    ended before the upgrade have no record: nobody gets a grace period on them."""
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(results)")}
+    if "ended_by" not in columns:
+        conn.execute("ALTER TABLE results ADD COLUMN ended_by TEXT NOT NULL DEFAULT ''")
+    if "ended_at" not in columns:
+        conn.execute("ALTER TABLE results ADD COLUMN ended_at REAL NOT NULL DEFAULT 0")
+
+
+async def _results_remember_who_ended_mongo(db: Any) -> None:
+    """As on SQLite: every result gets `ended_by: ''`, `ended_at: 0` (idempotent)."""
+    await db.results.update_many({"ended_by": {"$exists": False}},
+                                 {"$set": {"ended_by": "", "ended_at": 0.0}})
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(0, "record the schema version of an unversioned store", _noop_sqlite, _noop_mongo),
+    Migration(1, "results remember who ended the latest job and when (labels grace period)",
+              _results_remember_who_ended_sqlite, _results_remember_who_ended_mongo),
 )
 
 

@@ -130,6 +130,7 @@ class MongoClaims:
                 cas, {"$set": {
                     "status": then.status, "lane": then.lane, "current_job_id": then.next_job_id,
                     "holder": "", "start_at": 0.0, "job_duration": 0.0, "last_update_at": now,
+                    "ended_by": username, "ended_at": now,
                     "queued_for": then.queued_for, "comments": then.next_comments},
                     "$inc": {"cumulated_time": elapsed},
                     "$push": {"finished_job_ids": job_id}},
@@ -208,7 +209,7 @@ class MongoClaims:
             if status is None:
                 await self._db.results.update_one({"_id": doc["_id"]}, {"$set": {
                     "holder": "", "queued_for": "", "start_at": 0.0, "annotator": "",
-                    "validator": ""}})
+                    "validator": "", "ended_by": "", "ended_at": 0.0}})
                 continue
             for _ in range(ATTEMPTS):
                 current = await self._db.results.find_one({"_id": doc["_id"]}, result_fields())
@@ -221,7 +222,8 @@ class MongoClaims:
                         "status": status, "lane": LANE_OF_STATUS[status],
                         "current_job_id": follow_up_job_id(status),
                         "holder": "", "queued_for": "", "start_at": 0.0, "job_duration": 0.0,
-                        "comments": None, "last_update_at": now}})
+                        "comments": None, "last_update_at": now, "ended_by": "",
+                        "ended_at": 0.0}})
                 if changed.matched_count:
                     record = dropped_job(to_state(current), now)
                     if record is not None:

@@ -32,12 +32,17 @@ class MongoLabels:
         return LabelStatisticsRecord(task_name=task_name, data_id=data_id, value=doc["statistics"])
 
     async def save_labels(self, task_name: str, data_id: str, annotations: Any, username: str,
-                          is_admin: bool, now: float) -> LabelsSave:
-        # The holder's save refreshes their lease and proves, in the same update, that they hold
-        # the item; then, with the lease fresh, nobody else can take it before the write lands.
+                          is_admin: bool, now: float, grace: float = 0.0) -> LabelsSave:
+        # One conditional update decides: the holder (whose save refreshes their lease, so
+        # nobody else can take the item before the write lands), or the user who ended the
+        # item's latest job within the grace period while nobody holds it.
         touched = await self._db.results.find_one_and_update(
-            {"holder": set_and(username), "task_name": task_name, "data_id": data_id},
-            {"$set": {"last_update_at": now}}, projection={"_id": 1})
+            {"task_name": task_name, "data_id": data_id, "$or": [
+                {"holder": set_and(username)},
+                {"holder": "", "ended_by": set_and(username), "ended_at": {"$gte": now - grace}}]},
+            [{"$set": {"last_update_at": {
+                "$cond": [{"$eq": ["$holder", username]}, now, "$last_update_at"]}}}],
+            projection={"_id": 1})
         if touched is None:
             result = await self._db.results.find_one({"task_name": task_name, "data_id": data_id},
                                                      {"_id": 0, "holder": 1})

@@ -46,7 +46,7 @@ def result_document(task_name: str, data_id: str, order: int, now: float,
         "finished_job_ids": [], "cumulated_time": float(seed.cumulated_time),
         "annotator": seed.annotator, "validator": seed.validator, "holder": "",
         "queued_for": seed.queued_for, "start_at": 0.0, "job_duration": 0.0,
-        "last_update_at": now, "comments": None,
+        "last_update_at": now, "comments": None, "ended_by": "", "ended_at": 0.0,
     }
 
 

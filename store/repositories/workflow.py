@@ -152,10 +152,12 @@ class WorkflowRepository(ABC):
 
     @abstractmethod
     async def save_labels(self, task_name: str, data_id: str, annotations: Any, username: str,
-                          is_admin: bool, now: float) -> LabelsSave:
+                          is_admin: bool, now: float, grace: float = 0.0) -> LabelsSave:
         """Replace the item's annotations and statistics in one write, if `username` holds the
-        item's current job (which refreshes its lease) or `is_admin`; else FORBIDDEN.
-        UnknownTaskError when the task does not exist."""
+        item's current job (which refreshes its lease), or ended the item's latest job at most
+        `grace` seconds ago while nobody holds the item now, or `is_admin`; else FORBIDDEN. The
+        permission is decided inside the engine's one conditional write on the result (a claim
+        cannot slip in between). UnknownTaskError when the task does not exist."""
 
 
 def check_unique(ids: Sequence[str], what: str) -> None:

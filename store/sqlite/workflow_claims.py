@@ -91,9 +91,10 @@ BANK = (
     " comments = CASE WHEN :keep THEN comments ELSE :comments END"
     f" WHERE {MINE_AND_RUNNING} RETURNING rowid, {RESULT_COLUMNS}"
 )
-#: Second half of an end, on the row BANK just won: the follow-up job becomes current.
+#: Second half of an end, on the row BANK just won: the follow-up job becomes current, and the
+#: row remembers who ended the job and when (they may still save its labels for a grace period).
 FINISH = (
-    "UPDATE results SET status = :status, lane = :lane,"
+    "UPDATE results SET status = :status, lane = :lane, ended_by = :by, ended_at = :now,"
     " finished_job_ids = json_insert(finished_job_ids, '$[#]', current_job_id),"
     " current_job_id = :next, holder = '', start_at = 0, job_duration = 0,"
     " queued_for = :queued_for, comments = :next_comments"
@@ -189,12 +190,14 @@ class SqliteClaims:
             for rowid, state in found:
                 if status is None:
                     c.execute("UPDATE results SET holder = '', queued_for = '', start_at = 0,"
-                              " annotator = '', validator = '' WHERE rowid = ?", (rowid,))
+                              " annotator = '', validator = '', ended_by = '', ended_at = 0"
+                              " WHERE rowid = ?", (rowid,))
                     continue
                 next_id = follow_up_job_id(status)
                 c.execute("UPDATE results SET status = ?, lane = ?, current_job_id = ?,"
                           " holder = '', queued_for = '', start_at = 0, job_duration = 0,"
-                          " comments = NULL, last_update_at = ? WHERE rowid = ?",
+                          " comments = NULL, last_update_at = ?, ended_by = '', ended_at = 0"
+                          " WHERE rowid = ?",
                           (status, LANE_OF_STATUS[status], next_id, now, rowid))
                 _record_job(c, dropped_job(state, now))
                 shift_count(c, task_name, state["status"], status)
@@ -250,7 +253,8 @@ def _finish(c: sqlite3.Connection, rowid: int, banked: ResultState, status: str,
     c.execute(FINISH, {"status": then.status, "lane": then.lane, "next": then.next_job_id,
                        "queued_for": then.queued_for,
                        "next_comments": None if then.next_comments is None
-                       else dump_json(then.next_comments), "rowid": rowid})
+                       else dump_json(then.next_comments), "rowid": rowid,
+                       "by": banked["holder"], "now": now})
     _record_job(c, job_record(ended))
     shift_count(c, banked["task_name"], banked["status"], status)
     return JobUpdate(JobUpdateOutcome.UPDATED, ended, next_job_id=then.next_job_id)

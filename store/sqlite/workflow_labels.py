@@ -12,10 +12,14 @@ from store.sqlite.database import SqliteDatabase
 from store.sqlite.workflow_claims import require_task
 from store.sqlite.workflow_rows import chunks, dump_json
 
-#: The holder's save refreshes their lease, and proves (in the same statement) that they hold it.
-TOUCH_IF_HOLDER = (
-    "UPDATE results SET last_update_at = :now"
-    " WHERE task_name = :t AND data_id = :d AND holder = :u AND holder != '' RETURNING holder"
+#: Who may save, decided in the one conditional write: the holder (whose save refreshes their
+#: lease), or the user who ended the item's latest job, within the grace period (`:since` = now -
+#: grace) and while nobody holds the item. A claim racing with it is serialised by the write.
+SAVE_ALLOWED = (
+    "UPDATE results SET last_update_at = CASE WHEN holder = :u THEN :now ELSE last_update_at END"
+    " WHERE task_name = :t AND data_id = :d AND ((holder = :u AND holder != '')"
+    " OR (holder = '' AND ended_by = :u AND ended_by != '' AND ended_at >= :since))"
+    " RETURNING holder"
 )
 
 
@@ -56,13 +60,13 @@ class SqliteLabels:
         return LabelStatisticsRecord(task_name=task_name, data_id=data_id, value=json.loads(row[0]))
 
     async def save_labels(self, task_name: str, data_id: str, annotations: Any, username: str,
-                          is_admin: bool, now: float) -> LabelsSave:
-        params = {"t": task_name, "d": data_id, "u": username, "now": now}
+                          is_admin: bool, now: float, grace: float = 0.0) -> LabelsSave:
+        params = {"t": task_name, "d": data_id, "u": username, "now": now, "since": now - grace}
         encoded = json.dumps(annotations, separators=(",", ":"))
         statistics = dump_json(label_statistics(annotations))
 
         def save(c: sqlite3.Connection) -> LabelsSave:
-            if c.execute(TOUCH_IF_HOLDER, params).fetchone() is None:
+            if c.execute(SAVE_ALLOWED, params).fetchone() is None:
                 row = c.execute("SELECT holder FROM results WHERE task_name = :t AND data_id = :d",
                                 params).fetchone()
                 if row is None:
