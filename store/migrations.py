@@ -6,6 +6,7 @@ an interrupted upgrade resumes where it stopped. A store newer than this code is
 """
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -33,26 +34,48 @@ async def _noop_mongo(db: Any) -> None:
     """Version 0 (a store written before versions were recorded) has the same layout as 1."""
 
 
-def _results_remember_who_ended_sqlite(conn: Any) -> None:
-    """Results learn who ended the item's latest job and when (the labels grace period). Items
-    ended before the upgrade have no record: nobody gets a grace period on them."""
+def _results_v2_sqlite(conn: Any) -> None:
+    """Results learn who ended the item's latest job and when (the labels grace period; items
+    ended before the upgrade get no grace) and carry their data item's relative path (DbResult.
+    path, for the legacy listing and its filters), filled in from the data items."""
+    from store.sqlite.workflow_rows import relative_paths
+
     columns = {row[1] for row in conn.execute("PRAGMA table_info(results)")}
     if "ended_by" not in columns:
         conn.execute("ALTER TABLE results ADD COLUMN ended_by TEXT NOT NULL DEFAULT ''")
     if "ended_at" not in columns:
         conn.execute("ALTER TABLE results ADD COLUMN ended_at REAL NOT NULL DEFAULT 0")
+    if "path" not in columns:
+        conn.execute("""ALTER TABLE results ADD COLUMN path TEXT NOT NULL DEFAULT '""'""")
+    for task_name, dataset_id in conn.execute("SELECT name, dataset_id FROM tasks").fetchall():
+        ids = [row[0] for row in conn.execute("SELECT data_id FROM results WHERE task_name = ?",
+                                              (task_name,))]
+        paths = relative_paths(conn, dataset_id, ids)
+        conn.executemany("UPDATE results SET path = ? WHERE task_name = ? AND data_id = ?",
+                         [(path, task_name, data_id) for data_id, path in paths.items()])
 
 
-async def _results_remember_who_ended_mongo(db: Any) -> None:
-    """As on SQLite: every result gets `ended_by: ''`, `ended_at: 0` (idempotent)."""
+async def _results_v2_mongo(db: Any) -> None:
+    """As on SQLite: `ended_by: ''`, `ended_at: 0` and `path` on every result (idempotent)."""
+    from store.repositories.workflow_types import relative_data_path
+
     await db.results.update_many({"ended_by": {"$exists": False}},
                                  {"$set": {"ended_by": "", "ended_at": 0.0}})
+    async for task in db.tasks.find({}, {"_id": 0, "name": 1, "dataset_id": 1}):
+        items = await db.data.find({"dataset_id": task["dataset_id"]},
+                                   {"_id": 0, "id": 1, "path": 1}).to_list(None)
+        for start in range(0, len(items), 200):  # 200 updates in flight at a time
+            await asyncio.gather(*(db.results.update_one(
+                {"task_name": task["name"], "data_id": item["id"], "path": {"$exists": False}},
+                {"$set": {"path": relative_data_path(item.get("path"))}})
+                for item in items[start:start + 200]))
+    await db.results.update_many({"path": {"$exists": False}}, {"$set": {"path": ""}})
 
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(0, "record the schema version of an unversioned store", _noop_sqlite, _noop_mongo),
-    Migration(1, "results remember who ended the latest job and when (labels grace period)",
-              _results_remember_who_ended_sqlite, _results_remember_who_ended_mongo),
+    Migration(1, "results remember who ended the latest job and when (labels grace period), "
+              "and carry their data item's relative path", _results_v2_sqlite, _results_v2_mongo),
 )
 
 

@@ -115,6 +115,10 @@ class ResultRecord(TypedDict):
     annotator: str
     validator: str
     in_progress: bool
+    # The data item's path relative to the workspace (`images/cat.jpg`; a list for pcl_image
+    # items), copied onto the result at task creation as the original server did: listings show
+    # it and filter on it without reading data items.
+    path: str | list[str]
 
 
 class LabelRecord(TypedDict):

@@ -23,6 +23,7 @@ def to_state(doc: dict[str, Any]) -> ResultState:
         order=doc["ord"], holder=doc["holder"], queued_for=doc["queued_for"],
         start_at=float(doc["start_at"]), job_duration=float(doc["job_duration"]),
         last_update_at=float(doc["last_update_at"]), comments=doc.get("comments"),
+        path=doc.get("path", ""),
     )
 
 

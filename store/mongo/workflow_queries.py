@@ -32,6 +32,9 @@ def _shape(name: str, collection: str, equality: set[str], sort: tuple[str, ...]
 
 
 FREE = {"holder", "last_update_at"}  # the claim's "free" test, on the rows of the seek
+#: What a contains-filter scan tests on each document of the task.
+CONTAINS_RESIDUAL = {"status", "annotator", "validator", "holder", "data_id", "path",
+                     "current_job_id", "ord"}
 
 QUERY_SHAPES: tuple[QueryShape, ...] = (
     # Tasks.
@@ -79,6 +82,15 @@ QUERY_SHAPES: tuple[QueryShape, ...] = (
     _shape("branch_by_annotator_of_validator", "results", {"task_name", "status", "validator"},
            ("annotator", "ord"), residual={"annotator", "ord", "holder"}, sort_in_memory=True,
            why="sort by annotator of one validator's items: sorts only that validator's items"),
+    # Legacy contains-filters (a field contains a value): no index answers "contains", so the
+    # task's documents are read, narrowed by the exact conditions, the regex tested on each.
+    _shape("contains_scan", "results", {"task_name"}, ("ord",), residual=CONTAINS_RESIDUAL,
+           why="a contains-filter reads the task's documents in data order (bench: --filters)"),
+    _shape("contains_scan_by_annotator", "results", {"task_name"}, ("annotator", "ord"),
+           residual=CONTAINS_RESIDUAL, sort_in_memory=True,
+           why="a contains-filter in ASSIGNED order sorts the matching documents"),
+    _shape("contains_count", "results", {"task_name"}, residual=CONTAINS_RESIDUAL,
+           why="how many documents a contains-filter matches: the same scan"),
     # Labels.
     _shape("labels", "labels", {"task_name", "data_id"}),
 )

@@ -2,12 +2,20 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from typing import Any
 
 from store.mongo.workflow_docs import result_fields, to_state
 from store.mongo.workflow_tasks import TASK_FIELDS
-from store.repositories.workflow_listing import BranchQuery, CountQuery, Request, ResultListing
-from store.repositories.workflow_types import ResultState, with_total
+from store.repositories.workflow_listing import (
+    BranchQuery,
+    CountQuery,
+    Request,
+    ResultListing,
+    ResultSort,
+    ScanQuery,
+)
+from store.repositories.workflow_types import STATUS_RANK, ResultState, with_total
 
 
 def _filter(equal: dict[str, str], held: bool | None) -> dict[str, Any]:
@@ -31,6 +39,59 @@ def branch_query(branch: BranchQuery) -> tuple[dict[str, Any], list[tuple[str, i
             query["$or"] = [{first: {op: a}}, {first: a, second: {op: b}}]
     direction = -1 if branch.descending else 1
     return query, [(column, direction) for column in branch.order]
+
+
+def contains_pattern(alternatives: tuple[str, ...]) -> str:
+    """A regex on a string field matching when its JSON text (`legacy_text`: the value in
+    quotes) contains one of the alternatives: a leading `"` anchors at the start, a trailing one
+    at the end (`"alice"` is alice exactly, as on the original server)."""
+    patterns = []
+    for q in alternatives:
+        head = q.startswith('"')
+        body = q[1:] if head else q
+        tail = body.endswith('"')
+        body = body[:-1] if tail else body
+        patterns.append(("^" if head else "") + re.escape(body) + ("$" if tail else ""))
+    return "|".join(patterns)
+
+
+#: Which document fields each contains-filter field tests (`worker`: either person).
+CONTAINS_DOC_FIELDS = {"annotator": ("annotator",), "validator": ("validator",),
+                       "worker": ("annotator", "validator"), "data_id": ("data_id",),
+                       "current_job_id": ("current_job_id",), "path": ("path",)}
+
+
+def scan_filter(query: ScanQuery) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """(conditions on fields, alternatives that each need an `$or`) of a contains-filter listing,
+    the exact conditions first (the task, statuses, people, held), then one regex per field."""
+    f = query.filter
+    conditions: dict[str, Any] = {"task_name": query.task_name}
+    either: list[dict[str, Any]] = []
+    if f.statuses:
+        conditions["status"] = {"$in": list(f.statuses)}
+    for column in ("annotator", "validator"):
+        if getattr(f, column) is not None:
+            conditions[column] = getattr(f, column)
+    if f.worker is not None:
+        either.append({"$or": [{"annotator": f.worker}, {"validator": f.worker}]})
+    if f.in_progress is not None:
+        conditions["holder"] = {"$gt": ""} if f.in_progress else ""
+    for name, alternatives in f.contains:
+        regex = {"$regex": contains_pattern(alternatives)}
+        fields = CONTAINS_DOC_FIELDS[name]
+        if len(fields) == 1 and fields[0] not in conditions:
+            conditions[fields[0]] = regex
+        else:
+            either.append({"$or": [{field: regex} for field in fields]})
+    return conditions, either
+
+
+def _combine(conditions: dict[str, Any], either: list[dict[str, Any]]) -> dict[str, Any]:
+    if not either:
+        return dict(conditions)
+    if len(either) == 1:
+        return {**conditions, **either[0]}
+    return {**conditions, "$and": either}
 
 
 class MongoResults(ResultListing):
@@ -70,6 +131,57 @@ class MongoResults(ResultListing):
             {"task_name": task_name, "status": status}, {"_id": 0, "ord": 1}).sort(
             [("ord", 1)]).skip(k).limit(1).to_list(None)
         return docs[0]["ord"] if docs else None
+
+    async def _scan(self, query: ScanQuery) -> tuple[int, list[ResultState]]:
+        """A contains-filter listing: the task's documents (narrowed by the exact conditions)
+        tested by regex on the server; STATUS order reads each status in turn (each in data
+        order on the (task, status, ord) index), the others sort on (task, ord) or in memory."""
+        conditions, either = scan_filter(query)
+        total = (await self._db.results.count_documents(_combine(conditions, either))
+                 if query.count else 0)
+        direction = -1 if query.descending else 1
+        op = "$lt" if query.descending else "$gt"
+        after = query.after
+        rows: list[dict[str, Any]] = []
+        if query.sort is ResultSort.STATUS:
+            skip, need = query.offset, query.limit
+            ranked = sorted(STATUS_RANK.items(), key=lambda kv: kv[1], reverse=query.descending)
+            for status, rank in ranked:
+                if need <= 0:
+                    break
+                if query.filter.statuses and status not in query.filter.statuses:
+                    continue
+                bound: dict[str, Any] = {}
+                if after is not None:
+                    if (rank < after[0]) if not query.descending else (rank > after[0]):
+                        continue
+                    if rank == after[0]:
+                        bound = {"ord": {op: after[1]}}
+                one = {**_combine(conditions, either), "status": status, **bound}
+                if skip:
+                    n = await self._db.results.count_documents(one)
+                    if n <= skip:
+                        skip -= n
+                        continue
+                docs = await self._db.results.find(one, result_fields()).sort(
+                    [("ord", direction)]).skip(skip).limit(need).to_list(None)
+                skip, need = 0, need - len(docs)
+                rows += docs
+        else:
+            columns = ["ord"] if query.sort is ResultSort.DATA else ["annotator", "ord"]
+            if after is not None:
+                if len(columns) == 1:
+                    conditions = {**conditions, "ord": {op: after[0]}}
+                else:
+                    either = [*either, {"$or": [{"annotator": {op: after[0]}},
+                                                {"annotator": after[0], "ord": {op: after[1]}}]}]
+            cursor = self._db.results.find(_combine(conditions, either), result_fields()).sort(
+                [(column, direction) for column in columns])
+            if query.offset:
+                cursor = cursor.skip(query.offset)
+            rows = await cursor.limit(query.limit).to_list(None)
+        states = [to_state(doc) for doc in rows]
+        return (total if query.count else len(states)), states
 
     async def _count(self, terms: list[CountQuery]) -> int:
         total = 0

@@ -29,6 +29,7 @@ from store.repositories.workflow_types import (
     empty_counts,
     label_statistics,
     new_job_id,
+    relative_data_path,
     with_total,
 )
 
@@ -39,7 +40,7 @@ TASK_COLLECTIONS = ("results", "jobs", "labels")
 
 
 def result_document(task_name: str, data_id: str, order: int, now: float,
-                    seed: ItemSeed = FRESH_ITEM) -> dict[str, Any]:
+                    seed: ItemSeed = FRESH_ITEM, path: str | list[str] = "") -> dict[str, Any]:
     return {
         "task_name": task_name, "data_id": data_id, "ord": order, "status": seed.status,
         "lane": seed.lane, "current_job_id": new_job_id() if seed.has_job else "",
@@ -47,6 +48,7 @@ def result_document(task_name: str, data_id: str, order: int, now: float,
         "annotator": seed.annotator, "validator": seed.validator, "holder": "",
         "queued_for": seed.queued_for, "start_at": 0.0, "job_duration": 0.0,
         "last_update_at": now, "comments": None, "ended_by": "", "ended_at": 0.0,
+        "path": path,
     }
 
 
@@ -77,8 +79,10 @@ class MongoTasks:
             await self._remove_documents(name)  # leftovers of a delete killed half-way
             for start in range(0, len(data_ids), BATCH):
                 batch = data_ids[start:start + BATCH]
+                paths = await self._relative_paths(task["dataset_id"], batch)
                 await self._db.results.insert_many(
-                    [result_document(name, d, start + i, now, seeds.get(d, FRESH_ITEM))
+                    [result_document(name, d, start + i, now, seeds.get(d, FRESH_ITEM),
+                                     paths.get(d, ""))
                      for i, d in enumerate(batch)])
                 await self._db.labels.insert_many(
                     [labels_document(name, d, seeds.get(d, FRESH_ITEM)) for d in batch])
@@ -91,6 +95,13 @@ class MongoTasks:
             if isinstance(exc, (MongoDuplicateKeyError, BulkWriteError)):
                 raise DuplicateKeyError(f"task {name!r}: a data id or job id repeats") from exc
             raise
+
+    async def _relative_paths(self, dataset_id: str,
+                              ids: Sequence[str]) -> dict[str, str | list[str]]:
+        """Each data item's workspace-relative path(s), copied onto its result (DbResult.path)."""
+        found = self._db.data.find({"dataset_id": dataset_id, "id": {"$in": list(ids)}},
+                                   {"_id": 0, "id": 1, "path": 1})
+        return {doc["id"]: relative_data_path(doc.get("path")) async for doc in found}
 
     async def _remove_documents(self, name: str) -> None:
         for collection in TASK_COLLECTIONS:

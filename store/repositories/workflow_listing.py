@@ -19,6 +19,13 @@ ord is dense (0..n-1, given at creation), so offset k is `ord >= k`. Other filte
 annotator, validator, inProgress) and the ASSIGNED sort skip by reading the skipped rows (slower
 deep in a big task; keyset cursors stay fast there).
 
+**Contains filters** (the original server's legacy filters: a field *contains* a value, with
+`;` alternatives) on `status` and `in_progress` fold into the exact conditions above. On text
+fields (annotator, validator, data id, path, current job id) no index helps: the listing is one
+**scan** of the task's rows (`ScanQuery`), narrowed by the exact conditions, the contains test
+evaluated inside the engine (SQLite `instr` on the row, MongoDB `$regex`); bench/workflow.py
+`--filters` measures it at 50,000 items.
+
 The listing is written once as a generator of store requests (`listing`), which each engine
 drives: SQLite answers every request on its database thread in one call, MongoDB one by one.
 """
@@ -29,7 +36,7 @@ import binascii
 import heapq
 import json
 from collections.abc import Generator, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any
 
@@ -47,9 +54,27 @@ class BadCursorError(ValueError):
     """An `after` cursor this server did not produce (or produced for another sort)."""
 
 
+#: Fields a legacy *contains* filter may name (`worker`: the annotator or the validator).
+CONTAINS_FIELDS = ("status", "in_progress", "annotator", "validator", "worker", "data_id", "path",
+                   "current_job_id")
+#: Of those, the ones compared as text: a filter on them reads the task's rows (a scan).
+TEXT_FIELDS = ("annotator", "validator", "worker", "data_id", "path", "current_job_id")
+
+
+def legacy_text(value: Any) -> str:
+    """A value as the original server compared it: `JSON.stringify(value)` (strings quoted, so
+    `"alice"` with its quotes matches alice exactly; lists as compact JSON)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
 @dataclass(frozen=True)
 class ResultFilter:
-    """Which results to list. Empty `statuses` = any status; `worker` = annotator or validator."""
+    """Which results to list. Empty `statuses` = any status; `worker` = annotator or validator.
+
+    `contains` holds the legacy filters of the original server: (field, alternatives) pairs, each
+    kept when the field's `legacy_text` contains one of the alternatives. On `status` and
+    `in_progress` they fold into the exact (indexed) conditions (`fold_contains`); on the text
+    fields they are evaluated on the task's rows (`TEXT_FIELDS`)."""
 
     statuses: tuple[str, ...] = ()
     worker: str | None = None
@@ -57,11 +82,22 @@ class ResultFilter:
     validator: str | None = None
     in_progress: bool | None = None
     data_id: str | None = None
+    contains: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def __post_init__(self) -> None:
+        for name, alternatives in self.contains:
+            if name not in CONTAINS_FIELDS:
+                raise ValueError(f"no contains filter on {name!r}")
+            if not alternatives:
+                raise ValueError(f"the contains filter on {name!r} has no value")
 
     def matches(self, state: ResultState) -> bool:
         """The same filter evaluated on one result (for point lookups by data id)."""
         if self.statuses and state["status"] not in self.statuses:
             return False
+        for name, alternatives in self.contains:
+            if not any(contains_match(name, state, q) for q in alternatives):
+                return False
         if self.worker is not None and self.worker not in (state["annotator"], state["validator"]):
             return False
         if self.annotator is not None and state["annotator"] != self.annotator:
@@ -76,7 +112,56 @@ class ResultFilter:
     def only_statuses(self) -> bool:
         """True when the filter is at most a status set: counts come from the stored counters."""
         return (self.worker is None and self.annotator is None and self.validator is None
-                and self.in_progress is None and self.data_id is None)
+                and self.in_progress is None and self.data_id is None and not self.contains)
+
+
+def contains_match(name: str, state: ResultState, q: str) -> bool:
+    """Whether the legacy text of field `name` of `state` contains `q`."""
+    if name == "worker":
+        return q in legacy_text(state["annotator"]) or q in legacy_text(state["validator"])
+    value = state.get("path", "") if name == "path" else state[name]  # type: ignore[literal-required]
+    return q in legacy_text(value)
+
+
+def fold_contains(filter: ResultFilter) -> ResultFilter | None:
+    """The same filter with its `status` and `in_progress` contains-filters turned into exact
+    conditions (the values they can match are few: 5 statuses, 2 booleans), so that only text
+    fields are left to scan; None when the filter can match nothing."""
+    statuses = set(filter.statuses) if filter.statuses else set(LABELLING_STATUSES)
+    in_progress = {filter.in_progress} if filter.in_progress is not None else {True, False}
+    rest = []
+    for name, alternatives in filter.contains:
+        if name == "status":
+            statuses &= {s for s in LABELLING_STATUSES
+                         if any(q in legacy_text(s) for q in alternatives)}
+        elif name == "in_progress":
+            in_progress &= {b for b in (True, False)
+                            if any(q in legacy_text(b) for q in alternatives)}
+        else:
+            rest.append((name, alternatives))
+    if not statuses or not in_progress:
+        return None
+    return replace(
+        filter, contains=tuple(rest),
+        statuses=() if len(statuses) == len(LABELLING_STATUSES) else
+        tuple(s for s in LABELLING_STATUSES if s in statuses),
+        in_progress=next(iter(in_progress)) if len(in_progress) == 1 else None)
+
+
+@dataclass(frozen=True)
+class ScanQuery:
+    """A listing with text contains-filters: the task's rows matching `filter` (exact conditions
+    through the indexes, then the contains conditions on each row), in `sort` order after
+    `after`, `offset` skipped, at most `limit`; with `count`, also how many match in all."""
+
+    task_name: str
+    filter: ResultFilter
+    sort: "ResultSort"
+    after: tuple[Any, ...] | None
+    descending: bool
+    offset: int
+    limit: int
+    count: bool = True
 
 
 @dataclass(frozen=True)
@@ -257,8 +342,8 @@ def cut_page(sort: ResultSort, merged: list[ResultState], offset: int, first: in
 #: A request of the listing to its engine, and what the engine answers:
 #: ("task",) -> (TaskRecord | None, its StatusCounts | None); ("seek", branches) -> rows of each branch; ("count", terms) -> signed sum;
 #: ("result", data_id) -> ResultState | None; ("locate", statuses, k) -> ord of the k-th
-#: (0-based) result in data order among those statuses, or None; ("data", dataset_id, ids) ->
-#: {data_id: DataRecord | None}.
+#: (0-based) result in data order among those statuses, or None; ("scan", ScanQuery) -> (number
+#: matching, the page's rows); ("data", dataset_id, ids) -> {data_id: DataRecord | None}.
 Request = tuple[Any, ...]
 Listing = Generator[Request, Any, ResultPage]
 
@@ -272,12 +357,21 @@ def listing(task_name: str, filter: ResultFilter, sort: ResultSort, first: int,
                           counts={s: 0 for s in LABELLING_STATUSES})
     key = decode_cursor(sort, after) if after else None
     counts = {s: int(found[s]) if found else 0 for s in LABELLING_STATUSES}
-    if filter.data_id is not None:
+    folded = fold_contains(filter)
+    if folded is None:  # a contains-filter no status (or in-progress state) can satisfy
+        page = ResultPage(items=[], total=0, has_next=False, end_cursor=None, counts=counts)
+    elif folded.data_id is not None:
+        filter = folded
         state = yield ("result", filter.data_id)
         matching = [state] if state is not None and filter.matches(state) else []
         merged = [s for s in matching if key is None or sort_key(sort, s) > key]
         page = cut_page(sort, merged, offset, first, len(matching), counts)
+    elif folded.contains:
+        total, rows = yield ("scan", ScanQuery(task_name, folded, sort, key, False, offset,
+                                               first + 1))
+        page = cut_page(sort, rows, 0, first, total, counts)
     else:
+        filter = folded
         if filter.only_statuses:
             total = sum(counts[s] for s in _statuses(filter))
         else:
@@ -332,6 +426,9 @@ class ResultListing:
     async def _locate(self, task_name: str, statuses: list[str], k: int) -> int | None:
         raise NotImplementedError
 
+    async def _scan(self, query: ScanQuery) -> tuple[int, list[ResultState]]:
+        raise NotImplementedError
+
     async def list_results(self, task_name: str, filter: ResultFilter, sort: ResultSort,
                            first: int, after: str | None = None, offset: int = 0,
                            with_data: bool = False) -> ResultPage:
@@ -357,6 +454,8 @@ class ResultListing:
             return await self.get_result(task_name, request[1])  # type: ignore[attr-defined]
         if kind == "locate":
             return await self._locate(task_name, request[1], request[2])
+        if kind == "scan":
+            return await self._scan(request[1])
         if kind == "data":
             ids = request[2]
             records = await self.get_data_items(request[1], ids)  # type: ignore[attr-defined]
@@ -366,6 +465,14 @@ class ResultListing:
     async def adjacent_result(self, anchor: ResultState, filter: ResultFilter, sort: ResultSort,
                               forward: bool) -> ResultState | None:
         key = sort_key(sort, anchor)
+        folded = fold_contains(filter)
+        if folded is None:
+            return None
+        filter = folded
+        if filter.contains and filter.data_id is None:
+            _, rows = await self._scan(ScanQuery(anchor["task_name"], filter, sort, key,
+                                                 not forward, 0, 1, count=False))
+            return rows[0] if rows else None
         if filter.data_id is not None:
             found = await self._by_data_id(anchor["task_name"], filter, sort, key, not forward)
             return found[0] if found else None

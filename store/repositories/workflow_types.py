@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, TypedDict
+from urllib.parse import unquote
 
 from store.errors import StoreError
 from store.records import LABELLING_STATUSES, JobRecord, LabelRecord, ResultRecord
@@ -202,6 +203,21 @@ def label_statistics(annotations: Any) -> dict[str, Any]:
     return {"objects": len(objects), "categories": categories}
 
 
+#: The URL prefix of media (resolvers/datasets/paths.py MEDIA_PREFIX): data item paths are URLs.
+MEDIA_PREFIX = "/data/"
+
+
+def relative_data_path(path: Any) -> str | list[str]:
+    """A data item's `path` (a /data URL, percent-encoded, or a list of them) as paths relative
+    to the workspace: `/data/images/my%20cat.jpg` -> `images/my cat.jpg` (what DbResult.path
+    holds, as the original server's `toRelative` made it)."""
+    if isinstance(path, list):
+        return [str(relative_data_path(p)) for p in path]
+    if not isinstance(path, str):
+        return ""
+    return unquote(path[len(MEDIA_PREFIX):] if path.startswith(MEDIA_PREFIX) else path)
+
+
 def public_result(state: ResultState) -> ResultRecord:
     """The DbResult part of a result state (what legacy clients see)."""
     return ResultRecord(
@@ -209,7 +225,7 @@ def public_result(state: ResultState) -> ResultRecord:
         finished_job_ids=list(state["finished_job_ids"]), current_job_id=state["current_job_id"],
         status=state["status"], cumulated_time=state["cumulated_time"],
         annotator=state["annotator"], validator=state["validator"],
-        in_progress=state["in_progress"],
+        in_progress=state["in_progress"], path=state["path"],
     )
 
 

@@ -70,8 +70,10 @@ WORKFLOW: tuple[str, ...] = (
     # assigned_to, start_at, job_duration, last_update_at, comments, queued_for), so a claim or a
     # transition is one conditional UPDATE of one row. in_progress = (holder != '');
     # lane = 'annotate' (to_annotate, to_correct), 'validate' (to_validate), '' (done, discard).
-    # ended_by / ended_at: who ended the item's latest job and when (the labels grace period:
-    # store/migrations.py adds them to older databases).
+    # ended_by / ended_at: who ended the item's latest job and when (the labels grace period);
+    # path: JSON text of the item's workspace-relative path(s), copied at creation (DbResult.path
+    # of the original server; the legacy contains-filter compares it). store/migrations.py adds
+    # these three to older databases.
     "CREATE TABLE IF NOT EXISTS results ("
     " task_name TEXT NOT NULL,"
     " data_id TEXT NOT NULL,"
@@ -90,7 +92,8 @@ WORKFLOW: tuple[str, ...] = (
     " last_update_at REAL NOT NULL,"
     " comments TEXT,"
     " ended_by TEXT NOT NULL DEFAULT '',"
-    " ended_at REAL NOT NULL DEFAULT 0)",
+    " ended_at REAL NOT NULL DEFAULT 0,"
+    " path TEXT NOT NULL DEFAULT '\"\"')",
     "CREATE UNIQUE INDEX IF NOT EXISTS results_key ON results (task_name, data_id)",
     "CREATE UNIQUE INDEX IF NOT EXISTS results_by_ord ON results (task_name, ord)",
     # Claims, rules 2-4: first free item of a status (queued for nobody / for U) in data order.

@@ -19,9 +19,10 @@ from store.repositories.workflow_listing import (
     ResultListing,
     ResultPage,
     ResultSort,
+    ScanQuery,
     listing,
 )
-from store.repositories.workflow_types import ResultState, with_total
+from store.repositories.workflow_types import STATUS_RANK, ResultState, with_total
 from store.sqlite.database import SqliteDatabase
 from store.sqlite.workflow_rows import COUNT_COLUMNS, RESULT_COLUMNS, chunks, to_state
 
@@ -93,6 +94,70 @@ def locate(c: sqlite3.Connection, task_name: str, statuses: list[str], k: int) -
     return merged[skip] if skip < len(merged) else None
 
 
+#: The text each contains-filter field is compared on (`legacy_text` of the value: JSON);
+#: `path` is stored as that JSON text already.
+CONTAINS_SQL = {
+    "annotator": ("instr(json_quote(annotator), ?) > 0",),
+    "validator": ("instr(json_quote(validator), ?) > 0",),
+    "worker": ("instr(json_quote(annotator), ?) > 0", "instr(json_quote(validator), ?) > 0"),
+    "data_id": ("instr(json_quote(data_id), ?) > 0",),
+    "current_job_id": ("instr(json_quote(current_job_id), ?) > 0",),
+    "path": ("instr(path, ?) > 0",),
+}
+#: The sort key of each order (store/repositories/workflow_listing.py `sort_key`) as SQL.
+SORT_SQL = {
+    ResultSort.DATA: ("ord",),
+    ResultSort.STATUS: ("CASE status " + " ".join(f"WHEN '{s}' THEN {rank}"
+                                                  for s, rank in STATUS_RANK.items())
+                        + " END", "ord"),
+    ResultSort.ASSIGNED: ("annotator", "ord"),
+}
+
+
+def scan_sql(query: ScanQuery) -> tuple[str, list[Any], str, list[Any]]:
+    """(page SELECT, its parameters, count SELECT, its parameters) of a contains-filter listing:
+    the exact conditions (an index narrows the task's rows), then each contains condition, an
+    alternative per `;`, tested on the row."""
+    f = query.filter
+    where, params = ["task_name = ?"], [query.task_name]
+    if f.statuses:
+        if not set(f.statuses) <= set(COUNT_COLUMNS):
+            raise ValueError(f"unexpected statuses {f.statuses!r}")
+        where.append(f"status IN ({', '.join('?' * len(f.statuses))})")
+        params += list(f.statuses)
+    for column in ("annotator", "validator"):
+        if getattr(f, column) is not None:
+            where.append(f"{column} = ?")
+            params.append(getattr(f, column))
+    if f.worker is not None:
+        where.append("(annotator = ? OR validator = ?)")
+        params += [f.worker, f.worker]
+    if f.in_progress is not None:
+        where.append("holder != ''" if f.in_progress else "holder = ''")
+    for name, alternatives in f.contains:
+        tests = CONTAINS_SQL[name]
+        where.append("(" + " OR ".join(t for _ in alternatives for t in tests) + ")")
+        params += [q for q in alternatives for _ in tests]
+    count_sql_ = f"SELECT count(*) FROM results WHERE {' AND '.join(where)}"
+    count_params = list(params)
+    keys = SORT_SQL[query.sort]
+    if query.after is not None:
+        op = "<" if query.descending else ">"
+        where.append(f"({', '.join(keys)}) {op} ({', '.join('?' * len(keys))})")
+        params += list(query.after)
+    direction = " DESC" if query.descending else ""
+    page = (f"SELECT {RESULT_COLUMNS} FROM results WHERE {' AND '.join(where)}"
+            f" ORDER BY {', '.join(k + direction for k in keys)} LIMIT ? OFFSET ?")
+    return page, [*params, query.limit, query.offset], count_sql_, count_params
+
+
+def _scan_now(c: sqlite3.Connection, query: ScanQuery) -> tuple[int, list[ResultState]]:
+    page, params, count, count_params = scan_sql(query)
+    rows = [to_state(row) for row in c.execute(page, params)]
+    total = c.execute(count, count_params).fetchone()[0] if query.count else len(rows)
+    return total, rows
+
+
 #: Items per block of result_blocks (block = ord // BLOCK); the triggers in store/sqlite/schema.py
 #: use the same number.
 BLOCK = 256
@@ -136,6 +201,8 @@ class SqliteResults(ResultListing):
             return to_state(row) if row else None
         if kind == "locate":
             return locate(c, task_name, request[1], request[2])
+        if kind == "scan":
+            return _scan_now(c, request[1])
         if kind == "data":
             dataset_id, ids = request[1], request[2]
             found: dict[str, Any] = {}
@@ -162,6 +229,9 @@ class SqliteResults(ResultListing):
 
     async def _locate(self, task_name: str, statuses: list[str], k: int) -> int | None:
         return await self._db.call(lambda c: locate(c, task_name, statuses, k))
+
+    async def _scan(self, query: ScanQuery) -> tuple[int, list[ResultState]]:
+        return await self._db.call(lambda c: _scan_now(c, query))
 
 
 def _seek_now(c: sqlite3.Connection, branches: list[BranchQuery]) -> list[list[ResultState]]:

@@ -6,13 +6,29 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from store.repositories.workflow_types import ResultState
+from store.repositories.workflow_listing import legacy_text
+from store.repositories.workflow_types import ResultState, relative_data_path
 
 #: The columns every read of a result selects (and every conditional update RETURNs), in order.
 RESULT_COLUMNS = (
     "task_name, data_id, ord, status, current_job_id, finished_job_ids, cumulated_time,"
-    " annotator, validator, holder, queued_for, start_at, job_duration, last_update_at, comments"
+    " annotator, validator, holder, queued_for, start_at, job_duration, last_update_at, comments,"
+    " path"
 )
+
+def relative_paths(c: sqlite3.Connection, dataset_id: str,
+                   ids: Sequence[str]) -> dict[str, str]:
+    """The `results.path` of each data item (JSON text of its workspace-relative path or paths,
+    as the legacy contains-filter compares it); items without a record are left out."""
+    found: dict[str, str] = {}
+    for batch in chunks(ids):
+        marks = ", ".join("?" * len(batch))
+        for data_id, path in c.execute(
+                "SELECT id, json_quote(json_extract(doc, '$.path')) FROM data_items"
+                f" WHERE dataset_id = ? AND id IN ({marks})", (dataset_id, *batch)):
+            found[data_id] = legacy_text(relative_data_path(json.loads(path)))
+    return found
+
 
 #: A claim may take an item nobody holds, or one whose holder let the lease run out.
 FREE = "(holder = '' OR last_update_at < :expired)"
@@ -26,14 +42,14 @@ BATCH = 2000
 
 def to_state(row: Sequence[Any]) -> ResultState:
     (task_name, data_id, order, status, current_job_id, finished, cumulated, annotator, validator,
-     holder, queued_for, start_at, job_duration, last_update_at, comments) = row
+     holder, queued_for, start_at, job_duration, last_update_at, comments, path) = row
     return ResultState(
         task_name=task_name, data_id=data_id, finished_job_ids=json.loads(finished),
         current_job_id=current_job_id, status=status, cumulated_time=float(cumulated),
         annotator=annotator, validator=validator, in_progress=holder != "", order=order,
         holder=holder, queued_for=queued_for, start_at=float(start_at),
         job_duration=float(job_duration), last_update_at=float(last_update_at),
-        comments=None if comments is None else json.loads(comments),
+        comments=None if comments is None else json.loads(comments), path=json.loads(path),
     )
 
 

@@ -19,40 +19,42 @@ from store.repositories.workflow_types import (
     with_total,
 )
 from store.sqlite.database import SqliteDatabase
-from store.sqlite.workflow_rows import BATCH, COUNT_COLUMNS, chunks, dump_json
+from store.sqlite.workflow_rows import BATCH, COUNT_COLUMNS, chunks, dump_json, relative_paths
 
 EMPTY_STATISTICS = dump_json(label_statistics([]))
 
 
 def _insert_fresh(c: sqlite3.Connection, name: str, batch: Sequence[str], start: int,
-                  now: float) -> None:
+                  now: float, paths: Mapping[str, str]) -> None:
     c.executemany(
         "INSERT INTO results (task_name, data_id, ord, status, lane, current_job_id,"
         " finished_job_ids, cumulated_time, annotator, validator, holder, queued_for,"
-        " start_at, job_duration, last_update_at, comments)"
+        " start_at, job_duration, last_update_at, comments, path)"
         " VALUES (?, ?, ?, 'to_annotate', 'annotate', ?, '[]', 0, '', '', '', '',"
-        " 0, 0, ?, NULL)",
-        [(name, data_id, start + i, new_job_id(), now) for i, data_id in enumerate(batch)])
+        " 0, 0, ?, NULL, ?)",
+        [(name, data_id, start + i, new_job_id(), now, paths.get(data_id, '""'))
+         for i, data_id in enumerate(batch)])
     c.executemany(
         "INSERT INTO labels (task_name, data_id, statistics, annotations) VALUES (?, ?, ?, '[]')",
         [(name, data_id, EMPTY_STATISTICS) for data_id in batch])
 
 
 def _insert_seeded(c: sqlite3.Connection, name: str, batch: Sequence[str], start: int,
-                   now: float, seeds: Mapping[str, ItemSeed]) -> None:
+                   now: float, seeds: Mapping[str, ItemSeed], paths: Mapping[str, str]) -> None:
     results, labels = [], []
     for i, data_id in enumerate(batch):
         seed = seeds.get(data_id, FRESH_ITEM)
         results.append((name, data_id, start + i, seed.status, seed.lane,
                         new_job_id() if seed.has_job else "", float(seed.cumulated_time),
-                        seed.annotator, seed.validator, seed.queued_for, now))
+                        seed.annotator, seed.validator, seed.queued_for, now,
+                        paths.get(data_id, '""')))
         labels.append((name, data_id, dump_json(label_statistics(seed.annotations)),
                        json.dumps(seed.annotations, separators=(",", ":"))))
     c.executemany(
         "INSERT INTO results (task_name, data_id, ord, status, lane, current_job_id,"
         " finished_job_ids, cumulated_time, annotator, validator, holder, queued_for,"
-        " start_at, job_duration, last_update_at, comments)"
-        " VALUES (?, ?, ?, ?, ?, ?, '[]', ?, ?, ?, '', ?, 0, 0, ?, NULL)", results)
+        " start_at, job_duration, last_update_at, comments, path)"
+        " VALUES (?, ?, ?, ?, ?, ?, '[]', ?, ?, ?, '', ?, 0, 0, ?, NULL, ?)", results)
     c.executemany(
         "INSERT INTO labels (task_name, data_id, statistics, annotations) VALUES (?, ?, ?, ?)",
         labels)
@@ -81,10 +83,11 @@ class SqliteTasks:
                       (name, *(counts[status] for status in COUNT_COLUMNS)))
             for start in range(0, len(data_ids), BATCH):
                 batch = data_ids[start:start + BATCH]
+                paths = relative_paths(c, task["dataset_id"], batch)
                 if not seeds:
-                    _insert_fresh(c, name, batch, start, now)
+                    _insert_fresh(c, name, batch, start, now, paths)
                 else:
-                    _insert_seeded(c, name, batch, start, now, seeds)
+                    _insert_seeded(c, name, batch, start, now, seeds, paths)
                 if progress is not None:
                     progress(len(batch))
 

@@ -77,12 +77,20 @@ async def _async_noop(db) -> None:
 
 
 async def test_version_1_results_learn_who_ended_their_latest_job(make_store, clock) -> None:
-    """Step 1 -> 2: a database of version 1 (results without ended_by / ended_at) is upgraded in
-    place; its items carry no grace, and new ends give one."""
+    """Step 1 -> 2: a database of version 1 (results without ended_by / ended_at / path) is
+    upgraded in place: paths are filled in from the data items; its items carry no grace, and
+    new ends give one."""
     from store.repositories.workflow_types import JobAction, LabelsOutcome
 
     store = make_store()
     await store.open()
+
+    async def items():
+        yield [{"id": name, "dataset_id": "d", "type": "image", "path": f"/data/images/{file}",
+                "children": [], "order": order}
+               for order, (name, file) in enumerate([("a", "a%20b.jpg"), ("b", "c.jpg")])]
+
+    await store.create_dataset({"id": "d", "path": "images/", "data_type": "image"}, items())
     await store.create_task({"name": "t", "spec_id": "s", "dataset_id": "d"}, ["a", "b"], clock())
     job = await store.claim_job("t", "ann", "to_annotate", clock(), 3600)
     await store.update_job("t", job["id"], "ann", JobAction.END, clock(), status="to_validate")
@@ -90,16 +98,20 @@ async def test_version_1_results_learn_who_ended_their_latest_job(make_store, cl
         def downgrade(conn) -> None:
             conn.execute("ALTER TABLE results DROP COLUMN ended_by")
             conn.execute("ALTER TABLE results DROP COLUMN ended_at")
+            conn.execute("ALTER TABLE results DROP COLUMN path")
             conn.execute("""UPDATE meta SET value = '{"version": "1"}' WHERE key = 'v'""")
         await store._db.write(downgrade)
     else:
-        await store._db.results.update_many({}, {"$unset": {"ended_by": "", "ended_at": ""}})
+        await store._db.results.update_many({}, {"$unset": {"ended_by": "", "ended_at": "",
+                                                              "path": ""}})
         await store._db.meta.update_one({"_id": "v"}, {"$set": {"version": "1"}})
     await store.close()
 
     upgraded = make_store()
     await upgraded.open()
     assert await upgraded.stored_version() == SCHEMA_VERSION
+    assert [(await upgraded.get_result("t", d))["path"] for d in "ab"] == ["images/a b.jpg",
+                                                                          "images/c.jpg"]
     late = await upgraded.save_labels("t", job["data_id"], [], "ann", False, clock(), grace=600)
     assert late.outcome is LabelsOutcome.FORBIDDEN  # ended before the upgrade: no record
     job = await upgraded.claim_job("t", "ann", "to_annotate", clock(), 3600)

@@ -105,6 +105,9 @@ def shape_of(query: dict[str, Any]) -> tuple[set[str], set[str]]:
     for key, value in query.items():
         if key == "$or":
             other |= {k for clause in value for k in clause}
+        elif key == "$and":  # several `$or` (contains-filter scans)
+            for clause in value:
+                other |= shape_of(clause)[0] | shape_of(clause)[1]
         elif _is_equality(value):
             equality.add(key)
         else:
