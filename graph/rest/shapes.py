@@ -113,7 +113,7 @@ TASK_FRAGMENT = (DATASET_FRAGMENT + "\n" + SPEC_FRAGMENT + "\n"
 JOB_FRAGMENT = ("fragment DbJob on Job { id taskName dataId objective assignedTo startAt duration "
                 "lastUpdateAt comments annotator validator }")
 RESULT_FIELDS = ("taskName dataId finishedJobIds currentJobId status cumulatedTime annotator "
-                 "validator inProgress")
+                 "validator inProgress path")
 RESULT_FRAGMENT = f"fragment DbResult on Result {{ {RESULT_FIELDS} }}"
 LABELS_FRAGMENT = "fragment DbLabel on Labels { taskName dataId annotations }"
 
@@ -140,7 +140,7 @@ def db_result(result: dict[str, Any]) -> dict[str, Any]:
             "finished_job_ids": result["finishedJobIds"], "current_job_id": result["currentJobId"],
             "status": from_enum(result["status"]), "cumulated_time": result["cumulatedTime"],
             "annotator": result["annotator"], "validator": result["validator"],
-            "in_progress": result["inProgress"]}
+            "in_progress": result["inProgress"], "path": result["path"]}
     if "thumbnail" in result:
         data["thumbnail"] = result["thumbnail"]
     return data
@@ -194,9 +194,12 @@ COMPONENTS: dict[str, JSONSchema] = {
                      "current_job_id": STRING, "status": enum_schema(STATUSES),
                      "cumulated_time": NUMBER, "annotator": STRING, "validator": STRING,
                      "in_progress": BOOLEAN,
+                     "path": {"oneOf": [STRING, STRINGS], "description": "the data item's path "
+                              "relative to the workspace (`images/cat.jpg`; a list for "
+                              "pcl_image items)"},
                      "thumbnail": {**STRING, "description": "in result listings: base64 JPEG"}},
                     ["task_name", "data_id", "finished_job_ids", "current_job_id", "status",
-                     "cumulated_time", "annotator", "validator", "in_progress"],
+                     "cumulated_time", "annotator", "validator", "in_progress", "path"],
                     "Where a data item stands in a task; `{}` from previous/next when none."),
     "ResultPage": obj({"results": array_of(ref("DbResult")), "counter": INTEGER,
                        "globalCounter": INTEGER, "doneCounter": INTEGER,

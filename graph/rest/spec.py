@@ -63,7 +63,8 @@ class Body:
 
 @dataclass(frozen=True)
 class Param:
-    """One query-string parameter; `kind` is "string" or "integer" (parsed, else 400)."""
+    """One query-string parameter; `kind` is "string" or "integer" (parsed, else 400; empty or
+    `undefined` is not given)."""
 
     name: str
     description: str
@@ -73,7 +74,9 @@ class Param:
 
     def read(self, query: Mapping[str, str]) -> Any:
         raw = query.get(self.name)
-        if raw is None or raw == "":
+        # A JavaScript client that never set a number sends `undefined` (the old web app's
+        # annotator dashboard does: `page=undefined&count=undefined`): that is "not given".
+        if raw is None or raw == "" or (self.kind == "integer" and raw == "undefined"):
             return None
         if self.kind == "integer":
             try:

@@ -9,6 +9,7 @@ import strawberry
 from graph.datasets.loaders import data_item_loader
 from graph.datasets.types import DataItem, PageInfo
 from graph.enums import LabellingStatus
+from graph.scalars import JSON
 from graph.tasks.types import StatusCounts
 from store.repositories.workflow_types import ResultState
 
@@ -26,6 +27,8 @@ class Result:
     annotator: str = strawberry.field(description="Last annotator ('' if none).")
     validator: str = strawberry.field(description="Last validator ('' if none).")
     in_progress: bool = strawberry.field(description="Someone holds the item's current job.")
+    path: JSON = strawberry.field(description="The data item's path relative to the workspace, "
+                                  "e.g. 'images/cat.jpg' (a list of paths for pcl_image items).")
     dataset_id: strawberry.Private[str]
 
     #: The item's data record when the listing read it with the page (UNREAD: ask the loader).
@@ -58,11 +61,31 @@ class Result:
                    status=LabellingStatus(state["status"]),
                    cumulated_time=state["cumulated_time"], annotator=state["annotator"],
                    validator=state["validator"], in_progress=state["in_progress"],
-                   dataset_id=dataset_id, data_record=data_record)
+                   path=state["path"], dataset_id=dataset_id, data_record=data_record)
 
 
 async def _then(pending: Awaitable[Any], convert: Callable[[Any], Any]) -> Any:
     return convert(await pending)
+
+
+@strawberry.input(description="The original server's legacy filters: a result is kept when the "
+                                "field's JSON text (a string in quotes, so '\"alice\"' is alice "
+                                "exactly) contains one of the values given for it. Empty strings "
+                                "are ignored. Filters on text fields read the whole task (fine up "
+                                "to tens of thousands of items); `status` and `inProgress` use the "
+                                "indexes.")
+class ResultContains:
+    status: list[str] | None = None
+    in_progress: list[str] | None = strawberry.field(
+        default=None, description="Compared with 'true' / 'false'.")
+    annotator: list[str] | None = None
+    validator: list[str] | None = None
+    worker: list[str] | None = strawberry.field(default=None,
+                                                description="The annotator or the validator.")
+    data_id: list[str] | None = None
+    path: list[str] | None = strawberry.field(
+        default=None, description="The data item's path relative to the workspace.")
+    current_job_id: list[str] | None = None
 
 
 @strawberry.input(description="Which results to keep; all given conditions must hold.")
@@ -75,6 +98,8 @@ class ResultFilter:
     validator: str | None = None
     in_progress: bool | None = None
     data_id: str | None = strawberry.field(default=None, description="This item only.")
+    contains: ResultContains | None = strawberry.field(
+        default=None, description="Legacy substring filters (see ResultContains).")
 
 
 @strawberry.type(description="A page of a task's results, with the task's counters.")

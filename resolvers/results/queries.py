@@ -10,10 +10,10 @@ from strawberry.types.nodes import FragmentSpread, InlineFragment
 from graph.datasets.types import PageInfo
 from graph.enums import SortParam
 from graph.errors import ApiError, ErrorCode
-from graph.results.types import UNREAD, Result, ResultConnection, ResultFilter
+from graph.results.types import UNREAD, Result, ResultConnection, ResultContains, ResultFilter
 from graph.tasks.types import StatusCounts
 from resolvers.tasks.lookup import require_task
-from store.repositories.workflow_listing import BadCursorError, ResultSort
+from store.repositories.workflow_listing import CONTAINS_FIELDS, BadCursorError, ResultSort
 from store.repositories.workflow_listing import ResultFilter as StoreFilter
 from store.repositories.workflow_types import ResultState, with_total
 
@@ -25,7 +25,21 @@ def store_filter(filter: ResultFilter | None) -> StoreFilter:
         return StoreFilter()
     return StoreFilter(statuses=tuple(s.value for s in filter.status or ()), worker=filter.worker,
                        annotator=filter.annotator, validator=filter.validator,
-                       in_progress=filter.in_progress, data_id=filter.data_id)
+                       in_progress=filter.in_progress, data_id=filter.data_id,
+                       contains=_contains(filter.contains))
+
+
+def _contains(contains: ResultContains | None) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(field, alternatives) of the legacy filters given, empty strings dropped (the original
+    server ignored them too); a field left with none is no condition."""
+    if contains is None:
+        return ()
+    out = []
+    for name in CONTAINS_FIELDS:
+        values = tuple(v for v in getattr(contains, name) or () if v)
+        if values:
+            out.append((name, values))
+    return tuple(out)
 
 
 async def results(info: strawberry.Info, task_name: str, filter: ResultFilter | None = None,

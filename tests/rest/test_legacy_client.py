@@ -15,7 +15,7 @@ SPEC = {"plugin_name": "rectangle", "data_type": "image",
                          "default": "car"}}
 BOX = {"id": "b1", "category": "car", "geometry": {"type": "rectangle", "vertices": [0.1, 0.1, 0.5, 0.6]}}
 RESULT_KEYS = {"task_name", "data_id", "finished_job_ids", "current_job_id", "status", "cumulated_time",
-               "annotator", "validator", "in_progress"}
+               "annotator", "validator", "in_progress", "path"}
 JOB_KEYS = {"id", "task_name", "data_id", "objective", "assigned_to", "start_at", "duration",
             "last_update_at", "annotator", "validator"}
 

@@ -18,41 +18,47 @@ def or_empty(name: str) -> dict[str, Any]:
 
 
 # ---- query parameters: filters of results ----
+# As on the original server, a filter keeps a result when the field's JSON text (a string in
+# quotes: `annotator="alice"` is alice exactly) contains the value, and `;` separates
+# alternatives. status and in_progress then use the indexes; the text fields scan the task.
 
-STATUS = Param("status", "keep these statuses (`to_validate;done`: either)", enum=tuple(STATUSES))
-WORKER = Param("worker", "keep items whose annotator or validator is this user")
-ANNOTATOR = Param("annotator", "keep items last annotated by this user")
-VALIDATOR = Param("validator", "keep items last validated by this user")
-IN_PROGRESS = Param("in_progress", "`true`: items someone is working on; `false`: idle items",
-                    enum=("true", "false"))
-DATA_ID = Param("data_id", "keep this data item only")
+ALTERNATIVES = "; `a;b`: either"
+STATUS = Param("status", "keep statuses containing this (`to_validate;done`: either; `to_`: "
+               "to_annotate, to_validate, to_correct)")
+WORKER = Param("worker", "keep items whose annotator or validator contains this" + ALTERNATIVES)
+ANNOTATOR = Param("annotator", "keep items whose last annotator contains this" + ALTERNATIVES)
+VALIDATOR = Param("validator", "keep items whose last validator contains this" + ALTERNATIVES)
+IN_PROGRESS = Param("in_progress", "`true`: items someone is working on; `false`: idle items")
+DATA_ID = Param("data_id", "keep items whose data id contains this" + ALTERNATIVES)
+PATH = Param("path", "keep items whose path (relative to the workspace, e.g. "
+             "`images/cat.jpg`) contains this" + ALTERNATIVES)
+CURRENT_JOB_ID = Param("current_job_id", "keep items whose current job id contains this"
+                       + ALTERNATIVES)
 SORT = Param("sort", "order: `status`, `assigned`, or data order (default)",
              enum=(*SORTS, "data"))
-PAGE = Param("page", "page number, from 1 (default 1)", "integer", minimum=1)
-COUNT = Param("count", "results per page (default 10)", "integer", minimum=1)
-JOBS_COUNT = Param("count", "results per page (default 50)", "integer", minimum=1)
-FILTERS = (STATUS, WORKER, ANNOTATOR, VALIDATOR, IN_PROGRESS, DATA_ID)
+PAGE = Param("page", "page number, from 1 (default 1; `undefined` = not given)", "integer",
+             minimum=1)
+COUNT = Param("count", "results per page (default 10; `undefined` = not given)", "integer",
+              minimum=1)
+JOBS_COUNT = Param("count", "results per page (default 50; `undefined` = not given)", "integer",
+                   minimum=1)
+FILTERS = (STATUS, WORKER, ANNOTATOR, VALIDATOR, IN_PROGRESS, DATA_ID, PATH, CURRENT_JOB_ID)
 OBJECTIVE = Param("objective", "`to_annotate` (also serves corrections, first) or `to_validate`; "
                   "default `to_annotate`", enum=tuple(OBJECTIVES))
+#: Query parameter -> field of the GraphQL ResultContains input.
+CONTAINS_KEYS = {STATUS: "status", WORKER: "worker", ANNOTATOR: "annotator",
+                 VALIDATOR: "validator", IN_PROGRESS: "inProgress", DATA_ID: "dataId",
+                 PATH: "path", CURRENT_JOB_ID: "currentJobId"}
 
 
 def result_filter(call: Call) -> dict[str, Any] | None:
-    """The ResultFilter of the query string; `;` separates alternatives (statuses only)."""
-    params = call.params
-    result: dict[str, Any] = {}
-    if params.get("status"):
-        result["status"] = [to_enum(s) for s in params["status"].split(";") if s]
-    for param, key in ((WORKER, "worker"), (ANNOTATOR, "annotator"), (VALIDATOR, "validator"),
-                       (DATA_ID, "dataId")):
-        value = params.get(param.name)
-        if value:
-            if ";" in value:
-                raise RestError.bad_input(f"query parameter {param.name!r} takes one value; only "
-                                          "'status' accepts alternatives separated by ';'")
-            result[key] = value
-    if params.get("in_progress"):
-        result["inProgress"] = params["in_progress"] == "true"
-    return result or None
+    """The ResultFilter of the query string: every filter is a legacy contains-filter."""
+    contains = {}
+    for param, key in CONTAINS_KEYS.items():
+        values = [v for v in (call.params.get(param.name) or "").split(";") if v]
+        if values:
+            contains[key] = values
+    return {"contains": contains} if contains else None
 
 
 def sort(call: Call) -> str:
@@ -193,8 +199,9 @@ mutation NextJob($taskName: String!, $objective: Objective!) {
     Route(
         name="listResults", method="GET", path="/tasks/{task_name}/results", tag="results",
         summary="One page of the task's results, each with its item's thumbnail, and counters.",
-        description="Legacy listing of the old frontend: `page` starts at 1; filters are result "
-                    "fields; `;` separates alternative statuses (`status=to_validate;done`).",
+        description="Legacy listing of the old frontend: `page` starts at 1; a filter keeps the "
+                    "results whose field contains its value, `;` separates alternatives "
+                    "(`status=to_validate;done`, `path=img_001;img_002`).",
         document=LISTING % (RESULT_FIELDS + " thumbnail"),
         params=(PAGE, COUNT, *FILTERS, SORT), variables=lambda call: _listing(call, 10),
         result=_legacy_results, response=ref("ResultPage"), errors=(400, 401, 404),
