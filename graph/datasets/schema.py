@@ -10,12 +10,14 @@ from resolvers.datasets import dataset_create, dataset_delete, queries
 
 @strawberry.type
 class DatasetQuery:
+    # Listing datasets is for admins, as on the original server (`checkAdmin`); a data item
+    # stays readable by every logged-in user: the label page reads it.
     datasets: list[Dataset] = strawberry.field(
-        resolver=queries.datasets, permission_classes=[IsAuthenticated],
-        description="Every dataset, by path then data type.")
-    dataset: Dataset = strawberry.field(resolver=queries.dataset,
-                                        permission_classes=[IsAuthenticated],
-                                        description="One dataset (NOT_FOUND if unknown).")
+        resolver=queries.datasets, permission_classes=[IsAdmin],
+        description="Every dataset, by path then data type. Admins only.")
+    dataset: Dataset = strawberry.field(resolver=queries.dataset, permission_classes=[IsAdmin],
+                                        description="One dataset (NOT_FOUND if unknown). Admins "
+                                                    "only.")
     data_items: DataItemConnection = strawberry.field(
         resolver=queries.data_items, permission_classes=[IsAuthenticated],
         description="A page of a dataset's items in data order (by path); `after` is the "

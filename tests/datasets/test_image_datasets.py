@@ -190,7 +190,7 @@ async def test_one_item_and_unknown_ids(admin, workspace) -> None:
     assert (found["path"], found["itemCount"]) == ("images/", 2)
 
 
-async def test_users_read_admins_write_strangers_nothing(http, admin, anonymous, workspace) -> None:
+async def test_users_read_items_admins_datasets_strangers_nothing(http, admin, anonymous, workspace) -> None:
     make_images(workspace / "images", ["a.jpg"])
     user = await make_user(http, admin, "carol")
     error = await user.gql_error(
@@ -198,7 +198,10 @@ async def test_users_read_admins_write_strangers_nothing(http, admin, anonymous,
     assert error.code == "FORBIDDEN"
     assert (await admin.gql(DATASETS))["datasets"] == []  # nothing was created
     dataset_id = (await create_dataset(admin, "images"))["dataset"]["id"]
-    assert [d["id"] for d in (await user.gql(DATASETS))["datasets"]] == [dataset_id]
+    # Listing datasets is for admins (as on the original server); their items are for everyone.
+    assert (await user.gql_error(DATASETS)).code == "FORBIDDEN"
+    assert (await user.gql_error(DATASET, {"id": dataset_id})).code == "FORBIDDEN"
+    assert [d["id"] for d in (await admin.gql(DATASETS))["datasets"]] == [dataset_id]
     assert len(await all_items(user, dataset_id)) == 1
     error = await user.gql_error("mutation($id: ID!) { deleteDataset(id: $id) }", {"id": dataset_id})
     assert error.code == "FORBIDDEN"

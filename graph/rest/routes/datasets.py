@@ -50,10 +50,10 @@ DATASET_ID = lambda call: {"id": call.path["dataset_id"]}  # noqa: E731
 ROUTES: tuple[Route, ...] = (
     Route(
         name="listDatasets", method="GET", path="/datasets", tag="datasets",
-        summary="Every dataset.",
+        summary="Every dataset (admins, as on the original server).",
         document=DATASET_FRAGMENT + "\nquery Datasets { datasets { ...DbDataset } }",
         result=lambda data, call: [db_dataset(d) for d in data["datasets"]],
-        response=array_of(ref("DbDataset")), errors=(401,),
+        response=array_of(ref("DbDataset")), errors=(401, 403),
     ),
     Route(
         name="createDataset", method="POST", path="/datasets", tag="datasets",
@@ -70,10 +70,10 @@ mutation CreateDataset($input: CreateDatasetInput!) {
     ),
     Route(
         name="getDataset", method="GET", path="/datasets/{dataset_id}", tag="datasets",
-        summary="One dataset.",
+        summary="One dataset (admins, as on the original server).",
         document=DATASET_FRAGMENT + "\nquery Dataset($id: ID!) { dataset(id: $id) { ...DbDataset } }",
         variables=DATASET_ID, result=lambda data, call: db_dataset(data["dataset"]),
-        response=ref("DbDataset"), errors=(401, 404),
+        response=ref("DbDataset"), errors=(401, 403, 404),
     ),
     Route(
         name="deleteDataset", method="DELETE", path="/datasets/{dataset_id}", tag="datasets",
