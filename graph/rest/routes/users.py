@@ -17,7 +17,8 @@ NEW_USER_BODY = Body("RestNewUser", (
     Field("preferences", OBJECT),
 ))
 USER_UPDATE_BODY = Body("RestUserUpdate", (
-    Field("password", STRING, aliases=("pwd",), description="a new password", example="n3w-pass"),
+    Field("password", STRING, aliases=("pwd",), description="a new password (empty: unchanged)",
+          example="n3w-pass"),
     Field("role", enum_schema(ROLES), description="admins only"),
     Field("preferences", OBJECT),
 ), "RestUser: omitted fields stay as they are; `id`/`username` in the body are ignored "
@@ -35,7 +36,10 @@ def _new_user(call: Call) -> dict[str, Any]:
 
 
 def _user_update(call: Call) -> dict[str, Any]:
-    changes = {k: (to_enum(v) if k == "role" else v) for k, v in call.body.items()}
+    # The old user manager sends its (empty) password field along when only the role or the
+    # preferences change: an empty password there means "unchanged", never "no password".
+    changes = {k: (to_enum(v) if k == "role" else v) for k, v in call.body.items()
+               if not (k == "password" and v == "")}
     return {"username": call.path["username"], "input": changes}
 
 
