@@ -11,6 +11,11 @@ The dataset's items are written straight through the store (with a ~3 kB thumbna
 size Pillow makes), so the figures are the workflow's, not the image scanner's (bench/ingest.py).
 
 Run: `.venv/bin/python -m bench.workflow` (`--quick` for 1,000 and 5,000 items and fewer runs).
+
+`--filters` measures instead, straight on each store engine (SQLite; MongoDB at MONGODB_URI, else
+the in-process mongomock stand-in, whose figures say nothing about a real server), a results page
+of a 50,000-item task (`--sizes` to change) for the legacy contains-filters (a scan of the task)
+and, for comparison, the index-backed exact filters.
 """
 from __future__ import annotations
 
@@ -188,11 +193,115 @@ def _sort() -> Any:
     return ResultSort.DATA
 
 
+async def filled_store(engine: str, folder: Path, count: int) -> Any:
+    """A store of `engine` holding a task 'bench' of `count` items (with ~3 kB thumbnails and
+    paths images/img_000000.jpg …), its first 60 items annotated by ann0..ann5, 20 of them
+    validated by val0/val1."""
+    from store.repositories.workflow_types import JobAction
+
+    if engine == "sqlite":
+        from store.sqlite import SqliteStore
+
+        store: Any = SqliteStore(folder / "bench.sqlite3")
+    elif os.environ.get("MONGODB_URI"):
+        from store.mongo import MongoStore
+
+        store = MongoStore.from_uri(os.environ["MONGODB_URI"], f"bench_filters_{os.getpid()}")
+    else:
+        from mongomock_motor import AsyncMongoMockClient
+
+        from store.mongo import MongoStore
+
+        store = MongoStore(AsyncMongoMockClient(), "bench_filters")
+    await store.open()
+    dataset = {"id": "ds", "path": "images/", "data_type": "image"}
+
+    async def batches():
+        for start in range(0, count, 5000):
+            yield [{"id": f"item{i:06d}", "dataset_id": "ds", "type": "image",
+                    "path": f"/data/images/img_{i:06d}.jpg", "children": [],
+                    "thumbnail": THUMBNAIL, "order": i}
+                   for i in range(start, min(count, start + 5000))]
+
+    await store.create_dataset(dataset, batches())
+    await store.create_task({"name": "bench", "spec_id": "s", "dataset_id": "ds"},
+                            [f"item{i:06d}" for i in range(count)], time.time())
+    for i in range(60):
+        job = await store.claim_job("bench", f"ann{i % 6}", "to_annotate", time.time(), 3600)
+        await store.update_job("bench", job["id"], f"ann{i % 6}", JobAction.END, time.time(),
+                               status="to_validate")
+    for i in range(20):
+        job = await store.claim_job("bench", f"val{i % 2}", "to_validate", time.time(), 3600)
+        await store.update_job("bench", job["id"], f"val{i % 2}", JobAction.END, time.time(),
+                               status="done")
+    return store
+
+
+def filter_cases(count: int) -> list[tuple[str, dict[str, Any], str, int]]:
+    """(label, ResultFilter arguments, sort, offset) of each measured listing."""
+    deep = (count // 2) // 10 * 10
+    return [
+        ("exact status=to_validate (rare)", {"statuses": ("to_validate",)}, "data", 0),
+        ("exact status=to_annotate (common)", {"statuses": ("to_annotate",)}, "data", 0),
+        (f"exact status=to_annotate, offset {deep:,}", {"statuses": ("to_annotate",)}, "data",
+         deep),
+        ("contains status=to_ (folds: index)", {"contains": (("status", ("to_",)),)}, "data", 0),
+        ("contains path=img_0123 (100 match)", {"contains": (("path", ("img_0123",)),)}, "data",
+         0),
+        ("contains path=img_0 (all match)", {"contains": (("path", ("img_0",)),)}, "data", 0),
+        (f"contains path=img_0, offset {deep:,}", {"contains": (("path", ("img_0",)),)}, "data",
+         deep),
+        ("contains path=a;b;c (3 alternatives)",
+         {"contains": (("path", ("img_000001", "img_012345", "img_049999")),)}, "data", 0),
+        ("contains annotator=ann (60 match)", {"contains": (("annotator", ("ann",)),)}, "data", 0),
+        ("contains annotator=ann + status", {"contains": (("annotator", ("ann",)),),
+                                             "statuses": ("to_validate",)}, "data", 0),
+        ("contains worker=1, sort status", {"contains": (("worker", ("1",)),)}, "status", 0),
+        ("contains data_id=item04, sort assigned", {"contains": (("data_id", ("item04",)),)},
+         "assigned", 0),
+    ]
+
+
+async def filters(sizes: list[int], runs: int, engines: list[str]) -> None:
+    from store.repositories.workflow_listing import ResultFilter, ResultSort
+
+    for count in sizes:
+        for engine in engines:
+            label = engine if engine == "sqlite" or os.environ.get("MONGODB_URI") else \
+                "mongomock (in-process stand-in, not a MongoDB server)"
+            print(f"\n== {label}: results page of 10 (with data), task of {count:,} items")
+            with tempfile.TemporaryDirectory(prefix="bench-filters-") as tmp:
+                store = await filled_store(engine, Path(tmp), count)
+                for name, arguments, sort, offset in filter_cases(count):
+                    try:
+                        chosen = ResultFilter(**arguments)
+                    except TypeError:  # this code has no contains-filters
+                        continue
+                    samples = []
+                    for _ in range(runs):
+                        ms, page = await timed(lambda: store.list_results(
+                            "bench", chosen, ResultSort(sort), 10, offset=offset,
+                            with_data=True))
+                        samples.append(ms)
+                    print(f"{name:42s} {summary(samples)}   total {page.total:,}")
+                if engine == "mongodb" and os.environ.get("MONGODB_URI"):
+                    await store._client.drop_database(store._db.name)
+                await store.close()
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="1k and 5k items, fewer runs")
     parser.add_argument("--sizes", type=int, nargs="*", default=None)
+    parser.add_argument("--filters", action="store_true",
+                        help="result filters (contains and exact) on each engine, 50k items")
+    parser.add_argument("--engines", nargs="*", default=["sqlite", "mongodb"],
+                        choices=["sqlite", "mongodb"], help="with --filters")
     args = parser.parse_args()
+    if args.filters:
+        await filters(args.sizes or [5000 if args.quick else 50000], 5 if args.quick else 15,
+                      args.engines)
+        return
     sizes = args.sizes or ([1000, 5000] if args.quick else [1000, 10000, 50000])
     cycles, creations = (40, 2) if args.quick else (150, 3)
     results: dict[int, dict[str, Any]] = {}

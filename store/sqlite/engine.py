@@ -12,7 +12,7 @@ from store.migrations import MIGRATIONS, SCHEMA_VERSION, Migration, steps_from
 from store.sqlite.database import SqliteDatabase, transaction
 from store.sqlite.datasets import SqliteDatasets
 from store.sqlite.dump import SqliteDump
-from store.sqlite.schema import SCHEMA
+from store.sqlite.schema import LATE_SCHEMA, SCHEMA
 from store.sqlite.specs import SqliteSpecs
 from store.sqlite.users import SqliteUsers
 from store.sqlite.workflow import SqliteWorkflow
@@ -60,6 +60,8 @@ class SqliteStore(SqliteUsers, SqliteDatasets, SqliteSpecs, SqliteWorkflow, Sqli
                 step.sqlite(conn)
                 self._set_version(conn, step.from_version + 1)
         with transaction(conn):
+            for statement in LATE_SCHEMA:
+                conn.execute(statement)
             self._drop_orphan_items(conn)
 
     @staticmethod

@@ -161,3 +161,10 @@ WORKFLOW: tuple[str, ...] = (
 )
 
 SCHEMA: tuple[str, ...] = (*META, *USERS, *DATASETS, *SPECS, *TASKS, *WORKFLOW)
+
+#: Created after the migrations (they name columns an older database gets from a migration).
+LATE_SCHEMA: tuple[str, ...] = (
+    # The legacy path filter (contains) reads this index instead of the rows; a path never
+    # changes, so it costs transitions nothing.
+    "CREATE INDEX IF NOT EXISTS results_by_path ON results (task_name, ord, path)",
+)

@@ -94,16 +94,38 @@ def locate(c: sqlite3.Connection, task_name: str, statuses: list[str], k: int) -
     return merged[skip] if skip < len(merged) else None
 
 
-#: The text each contains-filter field is compared on (`legacy_text` of the value: JSON);
-#: `path` is stored as that JSON text already.
-CONTAINS_SQL = {
-    "annotator": ("instr(json_quote(annotator), ?) > 0",),
-    "validator": ("instr(json_quote(validator), ?) > 0",),
-    "worker": ("instr(json_quote(annotator), ?) > 0", "instr(json_quote(validator), ?) > 0"),
-    "data_id": ("instr(json_quote(data_id), ?) > 0",),
-    "current_job_id": ("instr(json_quote(current_job_id), ?) > 0",),
-    "path": ("instr(path, ?) > 0",),
-}
+#: The columns each contains-filter field tests (`worker`: either person). Their text is compared
+#: as the original server did, on `JSON.stringify(value)` (`text_test`); `path` is stored as
+#: that JSON text already.
+CONTAINS_COLUMNS = {"annotator": ("annotator",), "validator": ("validator",),
+                    "worker": ("annotator", "validator"), "data_id": ("data_id",),
+                    "current_job_id": ("current_job_id",), "path": ("path",)}
+
+
+#: Ends every statement of a contains-filter scan: reading a task's rows is their point
+#: (tests/workflow/test_sqlite_query_plans.py allows it for these statements only).
+SCAN_MARK = "/* contains-filter scan */"
+
+
+def text_test(column: str, q: str) -> tuple[str, list[Any]]:
+    """SQL testing whether the JSON text of a string column (the value in quotes) contains `q`,
+    without building that text per row: a leading `"` anchors at the start, a trailing one at
+    the end (`"alice"`: equal to alice). `path` holds JSON text: a plain `instr`."""
+    if column == "path":
+        return "instr(path, ?) > 0", [q]
+    head = q.startswith('"')
+    body = q[1:] if head else q
+    tail = body.endswith('"')
+    body = body[:-1] if tail else body
+    if head and tail:
+        return f"{column} = ?", [body]
+    if head:
+        return f"substr({column}, 1, ?) = ?", [len(body), body]
+    if tail:
+        return f"substr({column}, -?) = ?", [len(body), body]
+    return f"instr({column}, ?) > 0", [q]
+
+
 #: The sort key of each order (store/repositories/workflow_listing.py `sort_key`) as SQL.
 SORT_SQL = {
     ResultSort.DATA: ("ord",),
@@ -135,10 +157,16 @@ def scan_sql(query: ScanQuery) -> tuple[str, list[Any], str, list[Any]]:
     if f.in_progress is not None:
         where.append("holder != ''" if f.in_progress else "holder = ''")
     for name, alternatives in f.contains:
-        tests = CONTAINS_SQL[name]
-        where.append("(" + " OR ".join(t for _ in alternatives for t in tests) + ")")
-        params += [q for q in alternatives for _ in tests]
-    count_sql_ = f"SELECT count(*) FROM results WHERE {' AND '.join(where)}"
+        tests = [text_test(column, q) for q in alternatives for column in CONTAINS_COLUMNS[name]]
+        where.append("(" + " OR ".join(sql for sql, _ in tests) + ")")
+        params += [p for _, values in tests for p in values]
+    # Filters on the path alone, in data order, read the (task, ord, path) index only (no row
+    # is read but the page's).
+    only_path = (query.sort is ResultSort.DATA and {n for n, _ in f.contains} == {"path"}
+                 and not f.statuses and f.annotator is None and f.validator is None
+                 and f.worker is None and f.in_progress is None)
+    table = "results INDEXED BY results_by_path" if only_path else "results"
+    count_sql_ = f"SELECT count(*) FROM {table} WHERE {' AND '.join(where)} {SCAN_MARK}"
     count_params = list(params)
     keys = SORT_SQL[query.sort]
     if query.after is not None:
@@ -146,16 +174,19 @@ def scan_sql(query: ScanQuery) -> tuple[str, list[Any], str, list[Any]]:
         where.append(f"({', '.join(keys)}) {op} ({', '.join('?' * len(keys))})")
         params += list(query.after)
     direction = " DESC" if query.descending else ""
-    page = (f"SELECT {RESULT_COLUMNS} FROM results WHERE {' AND '.join(where)}"
-            f" ORDER BY {', '.join(k + direction for k in keys)} LIMIT ? OFFSET ?")
+    page = (f"SELECT {RESULT_COLUMNS} FROM {table} WHERE {' AND '.join(where)}"
+            f" ORDER BY {', '.join(k + direction for k in keys)} LIMIT ? OFFSET ? {SCAN_MARK}")
     return page, [*params, query.limit, query.offset], count_sql_, count_params
 
 
 def _scan_now(c: sqlite3.Connection, query: ScanQuery) -> tuple[int, list[ResultState]]:
     page, params, count, count_params = scan_sql(query)
     rows = [to_state(row) for row in c.execute(page, params)]
-    total = c.execute(count, count_params).fetchone()[0] if query.count else len(rows)
-    return total, rows
+    if not query.count:
+        return len(rows), rows
+    if query.offset == 0 and query.after is None and len(rows) < query.limit:
+        return len(rows), rows  # the first page holds every match: no second scan to count
+    return c.execute(count, count_params).fetchone()[0], rows
 
 
 #: Items per block of result_blocks (block = ord // BLOCK); the triggers in store/sqlite/schema.py

@@ -98,6 +98,7 @@ async def test_version_1_results_learn_who_ended_their_latest_job(make_store, cl
         def downgrade(conn) -> None:
             conn.execute("ALTER TABLE results DROP COLUMN ended_by")
             conn.execute("ALTER TABLE results DROP COLUMN ended_at")
+            conn.execute("DROP INDEX results_by_path")
             conn.execute("ALTER TABLE results DROP COLUMN path")
             conn.execute("""UPDATE meta SET value = '{"version": "1"}' WHERE key = 'v'""")
         await store._db.write(downgrade)

@@ -15,6 +15,7 @@ import pytest
 
 from store.repositories.workflow_listing import ResultSort
 from store.sqlite import SqliteStore
+from store.sqlite.workflow_results import SCAN_MARK
 from tests.workflow.test_mongo_query_shapes import run_everything
 from tests.workflow.test_store_results import FILTERS
 
@@ -50,7 +51,7 @@ def scans(lines: list[str], statement: str = "") -> list[str]:
     # A legacy contains-filter (`instr`) reads the task's rows by design: no index answers
     # "contains"; it is still narrowed to the task by an index (never a table scan), and
     # bench/workflow.py --filters measures it at 50,000 items.
-    contains = "instr(" in statement
+    contains = SCAN_MARK in statement
     for line in lines:
         table_scan = line.startswith("SCAN") and any(f"SCAN {t}" in line for t in WORKFLOW_TABLES)
         whole_task = (line.endswith("(task_name=?)") and not statement.startswith("DELETE")
@@ -93,11 +94,11 @@ async def test_the_hot_statements_use_the_intended_indexes(statements: list[str]
 def test_every_listing_branch_is_planned_on_an_index(tmp_path: Path) -> None:
     """Also without running: every (filter, sort, cursor, direction) branch the planner can emit."""
     from store.repositories.workflow_listing import plan_branches, plan_counts
-    from store.sqlite.schema import SCHEMA
+    from store.sqlite.schema import LATE_SCHEMA, SCHEMA
     from store.sqlite.workflow_results import branch_sql, count_sql
 
     conn = sqlite3.connect(":memory:")
-    for statement in SCHEMA:
+    for statement in (*SCHEMA, *LATE_SCHEMA):
         conn.execute(statement)
     cursors = {ResultSort.DATA: (5,), ResultSort.STATUS: (1, 5), ResultSort.ASSIGNED: ("m", 5)}
     for sort, filter, with_cursor, descending in itertools.product(
