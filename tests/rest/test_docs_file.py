@@ -18,3 +18,15 @@ def test_every_route_has_a_section() -> None:
     text = DOC.read_text(encoding="utf-8")
     for route in ROUTES:
         assert f"### {route.method} {route.path}\n" in text
+
+
+def test_the_differences_section_survives_regeneration() -> None:
+    """The hand-written "Differences from the old server" lies outside the generated markers:
+    regenerating keeps it, and it names the deliberate differences of issue 10."""
+    regenerated = rewrite(DOC, ROUTES)
+    head = regenerated.split("<!-- BEGIN GENERATED")[0]
+    assert "## Differences from the old server" in head
+    section = head.split("## Differences from the old server")[1]
+    for topic in ("PIXANO_LABELS_GRACE", "argon2id", "GET /datasets", "`undefined`",
+                  "*contains*", "`path`", "410 `job_denied`", "empty `password`"):
+        assert topic in section, topic
