@@ -10,5 +10,6 @@ Screens: login (test_login), admin dashboard and its table (test_admin_dashboard
 (test_user_manager), task manager create/save/delete (test_task_manager), annotator dashboard
 (test_annotator_dashboard), label page and explore page (test_label_page). The task manager's
 import, export and snapshot buttons (`importTasks`, `exportTasks`, `snapshotProject`, also in
-`OldApp`) are tested with those features, in `test_task_manager_io.py` here.
+`OldApp`) are tested with those features (tests/transfer/ for import and export); a replay of
+them belongs in `test_task_manager_io.py` here.
 """
