@@ -174,8 +174,14 @@ def scan_sql(query: ScanQuery) -> tuple[str, list[Any], str, list[Any]]:
         where.append(f"({', '.join(keys)}) {op} ({', '.join('?' * len(keys))})")
         params += list(query.after)
     direction = " DESC" if query.descending else ""
-    page = (f"SELECT {RESULT_COLUMNS} FROM {table} WHERE {' AND '.join(where)}"
-            f" ORDER BY {', '.join(k + direction for k in keys)} LIMIT ? OFFSET ? {SCAN_MARK}")
+    order = ", ".join(k + direction for k in keys)
+    if query.sort is ResultSort.DATA:  # the index gives data order: rows are read in it
+        page = (f"SELECT {RESULT_COLUMNS} FROM {table} WHERE {' AND '.join(where)}"
+                f" ORDER BY {order} LIMIT ? OFFSET ? {SCAN_MARK}")
+    else:  # sort only the matches' keys and rowids, then read the page's rows
+        page = (f"SELECT {RESULT_COLUMNS} FROM results WHERE rowid IN (SELECT rowid FROM {table}"
+                f" WHERE {' AND '.join(where)} ORDER BY {order} LIMIT ? OFFSET ?)"
+                f" ORDER BY {order} {SCAN_MARK}")
     return page, [*params, query.limit, query.offset], count_sql_, count_params
 
 
