@@ -25,6 +25,7 @@ from store.repositories.dump import (
     empty_load_counts,
 )
 from store.repositories.specs import spec_content_hash
+from store.repositories.workflow_listing import legacy_text
 from store.repositories.workflow_types import LANE_OF_STATUS, ProgressCallback
 from store.sqlite.database import SqliteDatabase
 from store.sqlite.workflow_rows import RESULT_COLUMNS, dump_json, to_state
@@ -92,14 +93,14 @@ INSERTS: dict[str, tuple[str, Callable[[dict[str, Any]], tuple[Any, ...]]]] = {
     "result": (
         "INSERT INTO results (task_name, data_id, ord, status, lane, current_job_id,"
         " finished_job_ids, cumulated_time, annotator, validator, holder, queued_for, start_at,"
-        " job_duration, last_update_at, comments)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " job_duration, last_update_at, comments, path)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         lambda r: (r["task_name"], r["data_id"], int(r["order"]), r["status"],
                    LANE_OF_STATUS[r["status"]], r["current_job_id"],
                    json.dumps(list(r["finished_job_ids"])), float(r["cumulated_time"]),
                    r["annotator"], r["validator"], r["holder"], r["queued_for"],
                    float(r["start_at"]), float(r["job_duration"]), float(r["last_update_at"]),
-                   dump_json(r["comments"]))),
+                   dump_json(r["comments"]), legacy_text(r.get("path", "")))),
     "job": ("INSERT INTO jobs (task_name, id, data_id, doc) VALUES (?, ?, ?, ?)",
             lambda r: (r["task_name"], r["id"], r["data_id"], json.dumps(r))),
     "label": ("INSERT INTO labels (task_name, data_id, statistics, annotations) VALUES (?, ?, ?, ?)",

@@ -38,7 +38,7 @@ def entries() -> list[dict[str, Any]]:
             "cumulated_time": 12.5, "annotator": "ann", "validator": "admin" if i else "",
             "holder": "ann" if i == 0 else "", "queued_for": "ann" if status == "to_correct" else "",
             "start_at": 1000.0 if i == 0 else 0.0, "job_duration": 3.0,
-            "last_update_at": 1000.0, "comments": None}})
+            "last_update_at": 1000.0, "comments": None, "path": f"images/{i}.jpg"}})
         out.append({"kind": "job", "record": {
             "id": f"f{i}", "task_name": "t1", "data_id": data_id, "objective": "to_annotate",
             "assigned_to": "ann", "start_at": 0, "duration": 12.5, "last_update_at": 999}})
