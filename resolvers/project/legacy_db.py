@@ -43,7 +43,7 @@ from urllib.parse import unquote
 from resolvers.datasets.paths import PathRefused, normalise_dataset_path, to_url
 from store.records import DATA_TYPES, LABELLING_STATUSES, ROLES
 from store.repositories.dump import DumpEntry
-from store.repositories.workflow_types import LANE_OF_STATUS, label_statistics
+from store.repositories.workflow_types import LANE_OF_STATUS, label_statistics, relative_data_path
 
 #: The old server's mount point, the prefix of every stored media path.
 OLD_MEDIA_PREFIX = "/data/"
@@ -147,7 +147,7 @@ class LegacyReader:
         # Small indexes kept between prefixes (ids and names, never records).
         self._datasets: set[str] = set()
         self._dataset_keys: set[tuple[str, str]] = set()
-        self._items: dict[str, set[str]] = {}
+        self._items: dict[str, dict[str, str | list[str]]] = {}  # dataset -> data id -> path
         self._specs: set[str] = set()
         self._tasks: dict[str, str] = {}  # task -> dataset id
         self._assigned: dict[tuple[str, str], str] = {}  # (task, job id) -> user holding it
@@ -249,7 +249,7 @@ class LegacyReader:
                 continue
             self._datasets.add(dataset_id)
             self._dataset_keys.add((path, data_type))
-            self._items[dataset_id] = set()
+            self._items[dataset_id] = {}
             yield self._emit("dataset", {"id": dataset_id, "path": path, "data_type": data_type})
         order: dict[str, int] = {}
         for key, raw in self._scan(b"d:"):
@@ -275,7 +275,8 @@ class LegacyReader:
                 continue
             record["order"] = order.get(dataset_id, 0)
             order[dataset_id] = record["order"] + 1
-            self._items[dataset_id].add(data_id)
+            # The result keeps the item's workspace-relative path (DbResult.path, filters).
+            self._items[dataset_id][data_id] = relative_data_path(record["path"])
             yield self._emit("data", record)
 
     # -- specs and tasks -----------------------------------------------------------------------
@@ -395,6 +396,7 @@ class LegacyReader:
             "job_duration": float(job.get("duration") or 0) + banked,
             "last_update_at": last_update,
             "comments": None,
+            "path": self._items[self._tasks[task]][data_id],
         }
 
     # -- history and labels --------------------------------------------------------------------

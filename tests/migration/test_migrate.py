@@ -124,6 +124,10 @@ async def test_labels_statistics_and_result_navigation(migrated) -> None:
     assert status == 200 and before == {}
     status, filtered = await admin.rest("GET", "/tasks/cars/results?status=done;discard")
     assert sorted(r["data_id"] for r in filtered["results"]) == ["c4", "c5"]
+    # each result carries its item's workspace-relative path, and the path filter finds it
+    assert by_id["c3"]["path"] == "images/img_3.jpg"
+    status, by_path = await admin.rest("GET", "/tasks/cars/results?path=img_3;img_5")
+    assert status == 200 and [r["data_id"] for r in by_path["results"]] == ["c3", "c5"]
 
 
 async def test_the_old_database_is_never_changed(settings, store_factory, legacy_db: Path) -> None:
