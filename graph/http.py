@@ -15,6 +15,7 @@ from strawberry.aiohttp.views import GraphQLView
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
+from graph.bodies import BodyRefused, decode_json
 from graph.context import Context
 from graph.execution import Prepared, execute_prepared, may_introspect, prepare, present_errors
 from graph.graphiql import graphiql_page
@@ -40,6 +41,18 @@ class PixanoGraphQLView(GraphQLView):
         """Only a request asking for an upgrade can be one: Strawberry's own test builds a
         WebSocketResponse, twice per request, for every plain POST."""
         return "Upgrade" in request.headers and super().is_websocket_request(request)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        """The body as a JSON object, through the decoder every REST route uses too (UTF-8 and
+        nesting depth checked before decoding); anything else is a 400, never a 500."""
+        try:
+            value = decode_json(data)
+        except BodyRefused as refused:
+            raise HTTPException(refused.status, refused.message) from refused
+        if not isinstance(value, dict):
+            raise HTTPException(400, "the request body must be a JSON object "
+                                     '({"query": ..., "variables": ...})')
+        return value
 
     async def get_context(self, request: web.Request, response: web.StreamResponse) -> Context:  # type: ignore[override]
         return Context(services=request.app[SERVICES], response=response,

@@ -37,7 +37,7 @@ def issue_session(services: Services, response: web.StreamResponse, username: st
     return token
 
 
-def _bearer_token(request: web.Request) -> str | None:
+def bearer_token(request: web.Request) -> str | None:
     header = request.headers.get("Authorization", "")
     scheme, _, value = header.partition(" ")
     if scheme.lower() != "bearer":
@@ -69,7 +69,7 @@ async def session_middleware(
     request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
 ) -> web.StreamResponse:
     services = request.app[SERVICES]
-    bearer = _bearer_token(request)
+    bearer = bearer_token(request)
     user, claims = await _authenticate(services, bearer or request.cookies.get(COOKIE_NAME))
     request[CURRENT_USER] = user
     response = await handler(request)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from graph.bodies import SMALL_BODY_BYTES
 from graph.rest.shapes import (OBJECT, ROLES, STRING, USER_FRAGMENT, array_of, enum_schema, ref,
                                rest_user, to_enum)
 from graph.rest.spec import Body, Call, Field, Route
@@ -53,7 +54,8 @@ mutation Login($username: String!, $password: String!) {
         variables=lambda call: {"username": call.body["username"], "password": call.body["password"]},
         result=lambda data, call: {"message": "Authentication successful!",
                                    "user": rest_user(data["login"]["user"])},
-        response=ref("LoginResult"), errors=(400, 401), public=True,
+        response=ref("LoginResult"), errors=(400, 401, 413, 429), public=True,
+        max_body=SMALL_BODY_BYTES,
     ),
     Route(
         name="logout", method="GET", path="/logout", tag="users",
