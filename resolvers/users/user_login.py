@@ -15,5 +15,5 @@ async def login(info: strawberry.Info, username: str, password: str) -> LoginPay
     # Same message and same cost for an unknown user and a wrong password: no account probing.
     if not await verify_password(record["password"] if record else None, password) or record is None:
         raise ApiError(ErrorCode.UNAUTHENTICATED, "wrong username or password")
-    token = issue_session(ctx.services, ctx.response, username)
+    token = issue_session(ctx.services, ctx.response, record)
     return LoginPayload(user=User.from_record(record), token=token)

@@ -99,6 +99,14 @@ mutation Login($username: String!, $password: String!) {
         variables=lambda call: {"username": call.path["username"]}, status=204,
     ),
     Route(
+        name="endSessions", method="DELETE", path="/users/{username}/sessions", tag="users",
+        summary="Log a user out everywhere: every session token issued before is refused "
+                "(yourself, or anyone for admins).",
+        document="""mutation LogoutEverywhere($input: LogoutEverywhereInput!) {
+  logoutEverywhere(input: $input) { user { username } } }""",
+        variables=lambda call: {"input": {"username": call.path["username"]}}, status=204,
+    ),
+    Route(
         name="profile", method="GET", path="/profile", tag="users",
         summary="The logged-in user.",
         document=USER_FRAGMENT + "\nquery Profile { me { ...RestUser } }",
