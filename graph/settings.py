@@ -44,6 +44,20 @@ class Settings:
     secure_cookies: bool = False
     # Introspection is always allowed to admins (GraphiQL needs it); this opens it to everyone.
     public_introspection: bool = False
+    # Login throttling (resolvers/auth/throttle.py): failures counted per account and per client
+    # address within `login_failure_window`; from the Nth failure on, logins for that key are
+    # refused (429) for `login_lock_seconds`, doubled at each further failure, at most
+    # `login_lock_max_seconds`.
+    login_account_failures: int = 5
+    login_address_failures: int = 20
+    login_failure_window: float = 900.0
+    login_lock_seconds: float = 2.0
+    login_lock_max_seconds: float = 900.0
+    # HTTP server (graph/server.py): seconds to receive a request's headers, then its body; idle
+    # keep-alive connections are closed after `keepalive_timeout`.
+    header_timeout: float = 10.0
+    body_timeout: float = 60.0
+    keepalive_timeout: float = 15.0
     # Injected in tests so leases and durations can be checked without sleeping.
     clock: Clock = field(default=time.time, compare=False)
 
@@ -64,6 +78,14 @@ class Settings:
             "secure_cookies": os.environ.get("PIXANO_SECURE_COOKIES", "") in {"1", "true", "yes"},
             "public_introspection": os.environ.get("PIXANO_PUBLIC_INTROSPECTION", "")
             in {"1", "true", "yes"},
+            "login_account_failures": int(_env_float("PIXANO_LOGIN_ACCOUNT_FAILURES", 5)),
+            "login_address_failures": int(_env_float("PIXANO_LOGIN_ADDRESS_FAILURES", 20)),
+            "login_failure_window": _env_float("PIXANO_LOGIN_FAILURE_WINDOW", 900.0),
+            "login_lock_seconds": _env_float("PIXANO_LOGIN_LOCK_SECONDS", 2.0),
+            "login_lock_max_seconds": _env_float("PIXANO_LOGIN_LOCK_MAX_SECONDS", 900.0),
+            "header_timeout": _env_float("PIXANO_HEADER_TIMEOUT", 10.0),
+            "body_timeout": _env_float("PIXANO_BODY_TIMEOUT", 60.0),
+            "keepalive_timeout": _env_float("PIXANO_KEEPALIVE_TIMEOUT", 15.0),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(workspace=Path(workspace).resolve(), **values)  # type: ignore[arg-type]

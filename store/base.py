@@ -6,11 +6,13 @@ from typing import Any
 
 from store.repositories.datasets import DatasetRepository
 from store.repositories.specs import SpecRepository
+from store.repositories.throttle import LoginThrottleRepository
 from store.repositories.users import UserRepository
 from store.repositories.workflow import WorkflowRepository
 
 
-class Store(UserRepository, DatasetRepository, SpecRepository, WorkflowRepository):
+class Store(UserRepository, LoginThrottleRepository, DatasetRepository, SpecRepository,
+            WorkflowRepository):
     """All repositories plus the lifecycle every engine shares."""
 
     #: "sqlite" or "mongodb", shown by /healthz and the CLI.

@@ -16,6 +16,7 @@ from store.migrations import MIGRATIONS, SCHEMA_VERSION, Migration, steps_from
 from store.mongo.datasets import MongoDatasets
 from store.mongo.indexes import INDEXES
 from store.mongo.specs import MongoSpecs
+from store.mongo.throttle import MongoLoginThrottle
 from store.mongo.users import MongoUsers
 from store.mongo.workflow import MongoWorkflow
 
@@ -23,7 +24,7 @@ VERSION_KEY = {"_id": "v"}
 log = logging.getLogger("pixano_graph")
 
 
-class MongoStore(MongoUsers, MongoDatasets, MongoSpecs, MongoWorkflow, Store):
+class MongoStore(MongoUsers, MongoLoginThrottle, MongoDatasets, MongoSpecs, MongoWorkflow, Store):
     engine = "mongodb"
 
     def __init__(self, client: Any, database: str, migrations: tuple[Migration, ...] = MIGRATIONS,

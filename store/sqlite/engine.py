@@ -13,6 +13,7 @@ from store.sqlite.database import SqliteDatabase, transaction
 from store.sqlite.datasets import SqliteDatasets
 from store.sqlite.schema import SCHEMA
 from store.sqlite.specs import SqliteSpecs
+from store.sqlite.throttle import SqliteLoginThrottle
 from store.sqlite.users import SqliteUsers
 from store.sqlite.workflow import SqliteWorkflow
 
@@ -21,7 +22,7 @@ DATABASE_FILE = "pixano.sqlite3"
 log = logging.getLogger("pixano_graph")
 
 
-class SqliteStore(SqliteUsers, SqliteDatasets, SqliteSpecs, SqliteWorkflow, Store):
+class SqliteStore(SqliteUsers, SqliteLoginThrottle, SqliteDatasets, SqliteSpecs, SqliteWorkflow, Store):
     engine = "sqlite"
 
     def __init__(self, path: Path, migrations: tuple[Migration, ...] = MIGRATIONS,
