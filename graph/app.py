@@ -9,6 +9,7 @@ from graph import graphiql, media, rest
 from graph.bodies import MAX_BODY_BYTES
 from graph.bootstrap import ensure_admin
 from graph.csrf import csrf_middleware
+from graph.html_headers import add_nosniff
 from graph.http import PixanoGraphQLView, healthz
 from graph.services import SERVICES, Services
 from graph.session import session_middleware
@@ -41,6 +42,7 @@ def create_app(settings: Settings, store_factory: StoreFactory = default_store) 
             await store.close()
 
     app.cleanup_ctx.append(services_lifetime)
+    app.on_response_prepare.append(add_nosniff)
     app.router.add_route("*", "/graphql", PixanoGraphQLView())
     app.router.add_get("/healthz", healthz)
     graphiql.add_asset_routes(app)

@@ -1,6 +1,7 @@
 """Reading request bodies safely: one decoder for `/graphql` and every REST route.
 
 A body is refused with a 4xx, never a 500, when it is:
+- slower to arrive than `body_timeout` (408);
 - larger than the route allows (413: `MAX_BODY_BYTES`, or a route's smaller limit such as login's),
   checked against Content-Length before reading and again while reading a chunked body;
 - not UTF-8 (400), whatever charset the Content-Type claims (JSON is UTF-8, RFC 8259);
@@ -13,6 +14,7 @@ A body is refused with a 4xx, never a 500, when it is:
 """
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from itertools import accumulate
@@ -73,15 +75,20 @@ def too_large(limit: int) -> BodyRefused:
     return BodyRefused(413, f"the request body is larger than this route accepts ({limit} bytes)")
 
 
-async def read_body(request: web.Request, limit: int = MAX_BODY_BYTES) -> bytes:
-    """The raw body, at most `limit` bytes (413 beyond), without trusting Content-Length."""
+async def read_body(request: web.Request, limit: int, timeout: float) -> bytes:
+    """The raw body, at most `limit` bytes (413 beyond, without trusting Content-Length), fully
+    received within `timeout` seconds (408: a client trickling its body holds no handler long)."""
     if request.content_length is not None and request.content_length > limit:
         raise too_large(limit)
     chunks: list[bytes] = []
     size = 0
-    while chunk := await request.content.read(256 * 1024):
-        size += len(chunk)
-        if size > limit:
-            raise too_large(limit)
-        chunks.append(chunk)
+    try:
+        async with asyncio.timeout(timeout):
+            while chunk := await request.content.read(256 * 1024):
+                size += len(chunk)
+                if size > limit:
+                    raise too_large(limit)
+                chunks.append(chunk)
+    except TimeoutError as exc:
+        raise BodyRefused(408, f"the request body did not arrive within {timeout:g} s") from exc
     return b"".join(chunks)

@@ -53,11 +53,11 @@ class Settings:
     login_failure_window: float = 900.0
     login_lock_seconds: float = 2.0
     login_lock_max_seconds: float = 900.0
-    # HTTP server (graph/server.py): seconds to receive a request's headers, then its body; idle
-    # keep-alive connections are closed after `keepalive_timeout`.
-    header_timeout: float = 10.0
+    # HTTP server: a connection that is idle, or still sending a request's headers, this many
+    # seconds after it opened or after its last answer is closed (aiohttp's keep-alive timer);
+    # a request body must arrive within `body_timeout` seconds (408).
+    keepalive_timeout: float = 10.0
     body_timeout: float = 60.0
-    keepalive_timeout: float = 15.0
     # Injected in tests so leases and durations can be checked without sleeping.
     clock: Clock = field(default=time.time, compare=False)
 
@@ -83,9 +83,8 @@ class Settings:
             "login_failure_window": _env_float("PIXANO_LOGIN_FAILURE_WINDOW", 900.0),
             "login_lock_seconds": _env_float("PIXANO_LOGIN_LOCK_SECONDS", 2.0),
             "login_lock_max_seconds": _env_float("PIXANO_LOGIN_LOCK_MAX_SECONDS", 900.0),
-            "header_timeout": _env_float("PIXANO_HEADER_TIMEOUT", 10.0),
+            "keepalive_timeout": _env_float("PIXANO_KEEPALIVE_TIMEOUT", 10.0),
             "body_timeout": _env_float("PIXANO_BODY_TIMEOUT", 60.0),
-            "keepalive_timeout": _env_float("PIXANO_KEEPALIVE_TIMEOUT", 15.0),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(workspace=Path(workspace).resolve(), **values)  # type: ignore[arg-type]

@@ -91,12 +91,13 @@ async def _read_json(request: web.Request, limit: int) -> Any:
     if not request.can_read_body:
         return None
     try:
-        data = await read_body(request, limit)
+        data = await read_body(request, limit, request.app[SERVICES].settings.body_timeout)
         if not data.strip():
             return None
         return decode_json(data)
     except BodyRefused as refused:
-        kind = "payload_too_large" if refused.status == 413 else "bad_user_input"
+        kind = {413: "payload_too_large", 408: "request_timeout"}.get(refused.status,
+                                                                     "bad_user_input")
         raise RestError(refused.status, kind, refused.message) from refused
 
 
