@@ -50,7 +50,7 @@ class Settings:
     # `login_lock_max_seconds`.
     login_account_failures: int = 5
     login_address_failures: int = 20
-    login_failure_window: float = 900.0
+    login_failure_window: float = 3600.0
     login_lock_seconds: float = 2.0
     login_lock_max_seconds: float = 900.0
     # HTTP server: a connection that is idle, or still sending a request's headers, this many
@@ -80,7 +80,7 @@ class Settings:
             in {"1", "true", "yes"},
             "login_account_failures": int(_env_float("PIXANO_LOGIN_ACCOUNT_FAILURES", 5)),
             "login_address_failures": int(_env_float("PIXANO_LOGIN_ADDRESS_FAILURES", 20)),
-            "login_failure_window": _env_float("PIXANO_LOGIN_FAILURE_WINDOW", 900.0),
+            "login_failure_window": _env_float("PIXANO_LOGIN_FAILURE_WINDOW", 3600.0),
             "login_lock_seconds": _env_float("PIXANO_LOGIN_LOCK_SECONDS", 2.0),
             "login_lock_max_seconds": _env_float("PIXANO_LOGIN_LOCK_MAX_SECONDS", 900.0),
             "keepalive_timeout": _env_float("PIXANO_KEEPALIVE_TIMEOUT", 10.0),

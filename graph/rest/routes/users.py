@@ -61,7 +61,11 @@ mutation Login($username: String!, $password: String!) {
         name="logout", method="GET", path="/logout", tag="users",
         summary="Log out: clears the session cookie.",
         document="mutation Logout { logout }",
-        result=lambda data, call: {}, response=OBJECT, errors=(), public=True,
+        result=lambda data, call: {}, response=OBJECT, errors=(403,), public=True,
+        description="A GET that changes state (it ends the session), kept for the old web app: "
+                    "with the session cookie it is refused (403) when the browser marks it as "
+                    "cross-site (`Sec-Fetch-Site`, `Origin`); see docs/security.md. "
+                    "`mutation logout` over POST /graphql does the same.",
     ),
     Route(
         name="signup", method="POST", path="/signup", tag="users",
