@@ -62,7 +62,8 @@ def decode_json(data: bytes | str, max_depth: int = MAX_JSON_DEPTH) -> Any:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise BodyRefused(400, f"the request body is not valid UTF-8 (byte {exc.start})") from exc
-    if json_depth(data) > max_depth:
+    openers = data.count(b"[") + data.count(b"{")  # cheap bound: most bodies stop here
+    if openers > max_depth and json_depth(data) > max_depth:
         raise BodyRefused(400, f"the request body nests arrays/objects deeper than {max_depth} "
                                "levels")
     try:
