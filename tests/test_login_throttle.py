@@ -2,9 +2,11 @@
 once" now locks the account (and the address), 429 with Retry-After, growing, shared by instances."""
 from __future__ import annotations
 
-from graph.app import create_app
 from tests.client import LOGIN, Caller
-from tests.conftest import USER_PASSWORD
+from tests.conftest import BOTH_ENGINES, USER_PASSWORD
+from tests.instances import second_instance
+
+pytestmark = BOTH_ENGINES
 
 
 async def rest_login(http, username: str, password: str):
@@ -53,5 +55,5 @@ async def test_the_lock_is_in_the_store_so_every_instance_sees_it(http, aiohttp_
                                                                    alice: Caller) -> None:
     for _ in range(5):
         await rest_login(http, "alice", "wrong")
-    other = await aiohttp_client(create_app(settings))  # a second instance on the same database
+    other = await second_instance(aiohttp_client, http, settings)
     assert await rest_login(other, "alice", USER_PASSWORD) == (429, "2")

@@ -6,10 +6,12 @@ so a restarted server (a second app on the same workspace) refuses the token as 
 """
 from __future__ import annotations
 
-from graph.app import create_app
 from graph.services import SERVICES
 from tests.client import Caller, login
-from tests.conftest import USER_PASSWORD, make_user
+from tests.conftest import BOTH_ENGINES, USER_PASSWORD, make_user
+from tests.instances import second_instance
+
+pytestmark = BOTH_ENGINES
 
 UPDATE = """mutation U($username: String!, $input: UpdateUserInput!) {
   updateUser(username: $username, input: $input) { username } }"""
@@ -41,7 +43,7 @@ async def test_graphql_logout_revokes_a_bearer_token_and_survives_a_restart(
         http, aiohttp_client, settings, alice: Caller) -> None:
     assert (await alice.gql("mutation { logout }")) == {"logout": True}
     assert not await works_as_bearer(http, alice.token)
-    restarted = await aiohttp_client(create_app(settings))  # same workspace/database
+    restarted = await second_instance(aiohttp_client, http, settings)
     assert not await works_as_bearer(restarted, alice.token)
 
 
