@@ -6,7 +6,10 @@ from collections.abc import AsyncIterator, Callable
 from aiohttp import web
 
 from graph import graphiql, media, rest
+from graph.bodies import MAX_BODY_BYTES
 from graph.bootstrap import ensure_admin
+from graph.csrf import csrf_middleware
+from graph.html_headers import add_nosniff
 from graph.http import PixanoGraphQLView, healthz
 from graph.services import SERVICES, Services
 from graph.session import session_middleware
@@ -23,7 +26,8 @@ def default_store(settings: Settings) -> Store:
 
 def create_app(settings: Settings, store_factory: StoreFactory = default_store) -> web.Application:
     """The whole server. `store_factory` lets tests run the same app on another engine."""
-    app = web.Application(middlewares=[session_middleware], client_max_size=64 * 1024 * 1024)
+    app = web.Application(middlewares=[csrf_middleware, session_middleware],
+                          client_max_size=MAX_BODY_BYTES)
 
     async def services_lifetime(app: web.Application) -> AsyncIterator[None]:
         secret = settings.secret or load_or_create_secret(settings.state_dir)
@@ -38,6 +42,7 @@ def create_app(settings: Settings, store_factory: StoreFactory = default_store) 
             await store.close()
 
     app.cleanup_ctx.append(services_lifetime)
+    app.on_response_prepare.append(add_nosniff)
     app.router.add_route("*", "/graphql", PixanoGraphQLView())
     app.router.add_get("/healthz", healthz)
     graphiql.add_asset_routes(app)

@@ -5,6 +5,7 @@ import logging
 import secrets
 
 from resolvers.auth.passwords import hash_password
+from resolvers.auth.sessions import new_session_key
 from store import DuplicateKeyError, Store
 
 log = logging.getLogger("pixano_graph")
@@ -20,7 +21,8 @@ async def ensure_admin(store: Store, password: str | None) -> str | None:
     password = password or secrets.token_urlsafe(12)
     try:
         await store.create_user({"username": ADMIN_USERNAME, "password": await hash_password(password),
-                                 "role": "admin", "preferences": {}})
+                                 "role": "admin", "preferences": {},
+                                 "session_key": new_session_key()})
     except DuplicateKeyError:  # another instance on the same database was first
         return None
     if generated:

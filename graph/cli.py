@@ -91,8 +91,9 @@ def _serve(args: argparse.Namespace) -> int:
 
     app.on_startup.append(announce)
     try:
+        # The keep-alive timer also closes connections that trickle their headers (slowloris).
         web.run_app(app, host=settings.host, port=settings.port, print=None,
-                    access_log=None)
+                    access_log=None, keepalive_timeout=settings.keepalive_timeout)
     except StoreError as exc:
         print(f"pixano-graph: {exc}", file=sys.stderr)
         return 1

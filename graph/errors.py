@@ -19,6 +19,7 @@ class ErrorCode(str, Enum):
     BAD_USER_INPUT = "BAD_USER_INPUT"  # invalid argument; the message says which and why (HTTP 400)
     CONFLICT = "CONFLICT"  # already exists, or still in use (HTTP 409)
     JOB_DENIED = "JOB_DENIED"  # the job is not (or no longer) yours to update (HTTP 410)
+    RATE_LIMITED = "RATE_LIMITED"  # too many failed logins; `retryAfter` seconds (HTTP 429)
 
 
 class ApiError(GraphQLError):

@@ -10,29 +10,48 @@ from pathlib import Path
 from typing import Any
 
 from aiohttp import web
-from cross_web import HTTPException
+from cross_web import AiohttpHTTPRequestAdapter, HTTPException
 from strawberry.aiohttp.views import GraphQLView
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
+from graph.bodies import MAX_BODY_BYTES, BodyRefused, decode_json, read_body
 from graph.context import Context
 from graph.execution import Prepared, execute_prepared, may_introspect, prepare, present_errors
 from graph.graphiql import graphiql_page
+from graph.html_headers import page_headers
 from graph.schema import schema
 from graph.services import SERVICES
 from graph.session import current_user
 
 
 LOGIN_TEMPLATE = (Path(__file__).parent / "templates" / "login.html").read_text(encoding="utf-8")
+LOGIN_HEADERS = page_headers(LOGIN_TEMPLATE)
+GRAPHIQL_HEADERS = page_headers(graphiql_page())
 
 
 def _login_page(status: int, message: str) -> web.Response:
     """A self-contained page (no external asset) whose form logs in through /api/v1/login."""
-    return web.Response(status=status, content_type="text/html",
+    return web.Response(status=status, content_type="text/html", headers=LOGIN_HEADERS,
                         text=LOGIN_TEMPLATE.replace("{message}", message))
 
 
+class _BodyAdapter(AiohttpHTTPRequestAdapter):
+    """Reads the body through `graph.bodies.read_body`, as REST does: size limit and timeout."""
+
+    async def get_body(self) -> bytes:
+        if self._body is None:
+            try:
+                self._body = await read_body(self.request, MAX_BODY_BYTES,
+                                             self.request.app[SERVICES].settings.body_timeout)
+            except BodyRefused as refused:
+                raise HTTPException(refused.status, refused.message) from refused
+        return self._body
+
+
 class PixanoGraphQLView(GraphQLView):
+    request_adapter_class = _BodyAdapter
+
     def __init__(self) -> None:
         super().__init__(schema=schema, graphql_ide="graphiql", allow_queries_via_get=False)
 
@@ -40,6 +59,18 @@ class PixanoGraphQLView(GraphQLView):
         """Only a request asking for an upgrade can be one: Strawberry's own test builds a
         WebSocketResponse, twice per request, for every plain POST."""
         return "Upgrade" in request.headers and super().is_websocket_request(request)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        """The body as a JSON object, through the decoder every REST route uses too (UTF-8 and
+        nesting depth checked before decoding); anything else is a 400, never a 500."""
+        try:
+            value = decode_json(data)
+        except BodyRefused as refused:
+            raise HTTPException(refused.status, refused.message) from refused
+        if not isinstance(value, dict):
+            raise HTTPException(400, "the request body must be a JSON object "
+                                     '({"query": ..., "variables": ...})')
+        return value
 
     async def get_context(self, request: web.Request, response: web.StreamResponse) -> Context:  # type: ignore[override]
         return Context(services=request.app[SERVICES], response=response,
@@ -53,7 +84,8 @@ class PixanoGraphQLView(GraphQLView):
         if user["role"] != "admin":
             return _login_page(403, f"You are logged in as {html.escape(user['username'])}: GraphiQL "
                                     "is reserved to administrators. Log in with an admin account.")
-        return web.Response(text=graphiql_page(), content_type="text/html")
+        return web.Response(text=graphiql_page(), content_type="text/html",
+                            headers=GRAPHIQL_HEADERS)
 
     async def execute_single(self, request: Any, request_adapter: Any, sub_response: Any,  # type: ignore[override]
                              context: Context, root_value: Any, request_data: Any) -> Any:

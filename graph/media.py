@@ -18,7 +18,7 @@ from aiohttp import web
 
 from graph.services import SERVICES
 from graph.session import current_user
-from resolvers.datasets.paths import PathRefused, resolve_inside, split_relative
+from resolvers.datasets.paths import PathRefused, PathTooLong, resolve_inside, split_relative
 
 MEDIA_HEADERS = {
     # Behind a login: shared caches must not keep it; browsers revalidate with the ETag.
@@ -43,6 +43,8 @@ async def serve_media(request: web.Request) -> web.StreamResponse:
         return _problem(401, "unauthenticated", "authentication required: log in first")
     try:
         parts = split_relative(request.match_info["path"])
+    except PathTooLong as exc:
+        return _problem(400, "bad_user_input", f"refused path: {exc}")
     except PathRefused as exc:
         return _problem(403, "forbidden", f"refused path: {exc}")
     if not parts or any(part.startswith(".") for part in parts):

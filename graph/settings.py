@@ -47,6 +47,20 @@ class Settings:
     secure_cookies: bool = False
     # Introspection is always allowed to admins (GraphiQL needs it); this opens it to everyone.
     public_introspection: bool = False
+    # Login throttling (resolvers/auth/throttle.py): failures counted per account and per client
+    # address within `login_failure_window`; from the Nth failure on, logins for that key are
+    # refused (429) for `login_lock_seconds`, doubled at each further failure, at most
+    # `login_lock_max_seconds`.
+    login_account_failures: int = 5
+    login_address_failures: int = 20
+    login_failure_window: float = 3600.0
+    login_lock_seconds: float = 2.0
+    login_lock_max_seconds: float = 900.0
+    # HTTP server: a connection that is idle, or still sending a request's headers, this many
+    # seconds after it opened or after its last answer is closed (aiohttp's keep-alive timer);
+    # a request body must arrive within `body_timeout` seconds (408).
+    keepalive_timeout: float = 10.0
+    body_timeout: float = 60.0
     # Injected in tests so leases and durations can be checked without sleeping.
     clock: Clock = field(default=time.time, compare=False)
 
@@ -68,6 +82,13 @@ class Settings:
             "secure_cookies": os.environ.get("PIXANO_SECURE_COOKIES", "") in {"1", "true", "yes"},
             "public_introspection": os.environ.get("PIXANO_PUBLIC_INTROSPECTION", "")
             in {"1", "true", "yes"},
+            "login_account_failures": int(_env_float("PIXANO_LOGIN_ACCOUNT_FAILURES", 5)),
+            "login_address_failures": int(_env_float("PIXANO_LOGIN_ADDRESS_FAILURES", 20)),
+            "login_failure_window": _env_float("PIXANO_LOGIN_FAILURE_WINDOW", 3600.0),
+            "login_lock_seconds": _env_float("PIXANO_LOGIN_LOCK_SECONDS", 2.0),
+            "login_lock_max_seconds": _env_float("PIXANO_LOGIN_LOCK_MAX_SECONDS", 900.0),
+            "keepalive_timeout": _env_float("PIXANO_KEEPALIVE_TIMEOUT", 10.0),
+            "body_timeout": _env_float("PIXANO_BODY_TIMEOUT", 60.0),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(workspace=Path(workspace).resolve(), **values)  # type: ignore[arg-type]

@@ -7,11 +7,13 @@ from typing import Any
 from store.repositories.datasets import DatasetRepository
 from store.repositories.dump import DumpRepository
 from store.repositories.specs import SpecRepository
+from store.repositories.throttle import LoginThrottleRepository
 from store.repositories.users import UserRepository
 from store.repositories.workflow import WorkflowRepository
 
 
-class Store(UserRepository, DatasetRepository, SpecRepository, WorkflowRepository, DumpRepository):
+class Store(UserRepository, LoginThrottleRepository, DatasetRepository, SpecRepository,
+            WorkflowRepository, DumpRepository):
     """All repositories plus the lifecycle every engine shares."""
 
     #: "sqlite" or "mongodb", shown by /healthz and the CLI.

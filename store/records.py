@@ -42,6 +42,9 @@ class UserRecord(TypedDict):
     password: str
     role: str
     preferences: dict[str, Any]
+    # Session state (resolvers/auth/sessions.py); never exposed. Older records lack them.
+    session_key: NotRequired[str]
+    revoked_sessions: NotRequired[dict[str, float]]
 
 
 class DatasetRecord(TypedDict):

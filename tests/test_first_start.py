@@ -56,12 +56,15 @@ async def test_pixano_secret_signs_tokens_valid_across_instances(aiohttp_client,
                                                      admin_password="pw", clock=clock)))
     caller = await login(first, "admin", "pw")
     assert not (tmp_path / ".pixano" / "secret").exists()
-    other_store = tmp_path / "other"
-    other_store.mkdir()
-    second = await aiohttp_client(create_app(Settings(workspace=other_store, secret=shared,
+    # a second instance on the same database (sessions are bound to the account's record)
+    second = await aiohttp_client(create_app(Settings(workspace=tmp_path, secret=shared,
                                                       admin_password="pw", clock=clock)))
     me = await Caller(second, token=caller.token).gql("{ me { username } }")
     assert me["me"]["username"] == "admin"
+    other = await aiohttp_client(create_app(Settings(workspace=tmp_path, secret=shared[::-1],
+                                                     admin_password="pw", clock=clock)))
+    failure = await Caller(other, token=caller.token).gql_error("{ me { username } }")
+    assert failure.code == "UNAUTHENTICATED"  # another secret: the token is not genuine there
 
 
 async def test_unexpected_failures_are_masked_without_internals(http) -> None:

@@ -92,7 +92,7 @@ async def test_users_change_their_own_preferences_and_password_but_not_their_rol
     changed = await alice.gql(UPDATE, {"username": "alice", "input": {"preferences": {"zoom": 2},
                                                                       "password": "new-password"}})
     assert changed["updateUser"] == {"username": "alice", "role": "USER", "preferences": {"zoom": 2}}
-    await login(http, "alice", "new-password")
+    alice = await login(http, "alice", "new-password")  # the password change ended the old session
     assert (await anonymous_login_fails(http, "alice", USER_PASSWORD))
     failure = await alice.gql_error(UPDATE, {"username": "alice", "input": {"role": "ADMIN"}})
     assert failure.code == "FORBIDDEN"

@@ -14,7 +14,9 @@ from urllib.parse import unquote
 
 from aiohttp import web
 
+from graph.bodies import BodyRefused, decode_json, read_body
 from graph.context import Context
+from graph.csrf import cross_site_refusal
 from graph.rest.errors import RestError
 from graph.rest.execute import run
 from graph.rest.spec import Call, Route
@@ -84,22 +86,25 @@ def path_segments(request: web.Request) -> list[str]:
     return [unquote(s) for s in raw.split("/")[1:]] if raw else []
 
 
-async def _read_json(request: web.Request) -> Any:
+async def _read_json(request: web.Request, limit: int) -> Any:
+    """The body's JSON value (None when there is none); 400/413 through `graph.bodies`."""
     if not request.can_read_body:
         return None
-    text = await request.text()
-    if not text.strip():
-        return None
     try:
-        return json.loads(text)
-    except ValueError as exc:
-        raise RestError.bad_input(f"the request body is not valid JSON: {exc}") from exc
+        data = await read_body(request, limit, request.app[SERVICES].settings.body_timeout)
+        if not data.strip():
+            return None
+        return decode_json(data)
+    except BodyRefused as refused:
+        kind = {413: "payload_too_large", 408: "request_timeout"}.get(refused.status,
+                                                                     "bad_user_input")
+        raise RestError(refused.status, kind, refused.message) from refused
 
 
 async def read_call(request: web.Request, route: Route, path: dict[str, str]) -> Call:
     body: dict[str, Any] = {}
     if route.body is not None:  # a body sent to a route that takes none is ignored
-        raw = await _read_json(request)
+        raw = await _read_json(request, route.max_body)
         body = route.body.read({} if raw is None else raw)
     params = {p.name: p.read(request.query) for p in route.params}
     return Call(path=path, query=request.query, body=body, params=params)
@@ -109,6 +114,11 @@ def make_handler(router: Router) -> Callable[[web.Request], Awaitable[web.Stream
     async def handle(request: web.Request) -> web.StreamResponse:
         try:
             route, path = router.resolve(request.method, path_segments(request))
+            if route.method == "GET" and route.changes_state:
+                # Legacy GETs that run a mutation (logout, jobs/next): same-origin callers only.
+                # Unsafe methods were checked by graph.csrf's middleware already.
+                if (reason := cross_site_refusal(request)) is not None:
+                    raise RestError(403, "forbidden", reason)
             call = await read_call(request, route, path)
             variables = route.variables(call)
             response = web.Response(status=route.status)

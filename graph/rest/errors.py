@@ -16,6 +16,7 @@ STATUS_OF: dict[str, int] = {
     ErrorCode.BAD_USER_INPUT.value: 400,
     ErrorCode.CONFLICT.value: 409,
     ErrorCode.JOB_DENIED.value: 410,
+    ErrorCode.RATE_LIMITED.value: 429,
 }
 
 INTERNAL_MESSAGE = "Unexpected error."

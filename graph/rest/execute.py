@@ -50,7 +50,10 @@ def translate(errors: list[GraphQLError], conflict_status: int) -> RestError:
     error = errors[0]
     original = error.original_error
     if isinstance(original, ApiError):
-        return RestError.from_code(original.code.value, original.message, conflict_status)
+        refused = RestError.from_code(original.code.value, original.message, conflict_status)
+        if "retryAfter" in (original.extensions or {}):
+            refused.headers["Retry-After"] = str(original.extensions["retryAfter"])
+        return refused
     if error.path is None:
         # No path: raised before execution, while coercing the variables (a wrong type).
         return RestError.bad_input(error.message)

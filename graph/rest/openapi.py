@@ -14,6 +14,9 @@ _REASONS = {
     404: "Unknown resource.",
     409: "Conflict: already exists, or still in use.",
     410: "Job denied: this job is not (or no longer) yours.",
+    413: "The body is larger than this route accepts.",
+    415: "The body is not JSON (a form's content type: refused against cross-site requests).",
+    429: "Too many failed logins: wait for `Retry-After` seconds.",
     500: "Unexpected error.",
 }
 _SUCCESS = {200: "OK", 201: "Created", 204: "No Content"}
@@ -66,6 +69,8 @@ def _operation(route: Route) -> dict[str, Any]:
         success["content"] = {"application/json": {"schema": route.response}}
     responses: dict[str, Any] = {str(route.status): success}
     statuses = set(route.errors) | {500}
+    if route.body is not None:  # every body is read by graph.bodies, with these refusals
+        statuses |= {400, 413, 415}
     for status in sorted(statuses):
         responses[str(status)] = {"description": _REASONS[status],
                                   "content": {"application/json": {"schema": ref("Error")}}}

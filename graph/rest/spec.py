@@ -12,6 +12,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from strawberry.types.graphql import OperationType
+
+from graph.bodies import MAX_BODY_BYTES
 from graph.rest.errors import RestError
 from graph.rest.execute import Operation, compile_operation
 
@@ -145,6 +148,8 @@ class Route:
     # CONFLICT is 409, except where the API document says 400 (existing user, existing task).
     conflict_status: int = 409
     public: bool = False  # works without a session (login, logout)
+    # Largest body accepted (413 beyond): routes that never need much say so (login).
+    max_body: int = MAX_BODY_BYTES
     description: str = ""  # longer notes for the OpenAPI document and docs/rest.md
     tag: str = ""
     operation: Operation = field(init=False, repr=False, compare=False)
@@ -153,6 +158,11 @@ class Route:
         if self.status != 204 and self.result is None:
             raise ValueError(f"route {self.name}: a {self.status} answer needs a result mapping")
         object.__setattr__(self, "operation", compile_operation(self.document, self.name))
+
+    @property
+    def changes_state(self) -> bool:
+        """Whether the route runs a mutation (so a cross-site caller must not trigger it)."""
+        return self.operation.prepared.operation_type(None) is OperationType.MUTATION
 
     @property
     def path_params(self) -> list[str]:

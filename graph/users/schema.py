@@ -4,8 +4,9 @@ from __future__ import annotations
 import strawberry
 
 from graph.permissions import IsAdmin, IsAdminOrSelf, IsAuthenticated
-from graph.users.types import LoginPayload, User
-from resolvers.users import queries, user_create, user_delete, user_login, user_logout, user_update
+from graph.users.types import LoginPayload, LogoutEverywherePayload, User
+from resolvers.users import (queries, user_create, user_delete, user_login, user_logout,
+                             user_logout_everywhere, user_update)
 
 
 @strawberry.type
@@ -24,7 +25,12 @@ class UserMutation:
         resolver=user_login.login,
         description="Open a session: sets the httpOnly `token` cookie and returns the token.")
     logout: bool = strawberry.mutation(resolver=user_logout.logout,
-                                       description="Close the session (clears the cookie).")
+                                       description="Close this session: its token is refused from now on "
+                                                   "(and the cookie is cleared).")
+    logout_everywhere: LogoutEverywherePayload = strawberry.mutation(
+        resolver=user_logout_everywhere.logout_everywhere, permission_classes=[IsAuthenticated],
+        description="End every session of an account (yours, or anyone's for admins): each "
+                    "token issued before is refused from now on, on every instance.")
     create_user: User = strawberry.mutation(resolver=user_create.create_user,
                                             permission_classes=[IsAdmin],
                                             description="Create an account (CONFLICT if it exists).")

@@ -38,6 +38,17 @@ class LoginPayload:
     )
 
 
+@strawberry.input(description="Whose sessions to end.")
+class LogoutEverywhereInput:
+    username: str | None = strawberry.field(
+        default=None, description="The account (default: your own); another's: admins only.")
+
+
+@strawberry.type(description="Every session of the account is over; the account as it is now.")
+class LogoutEverywherePayload:
+    user: User
+
+
 @strawberry.input(description="A new account.")
 class CreateUserInput:
     username: str

@@ -1,5 +1,11 @@
 """Signed session tokens (JWT, HS256) and the secret that signs them.
 
+A token names its user (`sub`), its session (`sid`, random, kept when the cookie is renewed) and
+the user's session key at issue time (`key`). The server ends sessions by state kept on the user
+record (which every request reads anyway), never by forgetting tokens: a logout lists the `sid`
+as revoked; a password or role change, a deletion or "log out everywhere" gives the account a new
+session key, so every token issued before no longer matches (see `resolvers/auth/sessions.py`).
+
 The secret is never a constant in the code: it comes from PIXANO_SECRET or is generated once and
 kept in the workspace's private folder with mode 0600. Several instances serving one database must
 share it (same PIXANO_SECRET), or tokens issued by one are refused by the others.
@@ -38,6 +44,8 @@ def load_or_create_secret(state_dir: Path) -> str:
 class SessionClaims:
     username: str
     expires_at: float
+    session_id: str
+    key: str
 
 
 class TokenSigner:
@@ -47,8 +55,11 @@ class TokenSigner:
         self._secret = secret
         self.ttl_seconds = ttl_seconds
 
-    def issue(self, username: str, now: float) -> str:
-        claims = {"sub": username, "iat": int(now), "exp": int(now + self.ttl_seconds)}
+    def issue(self, username: str, key: str, now: float, session_id: str | None = None) -> str:
+        """A token for `username` under the account's session `key`; a new session unless
+        `session_id` continues one (renewal)."""
+        claims = {"sub": username, "iat": int(now), "exp": int(now + self.ttl_seconds),
+                  "sid": session_id or secrets.token_hex(8), "key": key}
         return jwt.encode(claims, self._secret, algorithm=ALGORITHM)
 
     def read(self, token: str, now: float) -> SessionClaims | None:
@@ -56,11 +67,12 @@ class TokenSigner:
         try:
             claims = jwt.decode(
                 token, self._secret, algorithms=[ALGORITHM],
-                options={"require": ["sub", "exp"], "verify_exp": False},
+                options={"require": ["sub", "exp", "sid", "key"], "verify_exp": False},
             )
         except jwt.PyJWTError:
             return None
         expires_at = float(claims["exp"])
-        if not isinstance(claims["sub"], str) or expires_at <= now:
+        if not all(isinstance(claims[k], str) for k in ("sub", "sid", "key")) or expires_at <= now:
             return None
-        return SessionClaims(username=claims["sub"], expires_at=expires_at)
+        return SessionClaims(username=claims["sub"], expires_at=expires_at,
+                             session_id=claims["sid"], key=claims["key"])

@@ -60,7 +60,8 @@ def normalise_path(path: str) -> str:
     try:
         return normalise_dataset_path(path)
     except PathRefused as exc:
-        raise ApiError(ErrorCode.BAD_USER_INPUT, f"dataset path {path!r}: {exc}",
+        shown = path if len(path) <= 80 else path[:80] + "…"
+        raise ApiError(ErrorCode.BAD_USER_INPUT, f"dataset path {shown!r}: {exc}",
                        field="path") from exc
 
 

@@ -13,16 +13,30 @@ MEDIA_PREFIX = "/data/"
 STATE_DIR_NAME = ".pixano"
 
 
+#: Longest path segment (a file or folder name) and longest path: the limits of common file
+#: systems (NAME_MAX, PATH_MAX). Longer ones would only fail later inside the OS call.
+MAX_SEGMENT_LENGTH = 255
+MAX_PATH_LENGTH = 4096
+
+
 class PathRefused(ValueError):
     """A relative path that is malformed or leads outside the workspace; the message says why."""
+
+
+class PathTooLong(PathRefused):
+    """A path beyond MAX_SEGMENT_LENGTH / MAX_PATH_LENGTH: bad input rather than a forbidden place."""
 
 
 def split_relative(path: str) -> list[str]:
     """The segments of a workspace-relative POSIX path, `.` and empty ones dropped.
 
     Refuses absolute paths, `..` anywhere (even when it would stay inside: a path means one
-    thing, written one way), NUL bytes and backslashes (Windows separators are not guessed).
+    thing, written one way), NUL bytes and backslashes (Windows separators are not guessed), and
+    paths or names longer than the file system allows (PathTooLong).
     """
+    if len(path) > MAX_PATH_LENGTH:
+        raise PathTooLong(f"the path is {len(path)} characters long; at most {MAX_PATH_LENGTH} "
+                          "are allowed")
     if "\x00" in path:
         raise PathRefused("the path contains a NUL character")
     if "\\" in path:
@@ -32,6 +46,10 @@ def split_relative(path: str) -> list[str]:
     parts = [p for p in path.split("/") if p not in ("", ".")]
     if ".." in parts:
         raise PathRefused("the path must not contain '..': it would leave the workspace")
+    longest = max(parts, key=len, default="")
+    if len(longest) > MAX_SEGMENT_LENGTH:
+        raise PathTooLong(f"a path segment is {len(longest)} characters long; at most "
+                          f"{MAX_SEGMENT_LENGTH} are allowed per folder or file name")
     return parts
 
 

@@ -8,6 +8,7 @@ from graph.errors import ApiError, ErrorCode
 from graph.scalars import JSON
 from graph.users.types import CreateUserInput, User
 from resolvers.auth.passwords import hash_password
+from resolvers.auth.sessions import new_session_key
 from resolvers.users.validation import check_password, check_preferences, check_username
 from store import DuplicateKeyError
 from store.records import UserRecord
@@ -19,6 +20,8 @@ async def create_user(info: strawberry.Info, input: CreateUserInput) -> User:
         "password": await hash_password(check_password(input.password)),
         "role": input.role.value,
         "preferences": check_preferences(input.preferences),
+        # A fresh key: no token of an earlier account with this name is ever accepted.
+        "session_key": new_session_key(),
     }
     try:
         await info.context.store.create_user(record)

@@ -1,11 +1,17 @@
-"""`logout`: drop the session cookie. Tokens are stateless; they die at expiry or with the user."""
+"""`logout`: end this session on the server (its token is refused from now on, as cookie or
+Bearer, on every instance) and drop the cookie. Anonymous callers just get the cookie cleared."""
 from __future__ import annotations
 
 import strawberry
 
-from graph.session import clear_session_cookie
+from graph.session import clear_session_cookie, current_session
+from resolvers.auth.sessions import end_session
 
 
 async def logout(info: strawberry.Info) -> bool:
-    clear_session_cookie(info.context.response)
+    ctx = info.context
+    claims = current_session(ctx.request)
+    if claims is not None:
+        await end_session(ctx.store, claims, ctx.now())
+    clear_session_cookie(ctx.response)
     return True

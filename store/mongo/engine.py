@@ -17,6 +17,7 @@ from store.mongo.datasets import MongoDatasets
 from store.mongo.dump import MongoDump
 from store.mongo.indexes import INDEXES
 from store.mongo.specs import MongoSpecs
+from store.mongo.throttle import MongoLoginThrottle
 from store.mongo.users import MongoUsers
 from store.mongo.workflow import MongoWorkflow
 
@@ -24,7 +25,8 @@ VERSION_KEY = {"_id": "v"}
 log = logging.getLogger("pixano_graph")
 
 
-class MongoStore(MongoUsers, MongoDatasets, MongoSpecs, MongoWorkflow, MongoDump, Store):
+class MongoStore(MongoUsers, MongoLoginThrottle, MongoDatasets, MongoSpecs, MongoWorkflow,
+                 MongoDump, Store):
     engine = "mongodb"
 
     def __init__(self, client: Any, database: str, migrations: tuple[Migration, ...] = MIGRATIONS,

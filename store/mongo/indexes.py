@@ -77,4 +77,13 @@ WORKFLOW: dict[str, list[IndexSpec]] = {
     "labels": [([("task_name", 1), ("data_id", 1)], {"unique": True, "name": "labels_key"})],
 }
 
-INDEXES: dict[str, list[IndexSpec]] = {**USERS, **DATASETS, **SPECS, **TASKS, **WORKFLOW}
+# Failed logins per key ('user:<name>' or 'addr:<ip>'); dropped by the TTL index once stale.
+LOGIN_THROTTLE: dict[str, list[IndexSpec]] = {
+    "login_failures": [
+        ([("key", 1)], {"unique": True, "name": "key_unique"}),
+        ([("expire_at", 1)], {"expireAfterSeconds": 0, "name": "expire_at_ttl"}),
+    ],
+}
+
+INDEXES: dict[str, list[IndexSpec]] = {**USERS, **DATASETS, **SPECS, **TASKS, **WORKFLOW,
+                                       **LOGIN_THROTTLE}

@@ -42,3 +42,20 @@ class MongoUsers(UserRepository):
     async def delete_user(self, username: str) -> bool:
         result = await self._db.users.delete_one({"username": username})
         return result.deleted_count > 0
+
+    async def revoke_session(self, username: str, session_id: str, expires_at: float,
+                             now: float) -> int | None:
+        current = await self.get_user(username)
+        if current is None:
+            return None
+        # Only entries already expired are unset: racing logouts each $set their own key, and
+        # none can undo another's (the read only chooses what is safe to drop).
+        expired = [sid for sid, exp in (current.get("revoked_sessions") or {}).items()
+                   if exp <= now and sid != session_id]
+        update: dict[str, Any] = {"$set": {f"revoked_sessions.{session_id}": expires_at}}
+        if expired:
+            update["$unset"] = {f"revoked_sessions.{sid}": "" for sid in expired}
+        after = await self._db.users.find_one_and_update(
+            {"username": username}, update, projection=NO_ID,
+            return_document=ReturnDocument.AFTER)
+        return None if after is None else len(after.get("revoked_sessions") or {})

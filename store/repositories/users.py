@@ -31,3 +31,10 @@ class UserRepository(ABC):
     @abstractmethod
     async def delete_user(self, username: str) -> bool:
         """Remove the account; False when it did not exist."""
+
+    @abstractmethod
+    async def revoke_session(self, username: str, session_id: str, expires_at: float,
+                             now: float) -> int | None:
+        """Add `session_id` (valid until `expires_at`) to the user's `revoked_sessions` and drop
+        the entries expired at `now`, atomically (two logouts at once both stick). The number of
+        entries left, or None when the user does not exist."""

@@ -14,6 +14,7 @@ from store.sqlite.datasets import SqliteDatasets
 from store.sqlite.dump import SqliteDump
 from store.sqlite.schema import LATE_SCHEMA, SCHEMA
 from store.sqlite.specs import SqliteSpecs
+from store.sqlite.throttle import SqliteLoginThrottle
 from store.sqlite.users import SqliteUsers
 from store.sqlite.workflow import SqliteWorkflow
 
@@ -22,7 +23,8 @@ DATABASE_FILE = "pixano.sqlite3"
 log = logging.getLogger("pixano_graph")
 
 
-class SqliteStore(SqliteUsers, SqliteDatasets, SqliteSpecs, SqliteWorkflow, SqliteDump, Store):
+class SqliteStore(SqliteUsers, SqliteLoginThrottle, SqliteDatasets, SqliteSpecs, SqliteWorkflow,
+                  SqliteDump, Store):
     engine = "sqlite"
 
     def __init__(self, path: Path, migrations: tuple[Migration, ...] = MIGRATIONS,

@@ -160,7 +160,17 @@ WORKFLOW: tuple[str, ...] = (
     " PRIMARY KEY (task_name, data_id))",
 )
 
-SCHEMA: tuple[str, ...] = (*META, *USERS, *DATASETS, *SPECS, *TASKS, *WORKFLOW)
+LOGIN_THROTTLE: tuple[str, ...] = (
+    # Failed logins per key ('user:<name>' or 'addr:<ip>'); see resolvers/auth/throttle.py.
+    "CREATE TABLE IF NOT EXISTS login_failures ("
+    " key TEXT PRIMARY KEY,"
+    " failures INTEGER NOT NULL,"
+    " last_failure REAL NOT NULL,"
+    " locked_until REAL NOT NULL DEFAULT 0)",
+    "CREATE INDEX IF NOT EXISTS login_failures_by_age ON login_failures (last_failure)",
+)
+
+SCHEMA: tuple[str, ...] = (*META, *USERS, *DATASETS, *SPECS, *TASKS, *WORKFLOW, *LOGIN_THROTTLE)
 
 #: Created after the migrations (they name columns an older database gets from a migration).
 LATE_SCHEMA: tuple[str, ...] = (

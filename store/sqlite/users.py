@@ -54,3 +54,19 @@ class SqliteUsers(UserRepository):
         return await self._db.write(
             lambda c: c.execute("DELETE FROM users WHERE username = ?", (username,)).rowcount > 0
         )
+
+    async def revoke_session(self, username: str, session_id: str, expires_at: float,
+                             now: float) -> int | None:
+        def revoke(c: sqlite3.Connection) -> int | None:
+            row = c.execute("SELECT doc FROM users WHERE username = ?", (username,)).fetchone()
+            if row is None:
+                return None
+            user = json.loads(row[0])
+            revoked = {sid: exp for sid, exp in (user.get("revoked_sessions") or {}).items()
+                       if exp > now}
+            revoked[session_id] = expires_at
+            user["revoked_sessions"] = revoked
+            c.execute("UPDATE users SET doc = ? WHERE username = ?", (json.dumps(user), username))
+            return len(revoked)
+
+        return await self._db.write(revoke)  # one IMMEDIATE transaction: no lost revocation

@@ -42,3 +42,22 @@ async def test_delete(store: Store) -> None:
     assert await store.delete_user("zoe") is True
     assert await store.delete_user("zoe") is False
     assert await store.get_user("zoe") is None
+
+
+async def test_revoke_session_adds_prunes_expired_and_reports_unknown_users(store: Store) -> None:
+    await store.create_user(_user("zoe"))
+    assert await store.revoke_session("zoe", "s1", 100.0, now=10.0) == 1
+    assert await store.revoke_session("zoe", "s2", 200.0, now=10.0) == 2
+    # s1 expired at 100: dropped when the next logout is recorded at 150
+    assert await store.revoke_session("zoe", "s3", 300.0, now=150.0) == 2
+    assert (await store.get_user("zoe"))["revoked_sessions"] == {"s2": 200.0, "s3": 300.0}
+    assert await store.revoke_session("nobody", "s1", 100.0, now=10.0) is None
+    assert await store.get_user("nobody") is None
+
+
+async def test_concurrent_revocations_of_one_user_all_stick(store: Store) -> None:
+    import asyncio
+
+    await store.create_user(_user("zoe"))
+    await asyncio.gather(*(store.revoke_session("zoe", f"s{i}", 1000.0, now=1.0) for i in range(20)))
+    assert set((await store.get_user("zoe"))["revoked_sessions"]) == {f"s{i}" for i in range(20)}

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from graph.bodies import SMALL_BODY_BYTES
 from graph.rest.shapes import (OBJECT, ROLES, STRING, USER_FRAGMENT, array_of, enum_schema, ref,
                                rest_user, to_enum)
 from graph.rest.spec import Body, Call, Field, Route
@@ -57,13 +58,18 @@ mutation Login($username: String!, $password: String!) {
         variables=lambda call: {"username": call.body["username"], "password": call.body["password"]},
         result=lambda data, call: {"message": "Authentication successful!",
                                    "user": rest_user(data["login"]["user"])},
-        response=ref("LoginResult"), errors=(400, 401), public=True,
+        response=ref("LoginResult"), errors=(400, 401, 413, 429), public=True,
+        max_body=SMALL_BODY_BYTES,
     ),
     Route(
         name="logout", method="GET", path="/logout", tag="users",
         summary="Log out: clears the session cookie.",
         document="mutation Logout { logout }",
-        result=lambda data, call: {}, response=OBJECT, errors=(), public=True,
+        result=lambda data, call: {}, response=OBJECT, errors=(403,), public=True,
+        description="A GET that changes state (it ends the session), kept for the old web app: "
+                    "with the session cookie it is refused (403) when the browser marks it as "
+                    "cross-site (`Sec-Fetch-Site`, `Origin`); see docs/security.md. "
+                    "`mutation logout` over POST /graphql does the same.",
     ),
     Route(
         name="signup", method="POST", path="/signup", tag="users",
@@ -99,6 +105,14 @@ mutation Login($username: String!, $password: String!) {
         summary="Delete an account (admins; never one's own: 400).",
         document="mutation DeleteUser($username: String!) { deleteUser(username: $username) }",
         variables=lambda call: {"username": call.path["username"]}, status=204,
+    ),
+    Route(
+        name="endSessions", method="DELETE", path="/users/{username}/sessions", tag="users",
+        summary="Log a user out everywhere: every session token issued before is refused "
+                "(yourself, or anyone for admins).",
+        document="""mutation LogoutEverywhere($input: LogoutEverywhereInput!) {
+  logoutEverywhere(input: $input) { user { username } } }""",
+        variables=lambda call: {"input": {"username": call.path["username"]}}, status=204,
     ),
     Route(
         name="profile", method="GET", path="/profile", tag="users",

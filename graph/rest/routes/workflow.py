@@ -9,6 +9,10 @@ from graph.rest.shapes import (ANY, BOOLEAN, JOB_FRAGMENT, LABELS_FRAGMENT, OBJE
                                db_label, db_result, enum_schema, obj, ref, to_enum)
 from graph.rest.spec import Body, Call, Field, Param, Route
 
+LEGACY_GET_NOTE = ("A GET that changes state (it claims a job), kept for the old web app: with "
+                   "the session cookie it is refused (403) when the browser marks it as "
+                   "cross-site (`Sec-Fetch-Site`, `Origin`); see docs/security.md.")
+
 EMPTY = obj({}, description="nothing")
 EMPTY["maxProperties"] = 0
 
@@ -175,7 +179,8 @@ mutation NextJob($taskName: String!, $objective: Objective!) {
         variables=lambda call: {"taskName": call.path["task_name"],
                                 "objective": to_enum(call.params["objective"] or "to_annotate")},
         result=lambda data, call: db_job(data["nextJob"]) if data["nextJob"] else {},
-        response=or_empty("DbJob"), errors=(400, 401, 404),
+        response=or_empty("DbJob"), errors=(400, 401, 403, 404),
+        description=LEGACY_GET_NOTE,
     ),
     Route(
         name="updateJob", method="PUT", path="/tasks/{task_name}/jobs/{job_id}", tag="jobs",
