@@ -18,7 +18,9 @@ StoreFactory = Callable[[Settings], Store]
 
 
 def default_store(settings: Settings) -> Store:
-    return open_store(settings.state_dir, settings.mongodb_uri, settings.mongodb_database)
+    return open_store(settings.state_dir, settings.mongodb_uri, settings.mongodb_database,
+                      group_commit=settings.group_commit, sqlite_readers=settings.sqlite_readers,
+                      shared=settings.shared_store)
 
 
 def create_app(settings: Settings, store_factory: StoreFactory = default_store) -> web.Application:

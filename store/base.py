@@ -33,6 +33,12 @@ class Store(UserRepository, DatasetRepository, SpecRepository, WorkflowRepositor
     async def health(self) -> dict[str, Any]:
         """A cheap round trip to the database: `{"engine", "version", ...}`; raises when down."""
 
+    def write_counts(self) -> dict[str, int]:
+        """Counters of this process's writes for `/metrics`: `commits` (durable commits made),
+        `acknowledged` (writes answered after one) and `pending` (writes waiting for one). An
+        engine that does not count returns {}."""
+        return {}
+
     @abstractmethod
     async def stored_version(self) -> int:
         """The schema version recorded in the database (the `v` key, DbVersion)."""

@@ -27,7 +27,7 @@ class SqliteLabels:
     _db: SqliteDatabase
 
     async def get_labels(self, task_name: str, data_id: str) -> LabelRecord | None:
-        row = await self._db.call(lambda c: c.execute(
+        row = await self._db.read(lambda c: c.execute(
             "SELECT annotations FROM labels WHERE task_name = ? AND data_id = ?",
             (task_name, data_id)).fetchone())
         if row is None:
@@ -52,7 +52,7 @@ class SqliteLabels:
 
     async def get_label_statistics(self, task_name: str,
                                    data_id: str) -> LabelStatisticsRecord | None:
-        row = await self._db.call(lambda c: c.execute(
+        row = await self._db.read(lambda c: c.execute(
             "SELECT statistics FROM labels WHERE task_name = ? AND data_id = ?",
             (task_name, data_id)).fetchone())
         if row is None:
