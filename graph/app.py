@@ -5,7 +5,7 @@ from collections.abc import AsyncIterator, Callable
 
 from aiohttp import web
 
-from graph import graphiql, media, rest
+from graph import graphiql, media, metrics, rest
 from graph.bootstrap import ensure_admin
 from graph.http import PixanoGraphQLView, healthz
 from graph.services import SERVICES, Services
@@ -25,7 +25,8 @@ def default_store(settings: Settings) -> Store:
 
 def create_app(settings: Settings, store_factory: StoreFactory = default_store) -> web.Application:
     """The whole server. `store_factory` lets tests run the same app on another engine."""
-    app = web.Application(middlewares=[session_middleware], client_max_size=64 * 1024 * 1024)
+    app = web.Application(middlewares=[metrics.metrics_middleware, session_middleware],
+                          client_max_size=64 * 1024 * 1024)
 
     async def services_lifetime(app: web.Application) -> AsyncIterator[None]:
         secret = settings.secret or load_or_create_secret(settings.state_dir)
@@ -35,6 +36,7 @@ def create_app(settings: Settings, store_factory: StoreFactory = default_store) 
             await ensure_admin(store, settings.admin_password)
             app[SERVICES] = Services(settings=settings, store=store,
                                      tokens=TokenSigner(secret, settings.token_ttl_seconds))
+            app[metrics.STORE_COUNTERS] = metrics.StoreCounters(store)
             yield
         finally:
             await store.close()
@@ -44,5 +46,6 @@ def create_app(settings: Settings, store_factory: StoreFactory = default_store) 
     app.router.add_get("/healthz", healthz)
     graphiql.add_asset_routes(app)
     media.add_routes(app)
+    metrics.add_routes(app)
     rest.add_routes(app)
     return app

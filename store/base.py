@@ -33,10 +33,10 @@ class Store(UserRepository, DatasetRepository, SpecRepository, WorkflowRepositor
     async def health(self) -> dict[str, Any]:
         """A cheap round trip to the database: `{"engine", "version", ...}`; raises when down."""
 
-    def write_counts(self) -> dict[str, int]:
-        """Counters of this process's writes for `/metrics`: `commits` (durable commits made),
-        `acknowledged` (writes answered after one) and `pending` (writes waiting for one). An
-        engine that does not count returns {}."""
+    def counters(self) -> dict[str, int]:
+        """This process's store counters for `/metrics`: `reads`, `lookups`, `writes` (calls
+        made), `commits` (durable commits), `acknowledged` (writes answered after one) and
+        `pending` (writes waiting for one). An engine that does not count returns {}."""
         return {}
 
     @abstractmethod

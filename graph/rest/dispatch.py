@@ -15,6 +15,7 @@ from urllib.parse import unquote
 from aiohttp import web
 
 from graph.context import Context
+from graph.metrics import ROUTE
 from graph.rest.errors import RestError
 from graph.rest.execute import run
 from graph.rest.spec import Call, Route
@@ -109,6 +110,7 @@ def make_handler(router: Router) -> Callable[[web.Request], Awaitable[web.Stream
     async def handle(request: web.Request) -> web.StreamResponse:
         try:
             route, path = router.resolve(request.method, path_segments(request))
+            request[ROUTE] = PREFIX + route.path
             call = await read_call(request, route, path)
             variables = route.variables(call)
             response = web.Response(status=route.status)

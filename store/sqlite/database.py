@@ -91,6 +91,8 @@ class SqliteDatabase:
         self.acknowledged = 0
         #: Writes handed to the writer and not yet answered (the queue depth /metrics shows).
         self.pending_writes = 0
+        #: Calls made, by door (counted on the loop).
+        self.reads = self.lookups = self.writes = 0
 
     async def connect(self) -> None:
         self._thread = threading.Thread(target=self._work, name="sqlite-writer", daemon=True)
@@ -260,6 +262,7 @@ class SqliteDatabase:
     async def read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         """Run `fn(connection)` on a read-only connection, in one read transaction (one snapshot
         of the last committed state). On the writer when there is no pool."""
+        self.reads += 1
         if not self._read_threads:
             return await self.call(fn)
         return await self._submit(self._read_queue, fn, write=False)
@@ -267,6 +270,7 @@ class SqliteDatabase:
     async def write(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         """Run `fn(connection)` atomically (all of it commits, or none of it); answered once it
         is durable."""
+        self.writes += 1
         self.pending_writes += 1  # on the loop only, like the decrement
         try:
             return await self._submit(self._queue, fn, write=True)
@@ -286,6 +290,7 @@ class SqliteDatabase:
         """The rows of a primary-key `SELECT`, read at once on the event loop (see the module
         docstring). All rows are fetched, so the statement is reset and no read transaction
         stays open to pin an old snapshot."""
+        self.lookups += 1
         if self._reader is not None:
             try:
                 return self._reader.execute(sql, params).fetchall()

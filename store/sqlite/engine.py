@@ -107,8 +107,9 @@ class SqliteStore(SqliteUsers, SqliteDatasets, SqliteSpecs, SqliteWorkflow, Sqli
         version = await self.stored_version()
         return {"engine": self.engine, "version": str(version), "path": str(self.path)}
 
-    def write_counts(self) -> dict[str, int]:
-        """Durable commits made, writes acknowledged after one, and writes waiting (this
-        process): what group commit saves shows as commits / acknowledged < 1."""
-        return {"commits": self._db.commits, "acknowledged": self._db.acknowledged,
-                "pending": self._db.pending_writes}
+    def counters(self) -> dict[str, int]:
+        """See `Store.counters`: what group commit saves shows as commits / acknowledged < 1."""
+        db = self._db
+        return {"reads": db.reads, "lookups": db.lookups, "writes": db.writes,
+                "commits": db.commits, "acknowledged": db.acknowledged,
+                "pending": db.pending_writes}
