@@ -36,7 +36,7 @@ from graph.session import current_user
 from store import Store
 
 #: Set by a handler that knows a better route name than aiohttp's resource (the REST dispatcher).
-ROUTE = "pixano.metrics.route"
+ROUTE = web.RequestKey("metrics_route", str)
 
 REQUESTS = Counter("pixano_http_requests", "HTTP requests answered, by route template, method "
                    "and status", ["route", "method", "status"])
