@@ -1,6 +1,7 @@
 """`create_app(settings)`: the aiohttp application, with the store's lifetime in a cleanup context."""
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 
 from aiohttp import web
@@ -12,6 +13,7 @@ from graph.services import SERVICES, Services
 from graph.session import session_middleware
 from graph.settings import Settings
 from resolvers.auth.tokens import TokenSigner, load_or_create_secret
+from resolvers.datasets.ingest import THUMBNAIL_POOL
 from store import Store, open_store
 
 StoreFactory = Callable[[Settings], Store]
@@ -37,8 +39,13 @@ def create_app(settings: Settings, store_factory: StoreFactory = default_store) 
             app[SERVICES] = Services(settings=settings, store=store,
                                      tokens=TokenSigner(secret, settings.token_ttl_seconds))
             app[metrics.STORE_COUNTERS] = metrics.StoreCounters(store)
+            warming = (asyncio.ensure_future(THUMBNAIL_POOL.warm())
+                       if settings.warm_thumbnail_pool else None)
             yield
+            if warming is not None:
+                warming.cancel()
         finally:
+            await THUMBNAIL_POOL.close()
             await store.close()
 
     app.cleanup_ctx.append(services_lifetime)

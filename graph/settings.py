@@ -73,6 +73,9 @@ class Settings:
     sqlite_readers: int = 2
     # Set in each worker of `serve --workers N` (N > 1): other processes use the same store.
     shared_store: bool = False
+    # Start the thumbnail worker processes in the background at start-up (`serve` does), so the
+    # first image ingest does not wait for them.
+    warm_thumbnail_pool: bool = False
     # GET /metrics (Prometheus text format): "admin" (admins only), "open" (no login: bind the
     # server to a private address) or "off".
     metrics: str = "admin"
@@ -99,6 +102,8 @@ class Settings:
             in {"1", "true", "yes"},
             "group_commit": os.environ.get("PIXANO_GROUP_COMMIT", "1") not in {"0", "false", "no"},
             "sqlite_readers": _env_int("PIXANO_SQLITE_READERS", 2),
+            "warm_thumbnail_pool": os.environ.get("PIXANO_WARM_THUMBNAILS", "1")
+            not in {"0", "false", "no"},
             "metrics": _env_choice("PIXANO_METRICS", "admin", ("admin", "open", "off")),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
