@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Callable
 from aiohttp import web
 
 from graph import graphiql, media, metrics, rest
+from graph.compression import compression_middleware
 from graph.bootstrap import ensure_admin
 from graph.http import PixanoGraphQLView, healthz
 from graph.services import SERVICES, Services
@@ -27,7 +28,8 @@ def default_store(settings: Settings) -> Store:
 
 def create_app(settings: Settings, store_factory: StoreFactory = default_store) -> web.Application:
     """The whole server. `store_factory` lets tests run the same app on another engine."""
-    app = web.Application(middlewares=[metrics.metrics_middleware, session_middleware],
+    app = web.Application(middlewares=[metrics.metrics_middleware, compression_middleware,
+                                       session_middleware],
                           client_max_size=64 * 1024 * 1024)
 
     async def services_lifetime(app: web.Application) -> AsyncIterator[None]:

@@ -18,6 +18,7 @@ from strawberry.types.graphql import OperationType
 from graph.context import Context
 from graph.execution import Prepared, execute_prepared, may_introspect, prepare, present_errors
 from graph.graphiql import graphiql_page
+from graph.jsonbody import dumps, json_response
 from graph.schema import schema
 from graph.services import SERVICES
 from graph.session import current_user
@@ -40,6 +41,10 @@ class PixanoGraphQLView(GraphQLView):
         """Only a request asking for an upgrade can be one: Strawberry's own test builds a
         WebSocketResponse, twice per request, for every plain POST."""
         return "Upgrade" in request.headers and super().is_websocket_request(request)
+
+    def encode_json(self, data: object) -> str:
+        """The server's one compact encoder (`graph/jsonbody.py`)."""
+        return dumps(data)
 
     async def get_context(self, request: web.Request, response: web.StreamResponse) -> Context:  # type: ignore[override]
         return Context(services=request.app[SERVICES], response=response,
@@ -80,5 +85,5 @@ async def healthz(request: web.Request) -> web.Response:
     try:
         store = await request.app[SERVICES].store.health()
     except Exception as exc:  # any failure means "not ready"; say which without internals
-        return web.json_response({"status": "unavailable", "error": type(exc).__name__}, status=503)
-    return web.json_response({"status": "ok", "store": store})
+        return json_response({"status": "unavailable", "error": type(exc).__name__}, status=503)
+    return json_response({"status": "ok", "store": store})

@@ -31,6 +31,7 @@ from aiohttp import web
 from prometheus_client import (CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Counter, Gauge,
                                Histogram, generate_latest)
 
+from graph.jsonbody import json_response
 from graph.services import SERVICES
 from graph.session import current_user
 from store import Store
@@ -122,7 +123,7 @@ def _registry() -> CollectorRegistry:
 
 
 def _problem(status: int, kind: str, message: str) -> web.Response:
-    return web.json_response({"type": kind, "message": message}, status=status)
+    return json_response({"type": kind, "message": message}, status=status)
 
 
 async def serve_metrics(request: web.Request) -> web.Response:

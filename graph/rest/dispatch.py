@@ -15,6 +15,7 @@ from urllib.parse import unquote
 from aiohttp import web
 
 from graph.context import Context
+from graph.jsonbody import dumps
 from graph.metrics import ROUTE
 from graph.rest.errors import RestError
 from graph.rest.execute import run
@@ -125,7 +126,7 @@ def make_handler(router: Router) -> Callable[[web.Request], Awaitable[web.Stream
                 data = datas
             if route.result is not None and route.status != 204:
                 response.content_type = "application/json"
-                response.text = json.dumps(route.result(data, call))
+                response.text = dumps(route.result(data, call))
             return response
         except RestError as error:
             return error.response()
