@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator, Callable
 
 from aiohttp import web
 
-from graph import graphiql, media, metrics, rest
+from graph import graphiql, media, metrics, rest, thumbnails
 from graph.compression import compression_middleware
 from graph.bootstrap import ensure_admin
 from graph.http import PixanoGraphQLView, healthz
@@ -56,5 +56,6 @@ def create_app(settings: Settings, store_factory: StoreFactory = default_store) 
     graphiql.add_asset_routes(app)
     media.add_routes(app)
     metrics.add_routes(app)
+    thumbnails.add_routes(app)
     rest.add_routes(app)
     return app
