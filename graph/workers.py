@@ -68,11 +68,13 @@ async def prepare(settings: Settings,
         await store.close()
 
 
-def _port_is_free(host: str, port: int) -> None:
-    """Raise OSError now, with the usual message, when the port cannot be shared by the workers."""
+def _port_for_workers(host: str, port: int) -> int:
+    """The port the workers will share: raises OSError now, with the usual message, when it is
+    taken; port 0 becomes one free port chosen here (each worker binding 0 would get its own)."""
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
         probe.bind((host, port))
+        return int(probe.getsockname()[1])
 
 
 def _die_with_parent() -> None:
@@ -110,7 +112,7 @@ def serve_workers(settings: Settings, count: int, announce: Callable[[dict[str, 
     os.environ[MULTIPROC_ENV] = metrics_dir
     try:
         health, message = asyncio.run(prepare(settings, hint))
-        _port_is_free(settings.host, settings.port)
+        settings = replace(settings, port=_port_for_workers(settings.host, settings.port))
         children: set[int] = set()
         for _ in range(count):
             pid = os.fork()
