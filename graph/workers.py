@@ -20,7 +20,6 @@ there and `/metrics`, whichever worker answers, reports the sum over all of them
 from __future__ import annotations
 
 import asyncio
-import ctypes
 import logging
 import os
 import shutil
@@ -34,6 +33,7 @@ from types import FrameType
 from typing import Any
 
 from graph.settings import Settings
+from resolvers.datasets.orphans import die_with_parent
 from store import Store
 
 log = logging.getLogger("pixano_graph")
@@ -77,22 +77,13 @@ def _port_for_workers(host: str, port: int) -> int:
         return int(probe.getsockname()[1])
 
 
-def _die_with_parent() -> None:
-    """Linux: have the kernel SIGKILL this process when its parent dies."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-
-
 def _worker(settings: Settings) -> int:
     """In a forked worker: serve until told to stop; the exit code."""
     from aiohttp import web
 
     from graph.app import create_app
 
-    _die_with_parent()
+    die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     try:

@@ -61,9 +61,26 @@ async def team(url: str, count: int, workspace: Path, images: int) -> tuple[Clie
     return admin, annotators
 
 
+def children(pid: int) -> list[int]:
+    try:
+        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
 def worker_pids(server: ServerProcess) -> list[int]:
-    pid = server.process.pid
-    return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    return [pid for pid in children(server.process.pid)
+            if "forkserver" not in Path(f"/proc/{pid}/cmdline").read_text()]
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process below `pid`: workers, thumbnail forkservers and their pool processes."""
+    found, todo = [], children(pid)
+    while todo:
+        child = todo.pop()
+        found.append(child)
+        todo += children(child)
+    return found
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads worker pids from /proc")
@@ -134,13 +151,15 @@ async def test_acknowledged_writes_of_concurrent_workers_survive_sigkill(tmp_pat
 
         workers = [asyncio.ensure_future(annotate(c, i)) for i, c in enumerate(annotators)]
         await asyncio.sleep(1.5)
+        pids = descendants(server.process.pid)  # the warm thumbnail pools included
+        assert len(pids) > 2
         server.kill()  # SIGKILL to the parent; the workers are killed with it, mid-flight
         await asyncio.gather(*workers, return_exceptions=True)
         await asyncio.gather(admin.close(), *(c.close() for c in annotators))
         deadline = time.monotonic() + 10
         while any(Path(f"/proc/{pid}").exists() for pid in pids) and time.monotonic() < deadline:
             await asyncio.sleep(0.05)
-        assert not any(Path(f"/proc/{pid}").exists() for pid in pids), "a worker outlived the kill"
+        assert not any(Path(f"/proc/{pid}").exists() for pid in pids), "a process outlived the kill"
     finally:
         server.stop()
     assert len(submitted) >= 10, "too few writes to prove anything"

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from graph.errors import ApiError, ErrorCode
 from resolvers.datasets.ids import new_id, unique_ids
+from resolvers.datasets.orphans import die_with_parent
 from resolvers.datasets.scan import ScannedItem, scan
 from resolvers.datasets.thumbnails import make_thumbnails
 from resolvers.progress import Progress
@@ -69,8 +70,11 @@ def _process_pool(workers: int) -> ProcessPoolExecutor:
     """Workers forked from a clean forkserver (not from this threaded server process), with
     Pillow and the thumbnail code preloaded so each start is cheap."""
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["resolvers.datasets.thumbnails"])
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    context.set_forkserver_preload(["resolvers.datasets.forkserver_guard",
+                                    "resolvers.datasets.thumbnails"])
+    # The pool's processes and the forkserver die with the server, even one killed by SIGKILL.
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                               initializer=die_with_parent)
 
 
 def _ready() -> bool:
