@@ -83,9 +83,9 @@ def _serve(args: argparse.Namespace) -> int:
         print("pixano-graph: --workers must be 1 or more", file=sys.stderr)
         return 2
 
-    def serving(health: dict[str, Any]) -> str:
+    def serving(health: dict[str, Any], port: int) -> str:
         where = health.get("path") or health.get("database")
-        return (f"pixano-graph serving {settings.workspace} on http://{settings.host}:{settings.port}"
+        return (f"pixano-graph serving {settings.workspace} on http://{settings.host}:{port}"
                 f" (GraphQL: /graphql, REST: /api/v1) with the {health['engine']} store ({where})")
 
     async def hint(store: Store) -> str | None:
@@ -109,7 +109,7 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _serve_one(settings: Settings, serving: Callable[[dict[str, Any]], str],
+def _serve_one(settings: Settings, serving: Callable[[dict[str, Any], int], str],
                hint: Callable[[Store], Awaitable[str | None]]) -> None:
     """`--workers 1`: this process serves, on one event loop."""
     # Imported here: with several workers, prometheus_client must be imported after the
@@ -123,7 +123,7 @@ def _serve_one(settings: Settings, serving: Callable[[dict[str, Any]], str],
 
     async def announce(app: web.Application) -> None:
         store = app[SERVICES].store
-        print(serving(await store.health()), flush=True)
+        print(serving(await store.health(), settings.port), flush=True)
         message = await hint(store)
         if message:
             print(message, flush=True)

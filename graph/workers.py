@@ -95,10 +95,11 @@ def _worker(settings: Settings) -> int:
     return 0
 
 
-def serve_workers(settings: Settings, count: int, announce: Callable[[dict[str, Any]], str],
+def serve_workers(settings: Settings, count: int,
+                  announce: Callable[[dict[str, Any], int], str],
                   hint: Callable[[Store], Awaitable[str | None]]) -> int:
     """Run `count` workers until a signal or a worker's death; the command's exit code.
-    `announce(health)` is the start-up line."""
+    `announce(health, port)` is the start-up line."""
     metrics_dir = tempfile.mkdtemp(prefix="pixano-graph-metrics-")
     os.environ[MULTIPROC_ENV] = metrics_dir
     try:
@@ -114,7 +115,7 @@ def serve_workers(settings: Settings, count: int, announce: Callable[[dict[str, 
                 finally:
                     os._exit(code)
             children.add(pid)
-        print(f"{announce(health)} in {count} worker processes", flush=True)
+        print(f"{announce(health, settings.port)} in {count} worker processes", flush=True)
         if message:
             print(message, flush=True)
         return _supervise(children)
