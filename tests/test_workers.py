@@ -109,6 +109,15 @@ async def test_racing_claimers_across_workers_never_share_an_item(tmp_path: Path
             status, page = await admin.call("GET", "/tasks/cars/results?page=1&count=50")
             assert status == 200
             assert sum(1 for r in page["results"] if r["in_progress"]) == 20
+            # /metrics sums every worker's figures (multiprocess mode), whichever answers
+            route = 'route="/api/v1/tasks/{task_name}/jobs/next"'
+            for _ in range(3):
+                async with admin.session.get(f"{server.url}/metrics") as response:
+                    assert response.status == 200
+                    text = await response.text()
+                served = sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
+                             if line.startswith("pixano_http_requests_total{") and route in line)
+                assert served == 120  # 2 rounds x 2 asks x 30 annotators, over 3 workers
         finally:
             await asyncio.gather(admin.close(), *(c.close() for c in annotators))
     finally:

@@ -45,7 +45,7 @@ class SqliteLabels:
                     f" WHERE task_name = ? AND data_id IN ({marks})", (task_name, *batch)))
             return found
 
-        found = await self._db.call(read)
+        found = await self._db.read(read)
         return [None if data_id not in found else LabelRecord(
             task_name=task_name, data_id=data_id, annotations=json.loads(found[data_id]))
             for data_id in data_ids]
