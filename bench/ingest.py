@@ -14,7 +14,8 @@ process while createDataset runs (not during start-up and login, whose argon2 ha
 more), so shared library pages are not counted once per worker. Figures are medians of
 `--runs` runs; on a noisy shared machine the ratio to the baseline of the same run is what counts.
 
-Run: `.venv/bin/python -m bench.ingest` (`--sizes 1000 --runs 1` for a quick look).
+Run: `.venv/bin/python -m bench.ingest` (`--sizes 1000 --runs 1` for a quick look; small ingests:
+`--image-size 320x240 --sizes 200 2000`).
 """
 from __future__ import annotations
 
@@ -37,10 +38,11 @@ MODES = ("baseline", "draft", "fast")
 
 # ------------------------------------------------------------------ workspace
 
-def generate(folder: Path, count: int, distinct: int = 64) -> None:
-    """`count` real 640x480 JPEGs with drawn shapes (like photos, they do not compress to nothing);
-    `distinct` pictures are drawn and their bytes written under every name (decoding cost is the
-    same, generation is 30x faster)."""
+def generate(folder: Path, count: int, distinct: int = 64,
+             size: tuple[int, int] = (640, 480)) -> None:
+    """`count` real JPEGs with drawn shapes (like photos, they do not compress to nothing), drawn
+    at 640x480 and scaled to `size`; `distinct` pictures are drawn and their bytes written under
+    every name (decoding cost is the same, generation is 30x faster)."""
     import random
 
     from PIL import Image, ImageDraw
@@ -61,6 +63,8 @@ def generate(folder: Path, count: int, distinct: int = 64) -> None:
             draw.point((x, y), fill=tuple(rng.randrange(256) for _ in range(3)))
         import io
 
+        if size != image.size:
+            image = image.resize(size)
         buffer = io.BytesIO()
         image.save(buffer, format="JPEG", quality=90)
         pictures.append(buffer.getvalue())
@@ -81,7 +85,9 @@ async def _child(workspace: Path, mode: str, path: str) -> dict:
         ingest.DEFAULT_OPTIONS = ingest.IngestOptions(workers=0, fast=False)
     elif mode == "draft":
         ingest.DEFAULT_OPTIONS = ingest.IngestOptions(workers=0, fast=True)
-    settings = Settings(workspace=workspace, admin_password=ADMIN_PASSWORD)
+    # As `serve` starts: the thumbnail pool warms up in the background while the admin logs in.
+    settings = Settings(workspace=workspace, admin_password=ADMIN_PASSWORD,
+                        warm_thumbnail_pool=True)
     async with TestClient(TestServer(create_app(settings))) as client:
         login = await client.post("/graphql", json={
             "query": "mutation($p: String!) { login(username: \"admin\", password: $p) { token } }",
@@ -171,6 +177,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--image-size", default="640x480", help="WxH of the generated JPEGs "
+                        "(issue 16's small-ingest target: --image-size 320x240 --sizes 200 2000)")
     parser.add_argument("--child", nargs=3, metavar=("MODE", "WORKSPACE", "PATH"),
                         help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -181,14 +189,16 @@ def main() -> None:
 
     from resolvers.datasets.ingest import available_cores
 
-    print(f"createDataset on N JPEGs of 640x480; {args.runs} run(s) each, medians; "
+    width, height = (int(v) for v in args.image_size.lower().split("x"))
+    rates: dict[int, float] = {}
+    print(f"createDataset on N JPEGs of {width}x{height}; {args.runs} run(s) each, medians; "
           f"{available_cores()} core(s); Python {sys.version.split()[0]}")
     with tempfile.TemporaryDirectory(prefix="pixano-bench-ingest-") as tmp:
         workspace = Path(tmp)
         for size in args.sizes:
             folder = f"images_{size}"
             started = time.perf_counter()
-            generate(workspace / folder, size)
+            generate(workspace / folder, size, size=(width, height))
             for file in (workspace / folder).iterdir():  # warm the page cache for every mode
                 file.read_bytes()
             print(f"\nN = {size:,} (generated in {time.perf_counter() - started:.1f} s)")
@@ -208,10 +218,16 @@ def main() -> None:
                 assert all(r["itemCount"] == size and r["created"] for r in runs), runs
                 seconds = statistics.median(r["seconds"] for r in runs)
                 peak = statistics.median(r["peak_mib"] for r in runs)
+                if mode == "fast":
+                    rates[size] = size / seconds
                 print(f"  {mode:<9} {seconds:>8.2f} {size / seconds:>9.0f} {peak:>9.0f} "
                       f"{base_seconds / seconds:>17.2f}x {peak / base_peak:>18.2f}x")
             print(f"  (1-minute load average {loads[0]:.1f} before, {loads[1]:.1f} after; "
                   f"{available_cores()} cores)", flush=True)
+    if len(rates) > 1:
+        small, large = min(rates), max(rates)
+        print(f"\nfast images/s at {small:,} / at {large:,}: {rates[small] / rates[large]:.2f} "
+              "(issue 16 target: >= 0.8)")
 
 
 if __name__ == "__main__":

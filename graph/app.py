@@ -1,12 +1,14 @@
 """`create_app(settings)`: the aiohttp application, with the store's lifetime in a cleanup context."""
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 
 from aiohttp import web
 
-from graph import graphiql, media, rest
+from graph import graphiql, media, metrics, rest, thumbnails
 from graph.bodies import MAX_BODY_BYTES
+from graph.compression import compression_middleware
 from graph.bootstrap import ensure_admin
 from graph.csrf import csrf_middleware
 from graph.html_headers import add_nosniff
@@ -15,18 +17,22 @@ from graph.services import SERVICES, Services
 from graph.session import session_middleware
 from graph.settings import Settings
 from resolvers.auth.tokens import TokenSigner, load_or_create_secret
+from resolvers.datasets.ingest import THUMBNAIL_POOL
 from store import Store, open_store
 
 StoreFactory = Callable[[Settings], Store]
 
 
 def default_store(settings: Settings) -> Store:
-    return open_store(settings.state_dir, settings.mongodb_uri, settings.mongodb_database)
+    return open_store(settings.state_dir, settings.mongodb_uri, settings.mongodb_database,
+                      group_commit=settings.group_commit, sqlite_readers=settings.sqlite_readers,
+                      shared=settings.shared_store)
 
 
 def create_app(settings: Settings, store_factory: StoreFactory = default_store) -> web.Application:
     """The whole server. `store_factory` lets tests run the same app on another engine."""
-    app = web.Application(middlewares=[csrf_middleware, session_middleware],
+    app = web.Application(middlewares=[metrics.metrics_middleware, compression_middleware,
+                                       csrf_middleware, session_middleware],
                           client_max_size=MAX_BODY_BYTES)
 
     async def services_lifetime(app: web.Application) -> AsyncIterator[None]:
@@ -37,8 +43,14 @@ def create_app(settings: Settings, store_factory: StoreFactory = default_store) 
             await ensure_admin(store, settings.admin_password)
             app[SERVICES] = Services(settings=settings, store=store,
                                      tokens=TokenSigner(secret, settings.token_ttl_seconds))
+            app[metrics.STORE_COUNTERS] = metrics.StoreCounters(store)
+            warming = (asyncio.ensure_future(THUMBNAIL_POOL.warm())
+                       if settings.warm_thumbnail_pool else None)
             yield
+            if warming is not None:
+                warming.cancel()
         finally:
+            await THUMBNAIL_POOL.close()
             await store.close()
 
     app.cleanup_ctx.append(services_lifetime)
@@ -47,5 +59,7 @@ def create_app(settings: Settings, store_factory: StoreFactory = default_store) 
     app.router.add_get("/healthz", healthz)
     graphiql.add_asset_routes(app)
     media.add_routes(app)
+    metrics.add_routes(app)
+    thumbnails.add_routes(app)
     rest.add_routes(app)
     return app

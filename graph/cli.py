@@ -7,18 +7,18 @@ import logging
 import sys
 from pathlib import Path
 
-from aiohttp import web
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from graph import cli_store
-from graph.app import create_app
 from graph.demo import build_demo_workspace
-from graph.services import SERVICES
 from graph.settings import Settings
 from graph.transfer_cli import add_commands as add_transfer_commands
 from graph.transfer_cli import run as run_transfer
+from graph.workers import default_workers, serve_workers
 from resolvers.project.guard import describe_content
 from resolvers.project.migrate import has_old_database
-from store import StoreError
+from store import Store, StoreError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -33,6 +33,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--mongodb-uri", default=None,
                        help="use MongoDB at this URI instead of the embedded SQLite store "
                             "(default: $MONGODB_URI)")
+    serve.add_argument("--workers", type=int, default=None, metavar="N",
+                       help="server processes sharing the port (default: the number of cores; "
+                            "1: one process)")
     serve.add_argument("--job-lease", type=float, default=None, metavar="SECONDS",
                        help="a held job untouched this long may be taken by others "
                             "(default: $PIXANO_JOB_LEASE or 3600)")
@@ -75,25 +78,28 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"pixano-graph: the workspace {settings.workspace} is not writable: the server keeps "
               f"its database and signing secret in {settings.state_dir} ({problem})", file=sys.stderr)
         return 1
-    app = create_app(settings)
+    workers = default_workers() if args.workers is None else args.workers
+    if workers < 1:
+        print("pixano-graph: --workers must be 1 or more", file=sys.stderr)
+        return 2
 
-    async def announce(app: web.Application) -> None:
-        health = await app[SERVICES].store.health()
+    def serving(health: dict[str, Any], port: int) -> str:
         where = health.get("path") or health.get("database")
-        print(f"pixano-graph serving {settings.workspace} on http://{settings.host}:{settings.port}"
-              f" (GraphQL: /graphql, REST: /api/v1) with the {health['engine']} store ({where})",
-              flush=True)
-        if has_old_database(settings.workspace) and await describe_content(
-                app[SERVICES].store) is None:
-            print(f"pixano-graph: {settings.workspace} holds a pixano-app database (db.ldb) and "
-                  f"the store is empty: stop the server and run `pixano-graph migrate "
-                  f"{settings.workspace}` to bring its users, datasets and tasks over", flush=True)
+        return (f"pixano-graph serving {settings.workspace} on http://{settings.host}:{port}"
+                f" (GraphQL: /graphql, REST: /api/v1) with the {health['engine']} store ({where})")
 
-    app.on_startup.append(announce)
+    async def hint(store: Store) -> str | None:
+        """Where the workspace still holds a pixano-app database and the store is empty."""
+        if has_old_database(settings.workspace) and await describe_content(store) is None:
+            return (f"pixano-graph: {settings.workspace} holds a pixano-app database (db.ldb) and "
+                    f"the store is empty: stop the server and run `pixano-graph migrate "
+                    f"{settings.workspace}` to bring its users, datasets and tasks over")
+        return None
+
     try:
-        # The keep-alive timer also closes connections that trickle their headers (slowloris).
-        web.run_app(app, host=settings.host, port=settings.port, print=None,
-                    access_log=None, keepalive_timeout=settings.keepalive_timeout)
+        if workers > 1:
+            return serve_workers(settings, workers, serving, hint)
+        _serve_one(settings, serving, hint)
     except StoreError as exc:
         print(f"pixano-graph: {exc}", file=sys.stderr)
         return 1
@@ -101,6 +107,31 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"pixano-graph: cannot start: {exc}", file=sys.stderr)
         return 1
     return 0
+
+
+def _serve_one(settings: Settings, serving: Callable[[dict[str, Any], int], str],
+               hint: Callable[[Store], Awaitable[str | None]]) -> None:
+    """`--workers 1`: this process serves, on one event loop."""
+    # Imported here: with several workers, prometheus_client must be imported after the
+    # multiprocess folder is set (graph.workers).
+    from aiohttp import web
+
+    from graph.app import create_app
+    from graph.services import SERVICES
+
+    app = create_app(settings)
+
+    async def announce(app: web.Application) -> None:
+        store = app[SERVICES].store
+        print(serving(await store.health(), settings.port), flush=True)
+        message = await hint(store)
+        if message:
+            print(message, flush=True)
+
+    app.on_startup.append(announce)
+    # The keep-alive timer also closes connections that trickle their headers (slowloris).
+    web.run_app(app, host=settings.host, port=settings.port, print=None, access_log=None,
+                keepalive_timeout=settings.keepalive_timeout)
 
 
 def main(argv: list[str] | None = None) -> int:

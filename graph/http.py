@@ -20,6 +20,7 @@ from graph.context import Context
 from graph.execution import Prepared, execute_prepared, may_introspect, prepare, present_errors
 from graph.graphiql import graphiql_page
 from graph.html_headers import page_headers
+from graph.jsonbody import dumps, json_response
 from graph.schema import schema
 from graph.services import SERVICES
 from graph.session import current_user
@@ -71,6 +72,9 @@ class PixanoGraphQLView(GraphQLView):
             raise HTTPException(400, "the request body must be a JSON object "
                                      '({"query": ..., "variables": ...})')
         return value
+    def encode_json(self, data: object) -> str:
+        """The server's one compact encoder (`graph/jsonbody.py`)."""
+        return dumps(data)
 
     async def get_context(self, request: web.Request, response: web.StreamResponse) -> Context:  # type: ignore[override]
         return Context(services=request.app[SERVICES], response=response,
@@ -112,5 +116,5 @@ async def healthz(request: web.Request) -> web.Response:
     try:
         store = await request.app[SERVICES].store.health()
     except Exception as exc:  # any failure means "not ready"; say which without internals
-        return web.json_response({"status": "unavailable", "error": type(exc).__name__}, status=503)
-    return web.json_response({"status": "ok", "store": store})
+        return json_response({"status": "unavailable", "error": type(exc).__name__}, status=503)
+    return json_response({"status": "ok", "store": store})

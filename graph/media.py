@@ -16,6 +16,7 @@ from pathlib import Path
 
 from aiohttp import web
 
+from graph.jsonbody import json_response
 from graph.services import SERVICES
 from graph.session import current_user
 from resolvers.datasets.paths import PathRefused, PathTooLong, resolve_inside, split_relative
@@ -31,7 +32,7 @@ MEDIA_HEADERS = {
 
 
 def _problem(status: int, kind: str, message: str) -> web.Response:
-    return web.json_response({"type": kind, "message": message}, status=status)
+    return json_response({"type": kind, "message": message}, status=status)
 
 
 def _not_found() -> web.Response:

@@ -23,6 +23,26 @@ def _env_float(name: str, default: float) -> float:
         raise ValueError(f"{name} must be a number of seconds, got {raw!r}") from exc
 
 
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise ValueError(f"{name} must be a whole number, got {raw!r}") from exc
+    if value < 0:
+        raise ValueError(f"{name} must be 0 or more, got {raw!r}")
+    return value
+
+
+def _env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    raw = os.environ.get(name) or default
+    if raw not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(choices)}, got {raw!r}")
+    return raw
+
+
 @dataclass(frozen=True)
 class Settings:
     """What one server instance needs to run; immutable once the app is built."""
@@ -61,6 +81,18 @@ class Settings:
     # a request body must arrive within `body_timeout` seconds (408).
     keepalive_timeout: float = 10.0
     body_timeout: float = 60.0
+    # Embedded engine: one durable commit for every write waiting (on), or one per write (off).
+    group_commit: bool = True
+    # Embedded engine: read-only connections (one thread each) serving reads off the writer.
+    sqlite_readers: int = 2
+    # Set in each worker of `serve --workers N` (N > 1): other processes use the same store.
+    shared_store: bool = False
+    # Start the thumbnail worker processes in the background at start-up (`serve` does), so the
+    # first image ingest does not wait for them.
+    warm_thumbnail_pool: bool = False
+    # GET /metrics (Prometheus text format): "admin" (admins only), "open" (no login: bind the
+    # server to a private address) or "off".
+    metrics: str = "admin"
     # Injected in tests so leases and durations can be checked without sleeping.
     clock: Clock = field(default=time.time, compare=False)
 
@@ -89,6 +121,11 @@ class Settings:
             "login_lock_max_seconds": _env_float("PIXANO_LOGIN_LOCK_MAX_SECONDS", 900.0),
             "keepalive_timeout": _env_float("PIXANO_KEEPALIVE_TIMEOUT", 10.0),
             "body_timeout": _env_float("PIXANO_BODY_TIMEOUT", 60.0),
+            "group_commit": os.environ.get("PIXANO_GROUP_COMMIT", "1") not in {"0", "false", "no"},
+            "sqlite_readers": _env_int("PIXANO_SQLITE_READERS", 2),
+            "warm_thumbnail_pool": os.environ.get("PIXANO_WARM_THUMBNAILS", "1")
+            not in {"0", "false", "no"},
+            "metrics": _env_choice("PIXANO_METRICS", "admin", ("admin", "open", "off")),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(workspace=Path(workspace).resolve(), **values)  # type: ignore[arg-type]

@@ -35,6 +35,12 @@ class Store(UserRepository, LoginThrottleRepository, DatasetRepository, SpecRepo
     async def health(self) -> dict[str, Any]:
         """A cheap round trip to the database: `{"engine", "version", ...}`; raises when down."""
 
+    def counters(self) -> dict[str, int]:
+        """This process's store counters for `/metrics`: `reads`, `lookups`, `writes` (calls
+        made), `commits` (durable commits), `acknowledged` (writes answered after one) and
+        `pending` (writes waiting for one). An engine that does not count returns {}."""
+        return {}
+
     @abstractmethod
     async def stored_version(self) -> int:
         """The schema version recorded in the database (the `v` key, DbVersion)."""

@@ -1,6 +1,7 @@
 """The command line: clear messages and exit codes when the server cannot start."""
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -46,3 +47,19 @@ def test_demo_builds_a_workspace_of_real_images(tmp_path: Path) -> None:
     assert len(images) == 5
     with Image.open(images[0]) as image:
         assert image.format == "JPEG" and image.size == (640, 480)
+
+
+def test_workers_must_be_one_or_more(tmp_path: Path) -> None:
+    result = run_cli("serve", str(tmp_path), "--workers", "0")
+    assert result.returncode == 2 and "--workers must be 1 or more" in result.stderr
+
+
+def test_a_taken_port_stops_the_workers_before_they_start(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_cli("serve", str(tmp_path), "--port", str(port), "--workers", "2")
+    assert result.returncode == 1
+    assert "cannot start" in result.stderr and "Traceback" not in result.stderr
+    assert "worker processes" not in result.stdout  # no worker was started

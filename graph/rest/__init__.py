@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from graph.jsonbody import json_response
 from graph.rest.dispatch import PREFIX, Router, make_handler
 from graph.rest.openapi import openapi_document
 from graph.rest.routes import ROUTES
@@ -15,7 +16,7 @@ def add_routes(app: web.Application) -> None:
     document = openapi_document(ROUTES)
 
     async def openapi(request: web.Request) -> web.Response:
-        return web.json_response(document)
+        return json_response(document)
 
     handler = make_handler(Router(ROUTES))
     app.router.add_get(f"{PREFIX}/openapi.json", openapi)

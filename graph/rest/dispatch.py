@@ -17,6 +17,8 @@ from aiohttp import web
 from graph.bodies import BodyRefused, decode_json, read_body
 from graph.context import Context
 from graph.csrf import cross_site_refusal
+from graph.jsonbody import dumps
+from graph.metrics import ROUTE
 from graph.rest.errors import RestError
 from graph.rest.execute import run
 from graph.rest.spec import Call, Route
@@ -114,6 +116,7 @@ def make_handler(router: Router) -> Callable[[web.Request], Awaitable[web.Stream
     async def handle(request: web.Request) -> web.StreamResponse:
         try:
             route, path = router.resolve(request.method, path_segments(request))
+            request[ROUTE] = PREFIX + route.path
             if route.method == "GET" and route.changes_state:
                 # Legacy GETs that run a mutation (logout, jobs/next): same-origin callers only.
                 # Unsafe methods were checked by graph.csrf's middleware already.
@@ -133,7 +136,7 @@ def make_handler(router: Router) -> Callable[[web.Request], Awaitable[web.Stream
                 data = datas
             if route.result is not None and route.status != 204:
                 response.content_type = "application/json"
-                response.text = json.dumps(route.result(data, call))
+                response.text = dumps(route.result(data, call))
             return response
         except RestError as error:
             return error.response()

@@ -8,6 +8,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from graph.errors import ErrorCode
+from graph.jsonbody import json_response
 
 STATUS_OF: dict[str, int] = {
     ErrorCode.UNAUTHENTICATED.value: 401,
@@ -48,5 +49,5 @@ class RestError(Exception):
         return cls(500, "internal", INTERNAL_MESSAGE)
 
     def response(self) -> web.Response:
-        return web.json_response({"type": self.type, "message": self.message},
+        return json_response({"type": self.type, "message": self.message},
                                  status=self.status, headers=self.headers)

@@ -11,6 +11,7 @@ from graph.datasets.types import DataItem, PageInfo
 from graph.enums import LabellingStatus
 from graph.scalars import JSON
 from graph.tasks.types import StatusCounts
+from graph.thumbnails import thumbnail_url
 from store.repositories.workflow_types import ResultState
 
 UNREAD: Any = object()
@@ -48,6 +49,13 @@ class Result:
         if self.data_record is not UNREAD:
             return self.data_record.get("thumbnail") if self.data_record else None
         return _then(self._load(info), lambda r: r.get("thumbnail") if r else None)
+
+    @strawberry.field(description="The URL of the item's thumbnail (a JPEG, cacheable for good), "
+                                  "built without reading the item: a page of results is then "
+                                  "one small read. The URL answers 404 for items without one "
+                                  "(not images, or unreadable).")
+    def thumbnail_url(self) -> str:
+        return thumbnail_url(self.dataset_id, str(self.data_id))
 
     def _load(self, info: strawberry.Info) -> Awaitable[Any]:
         return data_item_loader(info.context).load((self.dataset_id, str(self.data_id)))

@@ -54,12 +54,12 @@ class SqliteDatasets(DatasetRepository):
         return count
 
     async def get_dataset(self, dataset_id: str) -> DatasetRecord | None:
-        row = await self._db.call(lambda c: c.execute(
+        row = await self._db.read(lambda c: c.execute(
             "SELECT doc FROM datasets WHERE id = ?", (dataset_id,)).fetchone())
         return json.loads(row[0]) if row else None
 
     async def get_datasets(self, dataset_ids: Sequence[str]) -> list[DatasetRecord | None]:
-        found = await self._db.call(lambda c: self._docs_by_id(c, "datasets", "id", dataset_ids))
+        found = await self._db.read(lambda c: self._docs_by_id(c, "datasets", "id", dataset_ids))
         return [found.get(i) for i in dataset_ids]
 
     @staticmethod
@@ -75,13 +75,13 @@ class SqliteDatasets(DatasetRepository):
         return found
 
     async def find_dataset(self, path: str, data_type: str) -> DatasetRecord | None:
-        row = await self._db.call(lambda c: c.execute(
+        row = await self._db.read(lambda c: c.execute(
             "SELECT doc FROM datasets WHERE path = ? AND data_type = ?",
             (path, data_type)).fetchone())
         return json.loads(row[0]) if row else None
 
     async def list_datasets(self) -> list[DatasetRecord]:
-        rows = await self._db.call(lambda c: c.execute(
+        rows = await self._db.read(lambda c: c.execute(
             "SELECT doc FROM datasets ORDER BY path, data_type").fetchall())
         return [json.loads(r[0]) for r in rows]
 
@@ -94,7 +94,7 @@ class SqliteDatasets(DatasetRepository):
                     f"SELECT id, item_count FROM datasets WHERE id IN ({marks})", chunk).fetchall())
             return counts
 
-        counts = await self._db.call(read)
+        counts = await self._db.read(read)
         return [counts.get(i, 0) for i in dataset_ids]
 
     async def delete_dataset(self, dataset_id: str) -> DeleteOutcome:
@@ -110,12 +110,12 @@ class SqliteDatasets(DatasetRepository):
         return await self._db.write(delete)
 
     async def list_data_ids(self, dataset_id: str) -> list[str]:
-        rows = await self._db.call(lambda c: c.execute(
+        rows = await self._db.read(lambda c: c.execute(
             "SELECT id FROM data_items WHERE dataset_id = ? ORDER BY ord", (dataset_id,)).fetchall())
         return [r[0] for r in rows]
 
     async def get_data_items(self, dataset_id: str, ids: Sequence[str]) -> list[DataRecord | None]:
-        found = await self._db.call(lambda c: self._docs_by_id(
+        found = await self._db.read(lambda c: self._docs_by_id(
             c, "data_items", "id", ids, "dataset_id = ? AND ", (dataset_id,)))
         return [found.get(i) for i in ids]
 
@@ -129,4 +129,4 @@ class SqliteDatasets(DatasetRepository):
             items = [json.loads(r[0]) for r in rows[:first]]
             return DataPage(items=items, total=row[0] if row else 0, has_next=len(rows) > first)
 
-        return await self._db.call(read)
+        return await self._db.read(read)

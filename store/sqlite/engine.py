@@ -9,7 +9,7 @@ from typing import Any
 
 from store.base import Store
 from store.migrations import MIGRATIONS, SCHEMA_VERSION, Migration, steps_from
-from store.sqlite.database import SqliteDatabase, transaction
+from store.sqlite.database import DEFAULT_READERS, SqliteDatabase, transaction
 from store.sqlite.datasets import SqliteDatasets
 from store.sqlite.dump import SqliteDump
 from store.sqlite.schema import LATE_SCHEMA, SCHEMA
@@ -28,15 +28,22 @@ class SqliteStore(SqliteUsers, SqliteLoginThrottle, SqliteDatasets, SqliteSpecs,
     engine = "sqlite"
 
     def __init__(self, path: Path, migrations: tuple[Migration, ...] = MIGRATIONS,
-                 target_version: int = SCHEMA_VERSION) -> None:
+                 target_version: int = SCHEMA_VERSION, *, group_commit: bool = True,
+                 readers: int = DEFAULT_READERS, shared: bool = False) -> None:
+        """`shared`: other processes (the other workers of `serve --workers N`) use the file
+        at the same time, so the start-up cleanup that assumes sole ownership is left to the
+        process that opened it first, before starting them."""
         self.path = path
-        self._db = SqliteDatabase(path)
+        self._db = SqliteDatabase(path, group_commit=group_commit, readers=readers)
         self._migrations = migrations
         self._target_version = target_version
+        self._shared = shared
 
     @classmethod
-    def in_workspace(cls, state_dir: Path) -> "SqliteStore":
-        return cls(state_dir / DATABASE_FILE)
+    def in_workspace(cls, state_dir: Path, *, group_commit: bool = True,
+                     readers: int = DEFAULT_READERS, shared: bool = False) -> "SqliteStore":
+        return cls(state_dir / DATABASE_FILE, group_commit=group_commit, readers=readers,
+                   shared=shared)
 
     async def open(self) -> None:
         await self._db.connect()
@@ -64,12 +71,14 @@ class SqliteStore(SqliteUsers, SqliteLoginThrottle, SqliteDatasets, SqliteSpecs,
         with transaction(conn):
             for statement in LATE_SCHEMA:
                 conn.execute(statement)
-            self._drop_orphan_items(conn)
+            if not self._shared:
+                self._drop_orphan_items(conn)
 
     @staticmethod
     def _drop_orphan_items(conn: sqlite3.Connection) -> None:
         """Items of a dataset whose ingest was cut short (process killed) belong to no dataset:
-        nothing can read them, so reclaim the space. Safe here because one process owns the file."""
+        nothing can read them, so reclaim the space. Safe only when no other process is ingesting
+        (`shared` is False)."""
         dropped = conn.execute(
             "DELETE FROM data_items WHERE dataset_id IN (SELECT DISTINCT dataset_id FROM data_items"
             " WHERE NOT EXISTS (SELECT 1 FROM datasets WHERE datasets.id = data_items.dataset_id))"
@@ -94,8 +103,15 @@ class SqliteStore(SqliteUsers, SqliteLoginThrottle, SqliteDatasets, SqliteSpecs,
         await self._db.close()
 
     async def stored_version(self) -> int:
-        return await self._db.call(self._read_version)
+        return await self._db.read(self._read_version)
 
     async def health(self) -> dict[str, Any]:
         version = await self.stored_version()
         return {"engine": self.engine, "version": str(version), "path": str(self.path)}
+
+    def counters(self) -> dict[str, int]:
+        """See `Store.counters`: what group commit saves shows as commits / acknowledged < 1."""
+        db = self._db
+        return {"reads": db.reads, "lookups": db.lookups, "writes": db.writes,
+                "commits": db.commits, "acknowledged": db.acknowledged,
+                "pending": db.pending_writes}

@@ -49,10 +49,10 @@ class SqliteSpecs(SpecRepository):
             raise DuplicateKeyError(f"spec {spec['id']!r} already exists") from exc
 
     async def find_equal_spec(self, spec: SpecRecord | dict[str, Any]) -> SpecRecord | None:
-        return await self._db.call(lambda c: _find_equal(c, spec))
+        return await self._db.read(lambda c: _find_equal(c, spec))
 
     async def get_spec(self, spec_id: str) -> SpecRecord | None:
-        row = await self._db.call(lambda c: c.execute(
+        row = await self._db.read(lambda c: c.execute(
             "SELECT doc FROM specs WHERE id = ?", (spec_id,)).fetchone())
         return json.loads(row[0]) if row else None
 
@@ -67,11 +67,11 @@ class SqliteSpecs(SpecRepository):
                     found[key] = json.loads(doc)
             return found
 
-        found = await self._db.call(read)
+        found = await self._db.read(read)
         return [found.get(i) for i in spec_ids]
 
     async def list_specs(self) -> list[SpecRecord]:
-        rows = await self._db.call(lambda c: c.execute("SELECT doc FROM specs ORDER BY seq").fetchall())
+        rows = await self._db.read(lambda c: c.execute("SELECT doc FROM specs ORDER BY seq").fetchall())
         return [json.loads(r[0]) for r in rows]
 
     async def update_spec(self, spec_id: str, label_schema: Any, settings: Any) -> SpecRecord | None:

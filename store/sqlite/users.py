@@ -19,13 +19,13 @@ class SqliteUsers(UserRepository):
         return json.loads(rows[0][0]) if rows else None
 
     async def list_users(self) -> list[UserRecord]:
-        rows = await self._db.call(
+        rows = await self._db.read(
             lambda c: c.execute("SELECT doc FROM users ORDER BY username").fetchall()
         )
         return [json.loads(r[0]) for r in rows]
 
     async def count_users(self) -> int:
-        return await self._db.call(lambda c: c.execute("SELECT count(*) FROM users").fetchone()[0])
+        return await self._db.read(lambda c: c.execute("SELECT count(*) FROM users").fetchone()[0])
 
     async def create_user(self, user: UserRecord) -> None:
         def insert(c: sqlite3.Connection) -> None:

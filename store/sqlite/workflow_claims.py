@@ -167,7 +167,7 @@ class SqliteClaims:
                 return None
             return JobView(**json.loads(row[0]), annotator=row[1], validator=row[2])
 
-        return await self._db.call(read)
+        return await self._db.read(read)
 
     async def reset_items(self, task_name: str, ids: Sequence[str], *, by_job: bool,
                           status: str | None, now: float) -> BatchOutcome:
@@ -222,7 +222,7 @@ class SqliteClaims:
                     out[queued_for]["queue"].setdefault(f"{task}/{status}", []).append(job)
             return out
 
-        found = await self._db.call(read)
+        found = await self._db.read(read)
         return [found[u] for u in usernames]
 
 

@@ -27,7 +27,7 @@ class SqliteLabels:
     _db: SqliteDatabase
 
     async def get_labels(self, task_name: str, data_id: str) -> LabelRecord | None:
-        row = await self._db.call(lambda c: c.execute(
+        row = await self._db.read(lambda c: c.execute(
             "SELECT annotations FROM labels WHERE task_name = ? AND data_id = ?",
             (task_name, data_id)).fetchone())
         if row is None:
@@ -45,14 +45,14 @@ class SqliteLabels:
                     f" WHERE task_name = ? AND data_id IN ({marks})", (task_name, *batch)))
             return found
 
-        found = await self._db.call(read)
+        found = await self._db.read(read)
         return [None if data_id not in found else LabelRecord(
             task_name=task_name, data_id=data_id, annotations=json.loads(found[data_id]))
             for data_id in data_ids]
 
     async def get_label_statistics(self, task_name: str,
                                    data_id: str) -> LabelStatisticsRecord | None:
-        row = await self._db.call(lambda c: c.execute(
+        row = await self._db.read(lambda c: c.execute(
             "SELECT statistics FROM labels WHERE task_name = ? AND data_id = ?",
             (task_name, data_id)).fetchone())
         if row is None:

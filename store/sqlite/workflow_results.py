@@ -216,7 +216,7 @@ class SqliteResults(ResultListing):
                     return done.value
                 answer = self._answer_now(c, task_name, request)
 
-        return await self._db.call(read)
+        return await self._db.read(read)
 
     def _answer_now(self, c: sqlite3.Connection, task_name: str, request: Request) -> Any:
         kind = request[0]
@@ -253,19 +253,19 @@ class SqliteResults(ResultListing):
         raise ValueError(f"unknown listing request {kind!r}")
 
     async def get_result(self, task_name: str, data_id: str) -> ResultState | None:
-        row = await self._db.call(lambda c: c.execute(
+        row = await self._db.read(lambda c: c.execute(
             f"SELECT {RESULT_COLUMNS} FROM results WHERE task_name = ? AND data_id = ?",
             (task_name, data_id)).fetchone())
         return to_state(row) if row else None
 
     async def _seek(self, branches: list[BranchQuery]) -> list[list[ResultState]]:
-        return await self._db.call(lambda c: _seek_now(c, branches))
+        return await self._db.read(lambda c: _seek_now(c, branches))
 
     async def _count(self, terms: list[CountQuery]) -> int:
-        return await self._db.call(lambda c: _count_now(c, terms))
+        return await self._db.read(lambda c: _count_now(c, terms))
 
     async def _locate(self, task_name: str, statuses: list[str], k: int) -> int | None:
-        return await self._db.call(lambda c: locate(c, task_name, statuses, k))
+        return await self._db.read(lambda c: locate(c, task_name, statuses, k))
 
     async def _scan(self, query: ScanQuery) -> tuple[int, list[ResultState]]:
         return await self._db.call(lambda c: _scan_now(c, query))

@@ -94,12 +94,12 @@ class SqliteTasks:
         await self._db.write(create)
 
     async def get_task(self, name: str) -> TaskRecord | None:
-        row = await self._db.call(lambda c: c.execute(
+        row = await self._db.read(lambda c: c.execute(
             "SELECT doc FROM tasks WHERE name = ?", (name,)).fetchone())
         return json.loads(row[0]) if row else None
 
     async def list_tasks(self) -> list[TaskRecord]:
-        rows = await self._db.call(lambda c: c.execute(
+        rows = await self._db.read(lambda c: c.execute(
             "SELECT doc FROM tasks ORDER BY name").fetchall())
         return [json.loads(r[0]) for r in rows]
 
@@ -134,5 +134,5 @@ class SqliteTasks:
                     found[row[0]] = with_total(dict(zip(COUNT_COLUMNS, row[1:])))
             return found
 
-        found = await self._db.call(read)
+        found = await self._db.read(read)
         return [found.get(name) for name in names]

@@ -85,3 +85,101 @@ async def test_returned_cursors_are_finished_on_the_database_thread(tmp_path: Pa
         assert await db.call(lambda c: c.execute("SELECT count(*) FROM t").fetchone()[0]) == 119
     finally:
         await db.close()
+
+
+async def test_waiting_writes_share_one_commit_and_a_failing_one_changes_nothing_else(
+        tmp_path: Path) -> None:
+    """Group commit: writes queued together are made durable by fewer COMMITs than writes, each
+    caller gets its own outcome, and the failing writes leave neither a row nor a trace in the
+    others."""
+    db = SqliteDatabase(tmp_path / "db.sqlite3")
+    await db.connect()
+    try:
+        await db.write(lambda c: c.execute("CREATE TABLE t (v INTEGER PRIMARY KEY)"))
+        before = db.commits, db.acknowledged
+
+        def insert(n: int):
+            def run(c: sqlite3.Connection) -> int:
+                c.execute("INSERT INTO t VALUES (?)", (n,))
+                if n % 7 == 0:
+                    raise ValueError(f"refused {n}")  # after its insert: must be undone
+                return n
+            return run
+
+        outcomes = await asyncio.gather(*(db.write(insert(n)) for n in range(1, 101)),
+                                        db.write(lambda c: c.execute("INSERT INTO t VALUES (1)")),
+                                        return_exceptions=True)
+        kept = [n for n in range(1, 101) if n % 7]
+        assert outcomes[:100] == [n if n % 7 else outcomes[n - 1] for n in range(1, 101)]
+        assert all(isinstance(outcomes[n - 1], ValueError) for n in range(7, 101, 7))
+        assert isinstance(outcomes[100], sqlite3.IntegrityError)  # 1 was taken in the same group
+        rows = await db.read(lambda c: [r[0] for r in c.execute("SELECT v FROM t ORDER BY v")])
+        assert rows == kept
+        commits, acknowledged = db.commits - before[0], db.acknowledged - before[1]
+        assert acknowledged == len(kept)
+        assert commits < acknowledged / 4  # 86 writes, queued at once: a handful of commits
+        assert db.pending_writes == 0
+    finally:
+        await db.close()
+
+
+async def test_a_write_that_breaks_the_transaction_does_not_take_its_group_down(
+        tmp_path: Path) -> None:
+    """When a failing write ends the whole transaction (SQLite does so on e.g. a full disk; here
+    the write rolls back by itself), the writes grouped before it are run again and kept."""
+    db = SqliteDatabase(tmp_path / "db.sqlite3")
+    await db.connect()
+    try:
+        await db.write(lambda c: c.execute("CREATE TABLE t (v INTEGER)"))
+
+        def breaks(c: sqlite3.Connection) -> None:
+            c.execute("INSERT INTO t VALUES (-1)")
+            c.execute("ROLLBACK")
+            raise sqlite3.OperationalError("the transaction is gone")
+
+        outcomes = await asyncio.gather(
+            *(db.write(lambda c, n=n: c.execute("INSERT INTO t VALUES (?)", (n,)).rowcount)
+              for n in range(5)),
+            db.write(breaks),
+            *(db.write(lambda c, n=n: c.execute("INSERT INTO t VALUES (?)", (n,)).rowcount)
+              for n in range(5, 10)),
+            return_exceptions=True)
+        assert outcomes[:5] == [1] * 5 and outcomes[6:] == [1] * 5
+        assert isinstance(outcomes[5], sqlite3.OperationalError)
+        rows = await db.read(lambda c: [r[0] for r in c.execute("SELECT v FROM t ORDER BY v")])
+        assert rows == list(range(10))
+    finally:
+        await db.close()
+
+
+async def test_without_group_commit_every_write_is_its_own_commit(tmp_path: Path) -> None:
+    db = SqliteDatabase(tmp_path / "db.sqlite3", group_commit=False)
+    await db.connect()
+    try:
+        await db.write(lambda c: c.execute("CREATE TABLE t (v INTEGER)"))
+        await asyncio.gather(*(db.write(lambda c, n=n: c.execute("INSERT INTO t VALUES (?)", (n,)))
+                               for n in range(40)))
+        assert (db.commits, db.acknowledged) == (41, 41)
+    finally:
+        await db.close()
+
+
+async def test_reads_on_the_pool_never_wait_for_the_writer(tmp_path: Path) -> None:
+    """A write transaction held open on the writer: pool reads answer at once, with the last
+    committed state (one snapshot per read), and cannot write."""
+    db = SqliteDatabase(tmp_path / "db.sqlite3", readers=2)
+    await db.connect()
+    try:
+        await db.write(lambda c: c.execute("CREATE TABLE t (v INTEGER)"))
+        await db.write(lambda c: c.execute("INSERT INTO t VALUES (1)"))
+        await db.call(lambda c: (c.execute("BEGIN IMMEDIATE"), c.execute("DELETE FROM t")))
+        counts = await asyncio.wait_for(asyncio.gather(*(
+            db.read(lambda c: c.execute("SELECT count(*) FROM t").fetchone()[0])
+            for _ in range(10))), timeout=5)
+        assert counts == [1] * 10
+        with pytest.raises(sqlite3.OperationalError):
+            await db.read(lambda c: c.execute("INSERT INTO t VALUES (2)"))
+        await db.call(lambda c: c.execute("COMMIT"))
+        assert await db.read(lambda c: c.execute("SELECT count(*) FROM t").fetchone()[0]) == 0
+    finally:
+        await db.close()

@@ -16,11 +16,11 @@ pytestmark = pytest.mark.skipif(bool(MONGODB_URI), reason="reads the SQLite stat
 async def traced(http, call) -> list[str]:
     store = http.app[SERVICES].store
     statements: list[str] = []
-    await store._db.call(lambda c: c.set_trace_callback(statements.append))
+    await store._db.trace(statements.append)
     try:
         await call()
     finally:
-        await store._db.call(lambda c: c.set_trace_callback(None))
+        await store._db.trace(None)
     return statements
 
 

@@ -30,9 +30,9 @@ async def statements(tmp_path: Path, clock) -> list[str]:
     store = SqliteStore(tmp_path / "plans.sqlite3")
     await store.open()
     recorded: list[str] = []
-    await store._db.call(lambda c: c.set_trace_callback(recorded.append))
+    await store._db.trace(recorded.append)
     await run_everything(store, clock)
-    await store._db.call(lambda c: c.set_trace_callback(None))
+    await store._db.trace(None)
     await store.close()
     return [s for s in recorded
             if s.lstrip().upper().startswith(("SELECT", "UPDATE", "DELETE"))
