@@ -7,7 +7,7 @@ from aiohttp import web
 
 from graph import graphiql, media, rest
 from graph.bootstrap import ensure_admin
-from graph.http import PixanoGraphQLView, healthz
+from graph.http import PixanoGraphQLView, graphql_route, healthz
 from graph.services import SERVICES, Services
 from graph.session import session_middleware
 from graph.settings import Settings
@@ -38,7 +38,7 @@ def create_app(settings: Settings, store_factory: StoreFactory = default_store) 
             await store.close()
 
     app.cleanup_ctx.append(services_lifetime)
-    app.router.add_route("*", "/graphql", PixanoGraphQLView())
+    app.router.add_route("*", "/graphql", graphql_route(PixanoGraphQLView()))
     app.router.add_get("/healthz", healthz)
     graphiql.add_asset_routes(app)
     media.add_routes(app)

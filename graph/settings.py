@@ -12,6 +12,10 @@ from pathlib import Path
 
 Clock = Callable[[], float]
 
+#: The largest page any listing serves (`first`, `last`, `count` …, GraphQL and REST alike). It is
+#: part of the API's contract, not a knob: the old web app's largest page is 200 results.
+MAX_PAGE_SIZE = 200
+
 
 def _env_float(name: str, default: float) -> float:
     raw = os.environ.get(name)
@@ -21,6 +25,45 @@ def _env_float(name: str, default: float) -> float:
         return float(raw)
     except ValueError as exc:
         raise ValueError(f"{name} must be a number of seconds, got {raw!r}") from exc
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise ValueError(f"{name} must be a whole number, got {raw!r}") from exc
+    if value <= 0:
+        raise ValueError(f"{name} must be positive, got {value}")
+    return value
+
+
+@dataclass(frozen=True)
+class GraphQLLimits:
+    """What one GraphQL operation may ask for, checked before it runs (docs/security.md).
+
+    Costs are in units of about one field of the answer: every selected field is 1, a thumbnail 50,
+    and a list multiplies what it holds by its page size (`first`, `last`, `count` …) or, for a
+    list without one, by `UNSIZED_LIST` (see `graph/limits.py`).
+    """
+
+    # Plain users (and anonymous callers): a 200-result page with thumbnails costs ~40,000.
+    user_budget: int = 50_000
+    admin_budget: int = 500_000
+    # Bytes of the document text, refused before parsing.
+    max_document_bytes: int = 64 * 1024
+    # Limits checked after parsing and before validation: validating thousands of aliases or
+    # repeated fields is quadratic, so such documents never reach it.
+    max_aliases: int = 30
+    max_repeated_fields: int = 30
+    max_depth: int = 15
+    # Root fields of one mutation operation (each is a write).
+    max_root_mutations: int = 10
+
+    def budget(self, is_admin: bool) -> int:
+        return self.admin_budget if is_admin else self.user_budget
 
 
 @dataclass(frozen=True)
@@ -47,6 +90,7 @@ class Settings:
     secure_cookies: bool = False
     # Introspection is always allowed to admins (GraphiQL needs it); this opens it to everyone.
     public_introspection: bool = False
+    graphql: GraphQLLimits = field(default_factory=GraphQLLimits)
     # Injected in tests so leases and durations can be checked without sleeping.
     clock: Clock = field(default=time.time, compare=False)
 
@@ -68,6 +112,11 @@ class Settings:
             "secure_cookies": os.environ.get("PIXANO_SECURE_COOKIES", "") in {"1", "true", "yes"},
             "public_introspection": os.environ.get("PIXANO_PUBLIC_INTROSPECTION", "")
             in {"1", "true", "yes"},
+            "graphql": GraphQLLimits(
+                user_budget=_env_int("PIXANO_GRAPHQL_USER_BUDGET", GraphQLLimits.user_budget),
+                admin_budget=_env_int("PIXANO_GRAPHQL_ADMIN_BUDGET", GraphQLLimits.admin_budget),
+                max_document_bytes=_env_int("PIXANO_GRAPHQL_MAX_DOCUMENT_BYTES",
+                                            GraphQLLimits.max_document_bytes)),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(workspace=Path(workspace).resolve(), **values)  # type: ignore[arg-type]
