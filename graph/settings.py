@@ -49,7 +49,7 @@ class GraphQLLimits:
     list without one, by `UNSIZED_LIST` (see `graph/limits.py`).
     """
 
-    # Plain users (and anonymous callers): a 200-result page with thumbnails costs ~40,000.
+    # Plain users (and anonymous callers): the largest REST page (200 data items) costs 23,005.
     user_budget: int = 50_000
     admin_budget: int = 500_000
     # Bytes of the document text, refused before parsing.
