@@ -10,11 +10,15 @@ validation runs with the introspection rule for callers who may not introspect.
 Documents that parsed, passed the limits and validated are cached (keyed by text and
 introspection policy) with their cost plan, in an LRU bounded by bytes of text: a request for a
 cached document skips parsing and validation (`execution_context.graphql_document` set before the
-parse step, `pre_execution_errors` set to none before the validation step: the documented way the
+parse step, `pre_execution_errors` set to an empty list so the validation step is skipped: the way the
 parser and validation cache extensions do it). Failures are never cached, for anyone.
+
+It also masks unexpected errors (anything but our ApiErrors and GraphQL's own errors) as
+"Unexpected error." once the operation is over; the schema's `process_errors` has logged them.
 """
 from __future__ import annotations
 
+import logging
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -32,11 +36,14 @@ from graphql import (
 )
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import SchemaExtension
+from strawberry.types.execution import PreExecutionError
 
-from graph.errors import ApiError, ErrorCode
+from graph.errors import ApiError, ErrorCode, should_mask
 from graph.limits import CostPlan, evaluate, measure_shape, plan_cost
 from graph.settings import GraphQLLimits
 
+log = logging.getLogger("pixano_graph")
+UNEXPECTED = "Unexpected error."
 #: Tokens of a document, refused while parsing (the byte limit usually comes first).
 MAX_TOKENS = 20_000
 #: Bytes of document text the cache may hold. A parsed document takes about 70 times its text
@@ -161,58 +168,69 @@ def check_cost(plans: dict[str | None, CostPlan], operation_name: str | None,
 
 
 class OperationGuard(SchemaExtension):
-    """Per operation: the limits, the introspection policy and the document cache (see module)."""
+    """Per operation: the limits, the introspection policy, the document cache and the masking of
+    unexpected errors (see the module). Two hooks only: each hook Strawberry runs costs a few µs
+    on every request."""
 
     def __init__(self) -> None:
-        self._key: tuple[str, bool] | None = None
-        self._prepared: Prepared | None = None
-        self._plans: dict[str | None, CostPlan] | None = None
+        self._fresh: tuple[tuple[str, bool], Prepared] | None = None
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        context = self.execution_context
+        result = context.result
+        if result is None:
+            return
+        if self._fresh is not None and not isinstance(result, PreExecutionError):
+            DOCUMENTS.put(*self._fresh)  # it validated: it reached execution
+        if result.errors and any(should_mask(e) for e in result.errors):
+            result.errors = [mask(e) if should_mask(e) else e for e in result.errors]
 
     def on_parse(self) -> Iterator[None]:
+        try:
+            self._prepare()
+        except GraphQLError:
+            raise
+        except Exception:  # a bug of ours: logged, and never shown (no result to mask yet)
+            log.exception("unexpected error while preparing a GraphQL document")
+            raise GraphQLError(UNEXPECTED) from None
+        yield
+
+    def _prepare(self) -> None:
         context = self.execution_context
         ctx = context.context
         limits: GraphQLLimits = ctx.settings.graphql
         query = context.query or ""
-        introspection = may_introspect(ctx)
-        self._key = (query, introspection)
-        self._prepared = DOCUMENTS.get(self._key)
-        if self._prepared is not None:
-            context.graphql_document = self._prepared.document
-            check_cost(self._prepared.plans, context.operation_name, context.variables, limits,
-                       ctx.is_admin)
-        elif query:
-            size = len(query.encode("utf-8")) if len(query) * 4 > limits.max_document_bytes else len(query)
-            if size > limits.max_document_bytes:
-                raise _refuse(ErrorCode.DOCUMENT_TOO_LARGE,
-                              f"the document is {size} bytes; at most {limits.max_document_bytes} "
-                              "are allowed", maximum=limits.max_document_bytes, size=size)
-            try:
-                document = parse(query, max_tokens=MAX_TOKENS)
-            except GraphQLError as error:
-                if "token" in error.message:
-                    raise _refuse(ErrorCode.DOCUMENT_TOO_LARGE,
-                                  f"the document has more than {MAX_TOKENS} tokens",
-                                  maximum=MAX_TOKENS) from None
-                raise
-            except RecursionError:
-                raise _refuse(ErrorCode.QUERY_LIMIT_EXCEEDED, "the document is nested too deeply",
-                              limit="depth", maximum=limits.max_depth) from None
-            self._plans = cost_plans(type_schema(context.schema), document)
-            check_cost(self._plans, context.operation_name, context.variables, limits, ctx.is_admin)
-            check_shape(document, limits)
-            context.graphql_document = document
-        yield
-
-    def on_validate(self) -> Iterator[None]:
-        context = self.execution_context
-        if self._prepared is not None:
-            context.pre_execution_errors = []  # validated when it was cached
-            yield
+        key = (query, may_introspect(ctx))
+        prepared = DOCUMENTS.get(key)
+        if prepared is not None:
+            check_cost(prepared.plans, context.operation_name, context.variables, limits, ctx.is_admin)
+            context.graphql_document = prepared.document
+            context.pre_execution_errors = []  # validated when it was cached: skip validation
             return
-        assert self._key is not None
-        if not self._key[1]:
+        if not query:
+            return  # Strawberry answers "No GraphQL query found"
+        size = len(query.encode("utf-8")) if len(query) * 4 > limits.max_document_bytes else len(query)
+        if size > limits.max_document_bytes:
+            raise _refuse(ErrorCode.DOCUMENT_TOO_LARGE,
+                          f"the document is {size} bytes; at most {limits.max_document_bytes} "
+                          "are allowed", maximum=limits.max_document_bytes, size=size)
+        try:
+            document = parse(query, max_tokens=MAX_TOKENS)
+        except GraphQLError as error:
+            if "token" in error.message:
+                raise _refuse(ErrorCode.DOCUMENT_TOO_LARGE, f"the document has more than "
+                              f"{MAX_TOKENS} tokens", maximum=MAX_TOKENS) from None
+            raise
+        plans = cost_plans(type_schema(context.schema), document)
+        check_cost(plans, context.operation_name, context.variables, limits, ctx.is_admin)
+        check_shape(document, limits)
+        context.graphql_document = document
+        if not key[1]:
             context.validation_rules = (*context.validation_rules, NoSchemaIntrospectionCustomRule)
-        yield
-        if not context.pre_execution_errors and context.graphql_document is not None \
-                and self._plans is not None:
-            DOCUMENTS.put(self._key, Prepared(context.graphql_document, self._plans))
+        self._fresh = (key, Prepared(document, plans))
+
+
+def mask(error: GraphQLError) -> GraphQLError:
+    """What a client sees of an unexpected failure (logged by the schema's `process_errors`)."""
+    return GraphQLError(UNEXPECTED, nodes=error.nodes, path=error.path)

@@ -2,8 +2,8 @@
 
 Whatever door an operation comes through (`/graphql`, a REST route, `graph.execution.run_operation`),
 Strawberry's `Schema.execute` runs it with these extensions: `OperationGuard` (limits, introspection
-policy, document cache: `graph/guard.py`) and `MaskErrors` (anything but our ApiErrors and
-GraphQL's own errors becomes "Unexpected error."), and `process_errors` logs what was masked.
+policy, document cache, masking of unexpected errors: `graph/guard.py`), and `process_errors` logs
+what it masks.
 """
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaskErrors
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
@@ -36,22 +35,17 @@ MUTATIONS: tuple[type, ...] = (UserMutation, DatasetMutation, SpecMutation, Task
 Query = merge_types("Query", QUERIES)
 Mutation = merge_types("Mutation", MUTATIONS)
 
-UNEXPECTED = "Unexpected error."
 log = logging.getLogger("pixano_graph")
 
 
 class PixanoSchema(strawberry.Schema):
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
-        """Log the unexpected failures with their traceback (MaskErrors hides them from the
+        """Log the unexpected failures with their traceback (OperationGuard hides them from the
         client); expected ones (ours, syntax, validation, variables) are the caller's business."""
         for error in errors:
             if should_mask(error):
                 log.error("unexpected error in %s", error.path, exc_info=error.original_error)
 
 
-def _mask_errors() -> MaskErrors:
-    return MaskErrors(should_mask_error=should_mask, error_message=UNEXPECTED)
-
-
-schema = PixanoSchema(query=Query, mutation=Mutation, extensions=[OperationGuard, _mask_errors],
+schema = PixanoSchema(query=Query, mutation=Mutation, extensions=[OperationGuard],
                       config=StrawberryConfig(relay_max_results=MAX_PAGE_SIZE))
