@@ -172,8 +172,8 @@ class OperationGuard(SchemaExtension):
     unexpected errors (see the module). Two hooks only: each hook Strawberry runs costs a few µs
     on every request."""
 
-    def __init__(self) -> None:
-        self._fresh: tuple[tuple[str, bool], Prepared] | None = None
+    # Set by on_parse for a document not yet cached: cached once it has validated.
+    _fresh: tuple[tuple[str, bool], Prepared] | None = None
 
     def on_operation(self) -> Iterator[None]:
         yield
@@ -222,6 +222,9 @@ class OperationGuard(SchemaExtension):
                 raise _refuse(ErrorCode.DOCUMENT_TOO_LARGE, f"the document has more than "
                               f"{MAX_TOKENS} tokens", maximum=MAX_TOKENS) from None
             raise
+        except RecursionError:  # graphql-core 3.3.0 has no nesting guard of its own
+            raise _refuse(ErrorCode.QUERY_LIMIT_EXCEEDED, "the document is nested too deeply",
+                          limit="depth", maximum=limits.max_depth) from None
         plans = cost_plans(type_schema(context.schema), document)
         check_cost(plans, context.operation_name, context.variables, limits, ctx.is_admin)
         check_shape(document, limits)
