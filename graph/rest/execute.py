@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from graphql import GraphQLError, parse, validate
+from graphql import DocumentNode, GraphQLError, parse, validate
 
 from graph.context import Context
 from graph.errors import ApiError
@@ -22,19 +22,22 @@ from graph.schema import schema
 
 @dataclass(frozen=True)
 class Operation:
-    """A route's GraphQL document, valid against the schema."""
+    """A route's GraphQL document, valid against the schema (`document`: its syntax tree, for the
+    generated docs; requests run `source` through the document cache)."""
 
     name: str
     source: str
+    document: DocumentNode
 
 
 def compile_operation(source: str, name: str) -> Operation:
     """Parse and validate `source` now; a route naming a missing field fails loudly at import."""
-    errors = validate(type_schema(schema), parse(source))
+    document = parse(source)
+    errors = validate(type_schema(schema), document)
     if errors:
         raise ValueError(f"REST route {name!r}: its GraphQL document is invalid: "
                          + "; ".join(e.message for e in errors))
-    return Operation(name=name, source=source)
+    return Operation(name=name, source=source, document=document)
 
 
 async def run(operation: Operation, variables: dict[str, Any], ctx: Context,
