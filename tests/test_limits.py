@@ -5,15 +5,26 @@ its answer would say NOT_FOUND), and the limits are asserted as such, never as t
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 import aiohttp
 import pytest
 
 from graph.guard import DOCUMENTS
-from graph.settings import MAX_PAGE_SIZE, GraphQLLimits
+from graph.settings import MAX_PAGE_SIZE, GraphQLLimits, Settings
 from tests.client import Caller
+from tests.files import make_images
+from tests.workflow.gql import create_task
 
 LIMITS = GraphQLLimits()
 BOMB_FIELD = 'results(taskName: "cars", first: 1000) { items { thumbnail data { thumbnail path } } }'
+
+
+@pytest.fixture
+def settings(settings: Settings, request: pytest.FixtureRequest) -> Settings:
+    """The suite's settings; a test parametrized indirectly gets that plain-user budget."""
+    budget = getattr(request, "param", None)
+    return replace(settings, graphql=GraphQLLimits(user_budget=budget)) if budget else settings
 
 
 async def _post(caller: Caller, body: object) -> tuple[int, dict]:
@@ -142,6 +153,21 @@ async def test_websocket_upgrades_are_refused(admin: Caller, protocol: str) -> N
     assert refused.value.status == 400
 
 
-async def test_rest_routes_run_through_the_same_limits(alice: Caller) -> None:
-    status, body = await alice.rest("GET", "/tasks/cars/results?page=1&count=100000")
-    assert (status, body["type"]) == (400, "cost_limit_exceeded")
+async def test_rest_pages_have_the_same_maximum(alice: Caller) -> None:
+    for route in ("/tasks/cars/results", "/tasks/cars/jobs", "/datasets/x/data"):
+        status, body = await alice.rest("GET", f"{route}?page=1&count={MAX_PAGE_SIZE + 1}")
+        assert (status, body["type"]) == (400, "bad_user_input"), route
+        assert f"at most {MAX_PAGE_SIZE}" in body["message"]
+
+
+@pytest.mark.parametrize("settings", [2000], indirect=True)
+async def test_rest_routes_run_under_the_same_budget(admin: Caller, alice: Caller, workspace) -> None:
+    """The budget is a setting, and REST routes run through it like /graphql: with a plain-user
+    budget of 2,000, a page of 10 results with thumbnails fits, a page of 200 does not."""
+    make_images(workspace / "images", [f"{i}.jpg" for i in range(12)])
+    await create_task(admin)
+    status, page = await alice.rest("GET", "/tasks/cars/results?page=1&count=10")
+    assert status == 200 and len(page["results"]) == 10
+    status, body = await alice.rest("GET", f"/tasks/cars/results?page=1&count={MAX_PAGE_SIZE}")
+    assert (status, body["type"]) == (400, "cost_limit_exceeded") and "2000" in body["message"]
+    assert (await admin.rest("GET", f"/tasks/cars/results?page=1&count={MAX_PAGE_SIZE}"))[0] == 200

@@ -71,6 +71,7 @@ class Param:
     kind: str = "string"
     enum: tuple[str, ...] = ()
     minimum: int | None = None
+    maximum: int | None = None
 
     def read(self, query: Mapping[str, str]) -> Any:
         raw = query.get(self.name)
@@ -87,6 +88,9 @@ class Param:
             if self.minimum is not None and value < self.minimum:
                 raise RestError.bad_input(
                     f"query parameter {self.name!r} must be at least {self.minimum}, got {value}")
+            if self.maximum is not None and value > self.maximum:
+                raise RestError.bad_input(
+                    f"query parameter {self.name!r} must be at most {self.maximum}, got {value}")
             return value
         if self.enum:
             for part in raw.split(";"):
@@ -100,6 +104,8 @@ class Param:
         schema: JSONSchema = {"type": self.kind}
         if self.minimum is not None:
             schema["minimum"] = self.minimum
+        if self.maximum is not None:
+            schema["maximum"] = self.maximum
         return schema
 
 

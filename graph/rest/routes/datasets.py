@@ -5,7 +5,6 @@ from typing import Any
 
 from graph.rest.shapes import (DATA_FRAGMENT, DATA_TYPES, DATASET_FRAGMENT, STRING, array_of, db_data,
                                db_dataset, enum_schema, ref, to_enum)
-from graph.rest.errors import RestError
 from graph.rest.spec import Body, Call, Field, Param, Route
 from graph.settings import MAX_PAGE_SIZE
 from resolvers.datasets.queries import encode_cursor
@@ -18,8 +17,8 @@ DATASET_BODY = Body("RestNewDataset", (
 
 DEFAULT_COUNT = 10
 PAGE = Param("page", "page number, from 1 (default 1)", "integer", minimum=1)
-COUNT = Param("count", f"items per page (default {DEFAULT_COUNT}, at most {MAX_PAGE_SIZE})",
-              "integer", minimum=1)
+COUNT = Param("count", f"items per page (default {DEFAULT_COUNT})", "integer", minimum=1,
+              maximum=MAX_PAGE_SIZE)
 
 
 def _data_variables(call: Call) -> dict[str, Any]:
@@ -27,8 +26,6 @@ def _data_variables(call: Call) -> dict[str, Any]:
     starts after the item ranked (p - 1) × count - 1."""
     page = call.params["page"] or 1
     count = call.params["count"] or DEFAULT_COUNT
-    if count > MAX_PAGE_SIZE:
-        raise RestError.bad_input(f"'count' must be at most {MAX_PAGE_SIZE}, got {count}")
     skipped = min((page - 1) * count, 2**53)  # past any dataset's end, within the engines' ints
     return {"datasetId": call.path["dataset_id"], "first": count,
             "after": encode_cursor(skipped - 1) if skipped else None}
