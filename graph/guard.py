@@ -66,29 +66,30 @@ class DocumentCache:
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
         self.bytes = 0
-        self._entries: OrderedDict[tuple[str, bool], Prepared] = OrderedDict()
+        self._entries: OrderedDict[tuple[str, bool], tuple[Prepared, int]] = OrderedDict()
         self._lock = Lock()  # `serve --workers` may run threads; cheap when uncontended
 
     def get(self, key: tuple[str, bool]) -> Prepared | None:
         entry = self._entries.get(key)
-        if entry is not None:
-            with self._lock:
-                if key in self._entries:
-                    self._entries.move_to_end(key)
-        return entry
+        if entry is None:
+            return None
+        with self._lock:
+            if key in self._entries:
+                self._entries.move_to_end(key)
+        return entry[0]
 
-    def put(self, key: tuple[str, bool], entry: Prepared) -> None:
-        size = len(key[0])
+    def put(self, key: tuple[str, bool], prepared: Prepared) -> None:
+        size = len(key[0].encode("utf-8"))
         if size > self.max_bytes:
             return
         with self._lock:
             if key in self._entries:
                 return
-            self._entries[key] = entry
+            self._entries[key] = (prepared, size)
             self.bytes += size
             while self.bytes > self.max_bytes:
-                old, _ = self._entries.popitem(last=False)
-                self.bytes -= len(old[0])
+                _, (_, evicted) = self._entries.popitem(last=False)
+                self.bytes -= evicted
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -225,7 +226,11 @@ class OperationGuard(SchemaExtension):
         except RecursionError:  # graphql-core 3.3.0 has no nesting guard of its own
             raise _refuse(ErrorCode.QUERY_LIMIT_EXCEEDED, "the document is nested too deeply",
                           limit="depth", maximum=limits.max_depth) from None
-        plans = cost_plans(type_schema(context.schema), document)
+        try:
+            plans = cost_plans(type_schema(context.schema), document)
+        except RecursionError:  # fragments spreading fragments thousands deep
+            raise _refuse(ErrorCode.QUERY_LIMIT_EXCEEDED, "the document is nested too deeply",
+                          limit="depth", maximum=limits.max_depth) from None
         check_cost(plans, context.operation_name, context.variables, limits, ctx.is_admin)
         check_shape(document, limits)
         context.graphql_document = document

@@ -39,7 +39,6 @@ from graphql import (
     SelectionSetNode,
     VariableNode,
 )
-from graphql.pyutils import Undefined
 
 from graph.settings import MAX_PAGE_SIZE
 
@@ -152,12 +151,18 @@ class Node:
     weight: int
     children: tuple[CostPlan, ...] = field(default=())
 
-    def evaluate(self, variables: Mapping[str, Any], oversized: list[str]) -> int:
+    def evaluate(self, variables: Mapping[str, Any], oversized: list[str],
+                 memo: dict[int, int]) -> int:
+        """Fragments make the plan a graph whose nodes are shared: each is evaluated once."""
+        known = memo.get(id(self))
+        if known is not None:
+            return known
         multiplier = (self.multiplier if isinstance(self.multiplier, int)
                       else self.multiplier.value(variables, oversized))
-        inner = self.weight + sum(c if isinstance(c, int) else c.evaluate(variables, oversized)
+        inner = self.weight + sum(c if isinstance(c, int) else c.evaluate(variables, oversized, memo)
                                   for c in self.children)
-        return multiplier * inner
+        memo[id(self)] = multiplier * inner
+        return memo[id(self)]
 
 
 CostPlan = int | Node
@@ -166,7 +171,9 @@ CostPlan = int | Node
 def evaluate(plan: CostPlan, variables: Mapping[str, Any] | None) -> tuple[int, list[str]]:
     """The cost for these variables, and the page sizes over the maximum (messages)."""
     oversized: list[str] = []
-    cost = plan if isinstance(plan, int) else plan.evaluate(variables or {}, oversized)
+    if not isinstance(variables, Mapping):
+        variables = {}  # not an object: Strawberry refuses it when coercing
+    cost = plan if isinstance(plan, int) else plan.evaluate(variables, oversized, {})
     return cost, oversized
 
 
@@ -223,6 +230,7 @@ def plan_cost(schema: GraphQLSchema, document: DocumentNode, operation: Operatio
         plans: list[CostPlan] = []
         if selection_set is None:
             return plans
+        spread: set[str] = set()  # a fragment spread twice at one level runs once
         for selection in selection_set.selections:
             if isinstance(selection, InlineFragmentNode):
                 condition = selection.type_condition
@@ -231,8 +239,9 @@ def plan_cost(schema: GraphQLSchema, document: DocumentNode, operation: Operatio
             elif isinstance(selection, FragmentSpreadNode):
                 name = selection.name.value
                 fragment = fragments.get(name)
-                if fragment is None or name in active:
+                if fragment is None or name in active or name in spread:
                     continue
+                spread.add(name)
                 key = (name, id(inherited), root_weight)
                 if key not in memo:
                     target = schema.get_type(fragment.type_condition.name.value)

@@ -171,3 +171,16 @@ async def test_rest_routes_run_under_the_same_budget(admin: Caller, alice: Calle
     status, body = await alice.rest("GET", f"/tasks/cars/results?page=1&count={MAX_PAGE_SIZE}")
     assert (status, body["type"]) == (400, "cost_limit_exceeded") and "2000" in body["message"]
     assert (await admin.rest("GET", f"/tasks/cars/results?page=1&count={MAX_PAGE_SIZE}"))[0] == 200
+
+
+async def test_fragment_chains_and_fans_are_measured_without_blowing_up(alice: Caller) -> None:
+    """Fragments are measured once each: a chain of 1,500 spreads is refused as too deep, and a
+    fan of fragments each spreading the next one twice is costed in linear time."""
+    chain = "{ ...F0 } " + " ".join(f"fragment F{i} on Query {{ ...F{i + 1} }}" for i in range(1500)) \
+        + " fragment F1500 on Query { me { username } }"
+    error = await alice.gql_error(chain)
+    assert error.code == "QUERY_LIMIT_EXCEEDED" and "nested" in error.message, error.errors
+    fan = ('query($n: Int) { ...G0 } '
+           + " ".join(f"fragment G{i} on Query {{ ...G{i + 1} ...G{i + 1} }}" for i in range(60))
+           + ' fragment G60 on Query { results(taskName: "cars", first: $n) { totalCount } }')
+    assert (await alice.gql_error(fan, {"n": 5})).code == "NOT_FOUND"  # cheap: it ran
