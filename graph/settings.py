@@ -54,10 +54,10 @@ class GraphQLLimits:
     admin_budget: int = 500_000
     # Bytes of the document text, refused before parsing.
     max_document_bytes: int = 64 * 1024
-    # Limits checked after parsing and before validation: validating thousands of aliases or
-    # repeated fields is quadratic, so such documents never reach it.
+    # Limits checked after parsing and before validation: validating fields repeated under one
+    # name is quadratic (docs/security.md), so such documents never reach it.
     max_aliases: int = 30
-    max_repeated_fields: int = 30
+    max_repeated_fields: int = 10
     max_depth: int = 15
     # Root fields of one mutation operation (each is a write).
     max_root_mutations: int = 10
