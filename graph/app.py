@@ -12,7 +12,7 @@ from graph.compression import compression_middleware
 from graph.bootstrap import ensure_admin
 from graph.csrf import csrf_middleware
 from graph.html_headers import add_nosniff
-from graph.http import PixanoGraphQLView, healthz
+from graph.http import PixanoGraphQLView, graphql_route, healthz
 from graph.services import SERVICES, Services
 from graph.session import session_middleware
 from graph.settings import Settings
@@ -55,7 +55,7 @@ def create_app(settings: Settings, store_factory: StoreFactory = default_store) 
 
     app.cleanup_ctx.append(services_lifetime)
     app.on_response_prepare.append(add_nosniff)
-    app.router.add_route("*", "/graphql", PixanoGraphQLView())
+    app.router.add_route("*", "/graphql", graphql_route(PixanoGraphQLView()))
     app.router.add_get("/healthz", healthz)
     graphiql.add_asset_routes(app)
     media.add_routes(app)

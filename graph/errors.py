@@ -20,6 +20,10 @@ class ErrorCode(str, Enum):
     CONFLICT = "CONFLICT"  # already exists, or still in use (HTTP 409)
     JOB_DENIED = "JOB_DENIED"  # the job is not (or no longer) yours to update (HTTP 410)
     RATE_LIMITED = "RATE_LIMITED"  # too many failed logins; `retryAfter` seconds (HTTP 429)
+    # The operation was refused before it ran (docs/security.md, "GraphQL limits"):
+    DOCUMENT_TOO_LARGE = "DOCUMENT_TOO_LARGE"  # over the size in bytes or tokens (HTTP 413)
+    QUERY_LIMIT_EXCEEDED = "QUERY_LIMIT_EXCEEDED"  # too many aliases, repeats, levels, writes (400)
+    COST_LIMIT_EXCEEDED = "COST_LIMIT_EXCEEDED"  # its computed cost is over the caller's budget (400)
 
 
 class ApiError(GraphQLError):

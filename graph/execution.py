@@ -1,97 +1,42 @@
-"""Running a GraphQL operation in-process: the one path both doors use.
+"""Running a GraphQL operation in-process, as a caller: the one path every door takes.
 
-`/graphql` and every REST route execute through here, so the size limit, the introspection policy,
-the logging of unexpected failures and their masking are applied once, the same way for both.
-A document is parsed and validated once per (text, introspection policy) and cached; a request
-then only coerces its variables and executes. (Strawberry's `Schema.execute` would re-enter its
-caches and run each extension's hooks around every request: GraphQL nextJob took ~130 µs
-in-process that way, ~60 µs here.)
+`/graphql` (Strawberry's aiohttp view), every REST route and, later, operations arriving over a
+WebSocket all run through Strawberry's public `Schema.execute`, so the same extensions apply to
+each (`graph/schema.py`): the size, shape and cost limits, the introspection policy and the
+document cache of `graph/guard.py`, error masking and logging. `run_operation` is that call for
+callers that are not the HTTP view.
 """
 from __future__ import annotations
 
-import logging
-from collections.abc import Mapping
-from dataclasses import dataclass
-from functools import lru_cache
-from inspect import isawaitable
+from collections.abc import Iterable
 from typing import Any
 
-from graphql import (
-    DocumentNode,
-    ExecutionResult,
-    GraphQLError,
-    OperationDefinitionNode,
-    execute,
-    parse,
-    validate,
-)
-from graphql.validation import NoSchemaIntrospectionCustomRule, specified_rules
+from graphql import GraphQLError
+from strawberry.exceptions import MissingQueryError
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from graph.context import Context
-from graph.errors import should_mask
 from graph.schema import schema
 
-log = logging.getLogger("pixano_graph")
-
-#: Documents longer than this many tokens are refused before they are fully parsed.
-MAX_TOKENS = 20000
-UNEXPECTED = "Unexpected error."
+QUERIES_AND_MUTATIONS = frozenset({OperationType.QUERY, OperationType.MUTATION})
 
 
-@dataclass(frozen=True)
-class Prepared:
-    """A parsed document, valid against the schema, with the type of each of its operations."""
+async def run_operation(query: str, ctx: Context, variables: dict[str, Any] | None = None,
+                        operation_name: str | None = None,
+                        allowed: Iterable[OperationType] = QUERIES_AND_MUTATIONS) -> ExecutionResult:
+    """Execute `query` as `ctx.user`; what the client may see (masked errors included).
 
-    document: DocumentNode
-    operations: Mapping[str | None, OperationType]
-
-    def operation_type(self, name: str | None) -> OperationType | None:
-        """The type of the operation `name` selects; None when unknown or ambiguous."""
-        if name is None:
-            return next(iter(self.operations.values())) if len(self.operations) == 1 else None
-        return self.operations.get(name)
-
-
-def may_introspect(ctx: Context) -> bool:
-    """Introspection is for admins (GraphiQL needs it), for everyone only when configured."""
-    return ctx.is_admin or ctx.settings.public_introspection
-
-
-@lru_cache(maxsize=1024)
-def prepare(query: str, introspection: bool) -> Prepared | tuple[GraphQLError, ...]:
-    """`query` parsed and validated, or the errors that say why it cannot run. Pure: cached."""
+    A document whose operation cannot be picked (unknown or ambiguous name, a type `allowed`
+    excludes, no query at all) answers one GraphQL error instead of raising."""
     try:
-        document = parse(query, max_tokens=MAX_TOKENS)
-    except GraphQLError as error:
-        return (error,)
-    rules = specified_rules if introspection else (*specified_rules, NoSchemaIntrospectionCustomRule)
-    errors = validate(schema._schema, document, rules)
-    if errors:
-        return tuple(errors)
-    operations = {(d.name.value if d.name else None): OperationType(d.operation.value)
-                  for d in document.definitions if isinstance(d, OperationDefinitionNode)}
-    return Prepared(document, operations)
-
-
-async def execute_prepared(prepared: Prepared, ctx: Context, variables: dict[str, Any] | None,
-                           operation_name: str | None = None) -> ExecutionResult:
-    """Execute as the caller; errors are returned raw (see `present_errors`)."""
-    result = execute(schema._schema, prepared.document, context_value=ctx,
-                     variable_values=variables, operation_name=operation_name,
-                     executor_class=schema.execution_context_class)
-    if isawaitable(result):
-        result = await result
-    return result
-
-
-def present_errors(errors: list[GraphQLError] | None) -> list[GraphQLError]:
-    """What a client may see: our ApiErrors and GraphQL's own errors verbatim; anything else is
-    logged with its traceback and replaced by a bare "Unexpected error." (no internals leak)."""
-    shown = []
-    for error in errors or ():
-        if should_mask(error):
-            log.error("unexpected error in %s", error.path, exc_info=error.original_error)
-            error = GraphQLError(UNEXPECTED, nodes=error.nodes, path=error.path)
-        shown.append(error)
-    return shown
+        return await schema.execute(query, variable_values=variables, context_value=ctx,
+                                    operation_name=operation_name, allowed_operation_types=allowed)
+    except CannotGetOperationTypeError as exc:
+        message = exc.as_http_error_reason()
+    except InvalidOperationTypeError as exc:
+        message = f"{exc.operation_type.value} operations are not allowed here"
+    except MissingQueryError:
+        message = "No GraphQL query found in the request"
+    return ExecutionResult(data=None, errors=[GraphQLError(message)])

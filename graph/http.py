@@ -6,18 +6,16 @@ Queries over GET are refused so a link can never trigger an operation with someo
 from __future__ import annotations
 
 import html
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 from aiohttp import web
 from cross_web import AiohttpHTTPRequestAdapter, HTTPException
 from strawberry.aiohttp.views import GraphQLView
-from strawberry.types import ExecutionResult
-from strawberry.types.graphql import OperationType
 
 from graph.bodies import MAX_BODY_BYTES, BodyRefused, decode_json, read_body
 from graph.context import Context
-from graph.execution import Prepared, execute_prepared, may_introspect, prepare, present_errors
 from graph.graphiql import graphiql_page
 from graph.html_headers import page_headers
 from graph.jsonbody import dumps, json_response
@@ -51,15 +49,20 @@ class _BodyAdapter(AiohttpHTTPRequestAdapter):
 
 
 class PixanoGraphQLView(GraphQLView):
+    """Strawberry's aiohttp view, customised only through its documented hooks; operations run
+    through Strawberry's `Schema.execute` and so through the schema's extensions (`graph/schema.py`),
+    like REST routes do."""
+
     request_adapter_class = _BodyAdapter
 
     def __init__(self) -> None:
-        super().__init__(schema=schema, graphql_ide="graphiql", allow_queries_via_get=False)
+        super().__init__(schema=schema, graphql_ide="graphiql", allow_queries_via_get=False,
+                         subscription_protocols=())
 
     def is_websocket_request(self, request: web.Request) -> bool:  # type: ignore[override]
-        """Only a request asking for an upgrade can be one: Strawberry's own test builds a
-        WebSocketResponse, twice per request, for every plain POST."""
-        return "Upgrade" in request.headers and super().is_websocket_request(request)
+        """WebSockets are off: `graphql_route` refuses an upgrade before the view sees it. (The
+        base class would build a WebSocketResponse, twice per request, to find that out.)"""
+        return False
 
     def parse_json(self, data: str | bytes) -> Any:
         """The body as a JSON object, through the decoder every REST route uses too (UTF-8 and
@@ -72,6 +75,7 @@ class PixanoGraphQLView(GraphQLView):
             raise HTTPException(400, "the request body must be a JSON object "
                                      '({"query": ..., "variables": ...})')
         return value
+
     def encode_json(self, data: object) -> str:
         """The server's one compact encoder (`graph/jsonbody.py`)."""
         return dumps(data)
@@ -91,24 +95,20 @@ class PixanoGraphQLView(GraphQLView):
         return web.Response(text=graphiql_page(), content_type="text/html",
                             headers=GRAPHIQL_HEADERS)
 
-    async def execute_single(self, request: Any, request_adapter: Any, sub_response: Any,  # type: ignore[override]
-                             context: Context, root_value: Any, request_data: Any) -> Any:
-        """Run the operation through `graph.execution`, the path the REST layer uses too."""
-        if not request_data.query:
-            raise HTTPException(400, "No GraphQL query found in the request")
-        prepared = prepare(request_data.query, may_introspect(context))
-        if not isinstance(prepared, Prepared):
-            return ExecutionResult(data=None, errors=list(prepared))
-        kind = prepared.operation_type(request_data.operation_name)
-        if kind is None:
-            name = request_data.operation_name
-            raise HTTPException(400, f"Unknown operation named {name!r}" if name
-                                else "Must provide operationName when the document has several")
-        if request_adapter.method != "POST" or kind not in OperationType.from_http("POST"):
-            raise HTTPException(400, f"{kind.value} operations are only allowed over POST")
-        result = await execute_prepared(prepared, context, request_data.variables,
-                                        request_data.operation_name)
-        return ExecutionResult(data=result.data, errors=present_errors(result.errors) or None)
+
+def graphql_route(view: PixanoGraphQLView) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    """The `/graphql` handler: WebSocket upgrades (graphql-transport-ws, graphql-ws) are refused
+    here, so none reaches Strawberry's socket handlers; live updates will turn them on through
+    `graph.execution.run_operation`. Everything else goes to the view."""
+
+    async def handle(request: web.Request) -> web.StreamResponse:
+        if "Upgrade" in request.headers or "Sec-WebSocket-Key" in request.headers:
+            return web.json_response({"errors": [{"message": "WebSockets are not enabled on this "
+                                                  "server: send operations with POST /graphql"}]},
+                                     status=400)
+        return await view(request)
+
+    return handle
 
 
 async def healthz(request: web.Request) -> web.Response:

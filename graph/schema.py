@@ -1,18 +1,28 @@
 """The GraphQL schema: every domain's Query and Mutation fields merged into one.
 
-It carries no Strawberry extensions: operations run through `graph.execution`, which applies the
-size limit, the introspection policy and error masking for both doors (/graphql and REST).
+Whatever door an operation comes through (`/graphql`, a REST route, `graph.execution.run_operation`),
+Strawberry's `Schema.execute` runs it with these extensions: `OperationGuard` (limits, introspection
+policy, document cache, masking of unexpected errors: `graph/guard.py`), and `process_errors` logs
+what it masks.
 """
 from __future__ import annotations
 
+import logging
+from typing import Any
+
 import strawberry
+from graphql import GraphQLError
+from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from graph.datasets.schema import DatasetMutation, DatasetQuery
+from graph.errors import should_mask
+from graph.guard import OperationGuard
 from graph.jobs.schema import JobMutation, JobQuery
 from graph.labels.schema import LabelMutation, LabelQuery
 from graph.project.schema import ProjectMutation
 from graph.results.schema import ResultMutation, ResultQuery
+from graph.settings import MAX_PAGE_SIZE
 from graph.specs.schema import SpecMutation, SpecQuery
 from graph.tasks.schema import TaskMutation, TaskQuery
 from graph.users.schema import UserMutation, UserQuery
@@ -25,5 +35,17 @@ MUTATIONS: tuple[type, ...] = (UserMutation, DatasetMutation, SpecMutation, Task
 Query = merge_types("Query", QUERIES)
 Mutation = merge_types("Mutation", MUTATIONS)
 
+log = logging.getLogger("pixano_graph")
 
-schema = strawberry.Schema(query=Query, mutation=Mutation)
+
+class PixanoSchema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
+        """Log the unexpected failures with their traceback (OperationGuard hides them from the
+        client); expected ones (ours, syntax, validation, variables) are the caller's business."""
+        for error in errors:
+            if should_mask(error):
+                log.error("unexpected error in %s", error.path, exc_info=error.original_error)
+
+
+schema = PixanoSchema(query=Query, mutation=Mutation, extensions=[OperationGuard],
+                      config=StrawberryConfig(relay_max_results=MAX_PAGE_SIZE))

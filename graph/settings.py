@@ -12,6 +12,10 @@ from pathlib import Path
 
 Clock = Callable[[], float]
 
+#: The largest page any listing serves (`first`, `last`, `count` …, GraphQL and REST alike). It is
+#: part of the API's contract, not a knob: the old web app's largest page is 200 results.
+MAX_PAGE_SIZE = 200
+
 
 def _env_float(name: str, default: float) -> float:
     raw = os.environ.get(name)
@@ -41,6 +45,32 @@ def _env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
     if raw not in choices:
         raise ValueError(f"{name} must be one of {', '.join(choices)}, got {raw!r}")
     return raw
+
+
+@dataclass(frozen=True)
+class GraphQLLimits:
+    """What one GraphQL operation may ask for, checked before it runs (docs/security.md).
+
+    Costs are in units of about one field of the answer: every selected field is 1, a thumbnail 50,
+    and a list multiplies what it holds by its page size (`first`, `last`, `count` …) or, for a
+    list without one, by `UNSIZED_LIST` (see `graph/limits.py`).
+    """
+
+    # Plain users (and anonymous callers): the largest REST page (200 data items) costs 23,005.
+    user_budget: int = 50_000
+    admin_budget: int = 500_000
+    # Bytes of the document text, refused before parsing.
+    max_document_bytes: int = 64 * 1024
+    # Limits checked after parsing and before validation: validating fields repeated under one
+    # name is quadratic (docs/security.md), so such documents never reach it.
+    max_aliases: int = 30
+    max_repeated_fields: int = 10
+    max_depth: int = 15
+    # Root fields of one mutation operation (each is a write).
+    max_root_mutations: int = 10
+
+    def budget(self, is_admin: bool) -> int:
+        return self.admin_budget if is_admin else self.user_budget
 
 
 @dataclass(frozen=True)
@@ -93,6 +123,7 @@ class Settings:
     # GET /metrics (Prometheus text format): "admin" (admins only), "open" (no login: bind the
     # server to a private address) or "off".
     metrics: str = "admin"
+    graphql: GraphQLLimits = field(default_factory=GraphQLLimits)
     # Injected in tests so leases and durations can be checked without sleeping.
     clock: Clock = field(default=time.time, compare=False)
 
@@ -126,6 +157,11 @@ class Settings:
             "warm_thumbnail_pool": os.environ.get("PIXANO_WARM_THUMBNAILS", "1")
             not in {"0", "false", "no"},
             "metrics": _env_choice("PIXANO_METRICS", "admin", ("admin", "open", "off")),
+            "graphql": GraphQLLimits(
+                user_budget=_env_int("PIXANO_GRAPHQL_USER_BUDGET", GraphQLLimits.user_budget),
+                admin_budget=_env_int("PIXANO_GRAPHQL_ADMIN_BUDGET", GraphQLLimits.admin_budget),
+                max_document_bytes=_env_int("PIXANO_GRAPHQL_MAX_DOCUMENT_BYTES",
+                                            GraphQLLimits.max_document_bytes)),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(workspace=Path(workspace).resolve(), **values)  # type: ignore[arg-type]

@@ -22,7 +22,7 @@ END = "<!-- END GENERATED -->"
 def graphql_fields(route: Route) -> list[str]:
     """The root fields the route's operation runs, e.g. `mutation createUser`."""
     names = []
-    for definition in route.operation.prepared.document.definitions:
+    for definition in route.operation.document.definitions:
         if isinstance(definition, OperationDefinitionNode):
             for selection in definition.selection_set.selections:
                 if isinstance(selection, FieldNode):

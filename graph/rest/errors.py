@@ -18,6 +18,9 @@ STATUS_OF: dict[str, int] = {
     ErrorCode.CONFLICT.value: 409,
     ErrorCode.JOB_DENIED.value: 410,
     ErrorCode.RATE_LIMITED.value: 429,
+    ErrorCode.DOCUMENT_TOO_LARGE.value: 413,
+    ErrorCode.QUERY_LIMIT_EXCEEDED.value: 400,
+    ErrorCode.COST_LIMIT_EXCEEDED.value: 400,
 }
 
 INTERNAL_MESSAGE = "Unexpected error."

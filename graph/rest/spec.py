@@ -74,6 +74,7 @@ class Param:
     kind: str = "string"
     enum: tuple[str, ...] = ()
     minimum: int | None = None
+    maximum: int | None = None
 
     def read(self, query: Mapping[str, str]) -> Any:
         raw = query.get(self.name)
@@ -90,6 +91,9 @@ class Param:
             if self.minimum is not None and value < self.minimum:
                 raise RestError.bad_input(
                     f"query parameter {self.name!r} must be at least {self.minimum}, got {value}")
+            if self.maximum is not None and value > self.maximum:
+                raise RestError.bad_input(
+                    f"query parameter {self.name!r} must be at most {self.maximum}, got {value}")
             return value
         if self.enum:
             for part in raw.split(";"):
@@ -103,6 +107,8 @@ class Param:
         schema: JSONSchema = {"type": self.kind}
         if self.minimum is not None:
             schema["minimum"] = self.minimum
+        if self.maximum is not None:
+            schema["maximum"] = self.maximum
         return schema
 
 
@@ -136,9 +142,6 @@ class Route:
     variables: Callable[[Call], dict[str, Any]] = _no_variables
     # GraphQL data -> legacy JSON body (None: no body, e.g. 204).
     result: Callable[[Any, Call], Any] | None = None
-    # Cursor walking, for legacy listings that have no page size limit: given the datas of the
-    # executions so far, the variables of the next one (None: done). `result` then gets the list.
-    follow: Callable[[list[dict[str, Any]], Call], dict[str, Any] | None] | None = None
     status: int = 200
     body: Body | None = None
     params: tuple[Param, ...] = ()

@@ -9,9 +9,9 @@ import strawberry
 from graph.datasets.loaders import data_item_loader, dataset_loader
 from graph.datasets.types import DataItem, DataItemConnection, Dataset, PageInfo
 from graph.errors import ApiError, ErrorCode
+from graph.settings import MAX_PAGE_SIZE
 from store.records import DatasetRecord
 
-MAX_PAGE = 500
 
 
 def encode_cursor(order: int) -> str:
@@ -48,8 +48,8 @@ async def dataset(info: strawberry.Info, id: strawberry.ID) -> Dataset:
 
 async def data_items(info: strawberry.Info, dataset_id: strawberry.ID, first: int = 50,
                      after: str | None = None) -> DataItemConnection:
-    if not 0 <= first <= MAX_PAGE:
-        raise ApiError(ErrorCode.BAD_USER_INPUT, f"first must be between 0 and {MAX_PAGE}",
+    if not 0 <= first <= MAX_PAGE_SIZE:
+        raise ApiError(ErrorCode.BAD_USER_INPUT, f"first must be between 0 and {MAX_PAGE_SIZE}",
                        field="first")
     after_order = decode_cursor(after) if after else None
     await load_dataset(info, str(dataset_id))

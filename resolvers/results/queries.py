@@ -11,13 +11,13 @@ from graph.datasets.types import PageInfo
 from graph.enums import SortParam
 from graph.errors import ApiError, ErrorCode
 from graph.results.types import UNREAD, Result, ResultConnection, ResultContains, ResultFilter
+from graph.settings import MAX_PAGE_SIZE
 from graph.tasks.types import StatusCounts
 from resolvers.tasks.lookup import require_task
 from store.repositories.workflow_listing import CONTAINS_FIELDS, BadCursorError, ResultSort
 from store.repositories.workflow_listing import ResultFilter as StoreFilter
 from store.repositories.workflow_types import ResultState, with_total
 
-MAX_PAGE = 1000
 
 
 def store_filter(filter: ResultFilter | None) -> StoreFilter:
@@ -47,8 +47,8 @@ async def results(info: strawberry.Info, task_name: str, filter: ResultFilter | 
                   after: str | None = None, offset: int | None = None) -> ResultConnection:
     first = 50 if first is None else first
     sort = sort or SortParam.DATA
-    if not 0 <= first <= MAX_PAGE:
-        raise ApiError(ErrorCode.BAD_USER_INPUT, f"first must be between 0 and {MAX_PAGE}",
+    if not 0 <= first <= MAX_PAGE_SIZE:
+        raise ApiError(ErrorCode.BAD_USER_INPUT, f"first must be between 0 and {MAX_PAGE_SIZE}",
                        field="first")
     if offset is not None and offset < 0:
         raise ApiError(ErrorCode.BAD_USER_INPUT, "offset must be 0 or more", field="offset")

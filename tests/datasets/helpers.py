@@ -7,6 +7,7 @@ from typing import Any
 
 from PIL import Image
 
+from graph.settings import MAX_PAGE_SIZE
 from tests.client import Caller
 
 CREATE_DATASET = """mutation Create($input: CreateDatasetInput!) {
@@ -42,7 +43,7 @@ async def create_dataset(caller: Caller, path: str, data_type: str = "IMAGE") ->
     return data["createDataset"]
 
 
-async def all_items(caller: Caller, dataset_id: str, page: int = 500) -> list[dict[str, Any]]:
+async def all_items(caller: Caller, dataset_id: str, page: int = MAX_PAGE_SIZE) -> list[dict[str, Any]]:
     """Every item of a dataset, following the cursors."""
     items: list[dict[str, Any]] = []
     after = None

@@ -5,6 +5,7 @@ import base64
 
 import pytest
 
+from graph.settings import MAX_PAGE_SIZE
 from tests.client import Caller
 from tests.files import make_corrupt_image, make_images, make_pcl
 from tests.rest.doors import DOORS, Action, expect, perform
@@ -144,16 +145,28 @@ async def test_dataset_lifecycle_in_legacy_shapes(admin: Caller, workspace) -> N
     assert await admin.rest("GET", "/datasets") == (200, [])
 
 
-async def test_every_item_of_a_large_dataset_comes_back_in_one_legacy_call(admin: Caller, workspace) -> None:
+async def test_the_data_listing_is_paged_with_a_default_and_a_maximum(admin: Caller, workspace) -> None:
+    """Issue 11: the listing used to return every item when no page was given (4 MB). It now
+    answers one page (10 items by default, `count` up to the maximum page size), `counter` saying
+    how many there are; page numbers land anywhere with one seek."""
     for index in range(520):
         make_pcl(workspace / "clouds" / f"{index:04d}.bin", points=1)
     status, dataset = await admin.rest("POST", "/datasets", json={"path": "clouds/", "data_type": "pcl"})
     assert status == 201
+    paths = [f"/data/clouds/{i:04d}.bin" for i in range(520)]
     status, page = await admin.rest("GET", f"/datasets/{dataset['id']}/data")
-    assert status == 200 and page["counter"] == 520
-    assert [i["path"] for i in page["results"]] == [f"/data/clouds/{i:04d}.bin" for i in range(520)]
+    assert status == 200 and (page["counter"], page["globalCounter"]) == (520, 520)
+    assert [i["path"] for i in page["results"]] == paths[:10]
     status, last = await admin.rest("GET", f"/datasets/{dataset['id']}/data?page=52&count=10")
-    assert [i["path"] for i in last["results"]] == [f"/data/clouds/{i:04d}.bin" for i in range(510, 520)]
+    assert [i["path"] for i in last["results"]] == paths[510:520]
+    status, big = await admin.rest("GET", f"/datasets/{dataset['id']}/data?page=3&count={MAX_PAGE_SIZE}")
+    assert [i["path"] for i in big["results"]] == paths[2 * MAX_PAGE_SIZE:]
+    status, beyond = await admin.rest("GET", f"/datasets/{dataset['id']}/data?page=99&count=10")
+    assert (status, beyond["results"], beyond["counter"]) == (200, [], 520)
+    status, far = await admin.rest("GET", f"/datasets/{dataset['id']}/data?page=99999999999999999")
+    assert (status, far["results"]) == (200, [])
+    status, refused = await admin.rest("GET", f"/datasets/{dataset['id']}/data?count={MAX_PAGE_SIZE + 1}")
+    assert status == 400 and str(MAX_PAGE_SIZE) in refused["message"]
 
 
 @pytest.mark.parametrize("body,fragment", [

@@ -93,8 +93,11 @@ async def test_400_for_malformed_or_ill_typed_bodies(admin: Caller, route: Route
 
 async def test_values_the_schema_refuses_are_400_too(admin: Caller) -> None:
     """Past the REST checks, GraphQL's own variable coercion still answers 400, not 500."""
-    status, body = await admin.rest("GET", "/tasks/cars/results?page=1&count=99999999999")
+    status, body = await admin.rest("GET", "/tasks/cars/results?page=99999999999&count=10")
     assert (status, body["type"]) == (400, "bad_user_input")
+    assert "999999999980" in body["message"]  # the offset, over GraphQL's Int
+    status, body = await admin.rest("GET", "/tasks/cars/results?page=1&count=99999999999")
+    assert (status, body["type"]) == (400, "bad_user_input")  # over the maximum page size
     assert "99999999999" in body["message"]
     status, body = await admin.rest("GET", "/tasks/cars/jobs/next?objective=to_annotate;to_validate")
     assert (status, body["type"]) == (400, "bad_user_input")

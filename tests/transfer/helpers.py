@@ -15,7 +15,7 @@ IMPORT = """mutation($input: ImportTasksInput!) { importTasks(input: $input) {
 STATE = """query($t: String!) { task(name: $t) { name dataset { path dataType itemCount }
   spec { pluginName dataType labelSchema settings }
   statusCounts { toAnnotate toValidate toCorrect done discard total } }
-  results(taskName: $t, first: 500) { totalCount items { dataId status annotator validator
+  results(taskName: $t, first: 200) { totalCount items { dataId status annotator validator
   cumulatedTime inProgress data { path } } } }"""
 LABELS_OF = """query($t: String!, $d: ID!) { labels(taskName: $t, dataId: $d) { annotations }
   labelStatistics(taskName: $t, dataId: $d) { value } }"""

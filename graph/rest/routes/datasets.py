@@ -6,6 +6,8 @@ from typing import Any
 from graph.rest.shapes import (DATA_FRAGMENT, DATA_TYPES, DATASET_FRAGMENT, STRING, array_of, db_data,
                                db_dataset, enum_schema, ref, to_enum)
 from graph.rest.spec import Body, Call, Field, Param, Route
+from graph.settings import MAX_PAGE_SIZE
+from resolvers.datasets.queries import encode_cursor
 
 DATASET_BODY = Body("RestNewDataset", (
     Field("path", STRING, required=True, description="folder relative to the workspace",
@@ -13,36 +15,27 @@ DATASET_BODY = Body("RestNewDataset", (
     Field("data_type", enum_schema(DATA_TYPES), required=True),
 ), "DbDataset without `id`: an `id` in the body is ignored.")
 
-WALK = 500  # items per GraphQL page when a legacy listing asks for everything
-PAGE = Param("page", "page number, from 1; omit it (and count) to get every item", "integer", minimum=1)
-COUNT = Param("count", "items per page (default 10 when `page` is given)", "integer", minimum=1)
+DEFAULT_COUNT = 10
+PAGE = Param("page", "page number, from 1 (default 1)", "integer", minimum=1)
+COUNT = Param("count", f"items per page (default {DEFAULT_COUNT})", "integer", minimum=1,
+              maximum=MAX_PAGE_SIZE)
 
 
-def _wanted(call: Call) -> int | None:
-    """How many items from the start the caller's page needs (None: all of them)."""
-    page = call.params["page"]
-    if page is None:
-        return None
-    return page * (call.params["count"] or 10)
+def _data_variables(call: Call) -> dict[str, Any]:
+    """One page, read with one keyset seek: items are ranked 0, 1, … in data order, so page p
+    starts after the item ranked (p - 1) × count - 1."""
+    page = call.params["page"] or 1
+    count = call.params["count"] or DEFAULT_COUNT
+    skipped = min((page - 1) * count, 2**53)  # past any dataset's end, within the engines' ints
+    return {"datasetId": call.path["dataset_id"], "first": count,
+            "after": encode_cursor(skipped - 1) if skipped else None}
 
 
-def _walk(datas: list[dict[str, Any]], call: Call) -> dict[str, Any] | None:
-    connection = datas[-1]["dataItems"]
-    wanted = _wanted(call)
-    if not connection["pageInfo"]["hasNextPage"]:
-        return None
-    if wanted is not None and len(datas) * WALK >= wanted:
-        return None
-    return {"after": connection["pageInfo"]["endCursor"]}
-
-
-def _data_page(datas: list[dict[str, Any]], call: Call) -> dict[str, Any]:
-    items = [item for data in datas for item in data["dataItems"]["items"]]
-    total = datas[0]["dataItems"]["totalCount"]
-    if call.params["page"] is not None:
-        count = call.params["count"] or 10
-        items = items[(call.params["page"] - 1) * count: call.params["page"] * count]
-    return {"results": [db_data(i) for i in items], "counter": total, "globalCounter": total}
+def _data_page(data: dict[str, Any], call: Call) -> dict[str, Any]:
+    connection = data["dataItems"]
+    total = connection["totalCount"]
+    return {"results": [db_data(i) for i in connection["items"]], "counter": total,
+            "globalCounter": total}
 
 
 DATASET_ID = lambda call: {"id": call.path["dataset_id"]}  # noqa: E731
@@ -83,14 +76,14 @@ mutation CreateDataset($input: CreateDatasetInput!) {
     ),
     Route(
         name="listData", method="GET", path="/datasets/{dataset_id}/data", tag="datasets",
-        summary="A dataset's data items in data order (by path): all of them, or one page.",
+        summary="One page of a dataset's data items in data order (by path); `counter` is the "
+                "dataset's item count.",
         document=DATA_FRAGMENT + """
 query DataItems($datasetId: ID!, $first: Int!, $after: String) {
   dataItems(datasetId: $datasetId, first: $first, after: $after) {
     totalCount items { ...DbData } pageInfo { hasNextPage endCursor } } }""",
         params=(PAGE, COUNT),
-        variables=lambda call: {"datasetId": call.path["dataset_id"], "first": WALK, "after": None},
-        follow=_walk, result=_data_page, response=ref("DataPage"), errors=(400, 401, 404),
+        variables=_data_variables, result=_data_page, response=ref("DataPage"), errors=(400, 401, 404),
     ),
     Route(
         name="getData", method="GET", path="/datasets/{dataset_id}/data/{data_id}", tag="datasets",

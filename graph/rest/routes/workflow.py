@@ -8,6 +8,7 @@ from graph.rest.shapes import (ANY, BOOLEAN, JOB_FRAGMENT, LABELS_FRAGMENT, OBJE
                                RESULT_FRAGMENT, SORTS, STATUSES, STRING, STRINGS, array_of, db_job,
                                db_label, db_result, enum_schema, obj, ref, to_enum)
 from graph.rest.spec import Body, Call, Field, Param, Route
+from graph.settings import MAX_PAGE_SIZE
 
 LEGACY_GET_NOTE = ("A GET that changes state (it claims a job), kept for the old web app: with "
                    "the session cookie it is refused (403) when the browser marks it as "
@@ -43,9 +44,9 @@ SORT = Param("sort", "order: `status`, `assigned`, or data order (default)",
 PAGE = Param("page", "page number, from 1 (default 1; `undefined` = not given)", "integer",
              minimum=1)
 COUNT = Param("count", "results per page (default 10; `undefined` = not given)", "integer",
-              minimum=1)
+              minimum=1, maximum=MAX_PAGE_SIZE)
 JOBS_COUNT = Param("count", "results per page (default 50; `undefined` = not given)", "integer",
-                   minimum=1)
+                   minimum=1, maximum=MAX_PAGE_SIZE)
 FILTERS = (STATUS, WORKER, ANNOTATOR, VALIDATOR, IN_PROGRESS, DATA_ID, PATH, CURRENT_JOB_ID)
 OBJECTIVE = Param("objective", "`to_annotate` (also serves corrections, first) or `to_validate`; "
                   "default `to_annotate`", enum=tuple(OBJECTIVES))
