@@ -10,7 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from graphql import DocumentNode, GraphQLError, parse, validate
+from graphql import (
+    DocumentNode,
+    GraphQLError,
+    OperationDefinitionNode,
+    OperationType,
+    parse,
+    validate,
+)
 
 from graph.context import Context
 from graph.errors import ApiError
@@ -28,6 +35,12 @@ class Operation:
     name: str
     source: str
     document: DocumentNode
+
+    @property
+    def is_mutation(self) -> bool:
+        """Whether the route changes state (a mutation), whatever its HTTP method."""
+        return any(isinstance(d, OperationDefinitionNode) and d.operation is OperationType.MUTATION
+                   for d in self.document.definitions)
 
 
 def compile_operation(source: str, name: str) -> Operation:

@@ -12,7 +12,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from strawberry.types.graphql import OperationType
 
 from graph.bodies import MAX_BODY_BYTES
 from graph.rest.errors import RestError
@@ -165,7 +164,7 @@ class Route:
     @property
     def changes_state(self) -> bool:
         """Whether the route runs a mutation (so a cross-site caller must not trigger it)."""
-        return self.operation.prepared.operation_type(None) is OperationType.MUTATION
+        return self.operation.is_mutation
 
     @property
     def path_params(self) -> list[str]:
