@@ -11,14 +11,16 @@ from strawberry.tools import merge_types
 from graph.datasets.schema import DatasetMutation, DatasetQuery
 from graph.jobs.schema import JobMutation, JobQuery
 from graph.labels.schema import LabelMutation, LabelQuery
+from graph.node import Node
+from graph.nodes import NodeQuery
 from graph.project.schema import ProjectMutation
 from graph.results.schema import ResultMutation, ResultQuery
 from graph.specs.schema import SpecMutation, SpecQuery
 from graph.tasks.schema import TaskMutation, TaskQuery
 from graph.users.schema import UserMutation, UserQuery
 
-QUERIES: tuple[type, ...] = (UserQuery, DatasetQuery, SpecQuery, TaskQuery, JobQuery, ResultQuery,
-                             LabelQuery)
+QUERIES: tuple[type, ...] = (NodeQuery, UserQuery, DatasetQuery, SpecQuery, TaskQuery, JobQuery,
+                             ResultQuery, LabelQuery)
 MUTATIONS: tuple[type, ...] = (UserMutation, DatasetMutation, SpecMutation, TaskMutation,
                                JobMutation, ResultMutation, LabelMutation, ProjectMutation)
 
@@ -26,4 +28,4 @@ Query = merge_types("Query", QUERIES)
 Mutation = merge_types("Mutation", MUTATIONS)
 
 
-schema = strawberry.Schema(query=Query, mutation=Mutation)
+schema = strawberry.Schema(query=Query, mutation=Mutation, types=[Node])

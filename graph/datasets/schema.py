@@ -15,16 +15,17 @@ class DatasetQuery:
     datasets: list[Dataset] = strawberry.field(
         resolver=queries.datasets, permission_classes=[IsAdmin],
         description="Every dataset, by path then data type. Admins only.")
-    dataset: Dataset = strawberry.field(resolver=queries.dataset, permission_classes=[IsAdmin],
-                                        description="One dataset (NOT_FOUND if unknown). Admins "
-                                                    "only.")
+    dataset: Dataset | None = strawberry.field(
+        resolver=queries.dataset, permission_classes=[IsAdmin],
+        description="One dataset by its datasetId; null (with a NOT_FOUND error) if unknown. "
+                    "Admins only.")
     data_items: DataItemConnection = strawberry.field(
         resolver=queries.data_items, permission_classes=[IsAuthenticated],
         description="A page of a dataset's items in data order (by path); `after` is the "
                     "previous page's endCursor.")
-    data_item: DataItem = strawberry.field(resolver=queries.data_item,
-                                           permission_classes=[IsAuthenticated],
-                                           description="One data item (NOT_FOUND if unknown).")
+    data_item: DataItem | None = strawberry.field(
+        resolver=queries.data_item, permission_classes=[IsAuthenticated],
+        description="One data item of a dataset; null (with a NOT_FOUND error) if unknown.")
 
 
 @strawberry.type

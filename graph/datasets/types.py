@@ -5,25 +5,29 @@ import strawberry
 
 from graph.datasets.loaders import item_count_loader
 from graph.enums import DataType
+from graph.node import Node
 from graph.scalars import JSON
 from store.records import DataRecord, DatasetRecord, FrameRecord
 
 
 @strawberry.type(description="A folder of the workspace scanned for one data type.")
-class Dataset:
-    id: strawberry.ID
+class Dataset(Node):
+    dataset_id: strawberry.ID = strawberry.field(description="The dataset's own id (natural key).")
     path: str = strawberry.field(description="Relative to the workspace, normalised with a "
                                              "trailing '/' (the workspace itself is './').")
     data_type: DataType
 
     @strawberry.field(description="How many data items the scan found.")
     async def item_count(self, info: strawberry.Info) -> int:
-        return await item_count_loader(info.context).load(str(self.id))
+        return await item_count_loader(info.context).load(str(self.dataset_id))
 
     @classmethod
     def from_record(cls, record: DatasetRecord) -> "Dataset":
-        return cls(id=strawberry.ID(record["id"]), path=record["path"],
+        return cls(dataset_id=strawberry.ID(record["id"]), path=record["path"],
                    data_type=DataType(record["data_type"]))
+
+    def node_key(self) -> tuple[str, ...]:
+        return (str(self.dataset_id),)
 
 
 @strawberry.type(description="One frame of a sequence.")
@@ -38,9 +42,10 @@ class DataFrame:
 
 @strawberry.type(description="One data item of a dataset: an image, a point cloud, a pair, "
                              "or a sequence of frames.")
-class DataItem:
-    id: strawberry.ID
-    dataset_id: strawberry.ID
+class DataItem(Node):
+    data_id: strawberry.ID = strawberry.field(description="The item's id within its dataset "
+                                                          "(natural key, with datasetId).")
+    dataset_id: strawberry.ID = strawberry.field(description="The dataset holding the item.")
     type: DataType
     path: JSON = strawberry.field(description="A /data URL (a folder URL for sequences), or a "
                                               "list of URLs for multi-view items.")
@@ -51,10 +56,13 @@ class DataItem:
 
     @classmethod
     def from_record(cls, record: DataRecord) -> "DataItem":
-        return cls(id=strawberry.ID(record["id"]), dataset_id=strawberry.ID(record["dataset_id"]),
+        return cls(data_id=strawberry.ID(record["id"]), dataset_id=strawberry.ID(record["dataset_id"]),
                    type=DataType(record["type"]), path=record["path"],
                    children=[DataFrame.from_record(f) for f in record.get("children") or []],
                    thumbnail=record.get("thumbnail"))
+
+    def node_key(self) -> tuple[str, ...]:
+        return (str(self.dataset_id), str(self.data_id))
 
 
 @strawberry.type(description="Where a page ends, for keyset pagination.")

@@ -10,8 +10,10 @@ from resolvers.jobs import job_next, job_update, jobs_update, queries
 
 @strawberry.type
 class JobQuery:
-    job: Job = strawberry.field(resolver=queries.job, permission_classes=[IsAuthenticated],
-                                description="A current or finished job of a task.")
+    job: Job | None = strawberry.field(
+        resolver=queries.job, permission_classes=[IsAuthenticated],
+        description="A current or finished job of a task; null (with a NOT_FOUND error) if "
+                    "unknown.")
 
 
 @strawberry.type

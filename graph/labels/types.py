@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import strawberry
 
+from graph.node import Node
 from graph.scalars import JSON
 from store.records import LabelRecord, LabelStatisticsRecord
 
 
 @strawberry.type(description="The annotations of one data item within a task.")
-class Labels:
+class Labels(Node):
     task_name: str
     data_id: strawberry.ID
     annotations: JSON = strawberry.field(
@@ -19,9 +20,12 @@ class Labels:
         return cls(task_name=record["task_name"], data_id=strawberry.ID(record["data_id"]),
                    annotations=record["annotations"])
 
+    def node_key(self) -> tuple[str, ...]:
+        return (self.task_name, str(self.data_id))
+
 
 @strawberry.type(description="A summary of an item's labels, refreshed by every save.")
-class LabelStatistics:
+class LabelStatistics(Node):
     task_name: str
     data_id: strawberry.ID
     value: JSON = strawberry.field(
@@ -31,3 +35,6 @@ class LabelStatistics:
     def from_record(cls, record: LabelStatisticsRecord) -> "LabelStatistics":
         return cls(task_name=record["task_name"], data_id=strawberry.ID(record["data_id"]),
                    value=record["value"])
+
+    def node_key(self) -> tuple[str, ...]:
+        return (self.task_name, str(self.data_id))

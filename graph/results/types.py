@@ -10,6 +10,7 @@ from graph.datasets.loaders import data_item_loader
 from graph.datasets.types import DataItem, PageInfo
 from graph.enums import LabellingStatus
 from graph.scalars import JSON
+from graph.node import Node
 from graph.tasks.types import StatusCounts
 from store.repositories.workflow_types import ResultState
 
@@ -17,15 +18,16 @@ UNREAD: Any = object()
 
 
 @strawberry.type(description="The workflow state of one data item within a task.")
-class Result:
+class Result(Node):
     task_name: str
     data_id: strawberry.ID
     finished_job_ids: list[strawberry.ID] = strawberry.field(description="Oldest first.")
-    current_job_id: str = strawberry.field(description="'' once the item is done or discarded.")
+    current_job_id: strawberry.ID | None = strawberry.field(
+        description="The jobId of the item's current job; null once it is done or discarded.")
     status: LabellingStatus
     cumulated_time: float = strawberry.field(description="Seconds worked on the item, all jobs.")
-    annotator: str = strawberry.field(description="Last annotator ('' if none).")
-    validator: str = strawberry.field(description="Last validator ('' if none).")
+    annotator: str | None = strawberry.field(description="Last annotator; null if none.")
+    validator: str | None = strawberry.field(description="Last validator; null if none.")
     in_progress: bool = strawberry.field(description="Someone holds the item's current job.")
     path: JSON = strawberry.field(description="The data item's path relative to the workspace, "
                                   "e.g. 'images/cat.jpg' (a list of paths for pcl_image items).")
@@ -57,11 +59,15 @@ class Result:
                    data_record: Any = UNREAD) -> "Result":
         return cls(task_name=state["task_name"], data_id=strawberry.ID(state["data_id"]),
                    finished_job_ids=[strawberry.ID(j) for j in state["finished_job_ids"]],
-                   current_job_id=state["current_job_id"],
+                   current_job_id=(strawberry.ID(state["current_job_id"])
+                                   if state["current_job_id"] else None),
                    status=LabellingStatus(state["status"]),
-                   cumulated_time=state["cumulated_time"], annotator=state["annotator"],
-                   validator=state["validator"], in_progress=state["in_progress"],
+                   cumulated_time=state["cumulated_time"], annotator=state["annotator"] or None,
+                   validator=state["validator"] or None, in_progress=state["in_progress"],
                    path=state["path"], dataset_id=dataset_id, data_record=data_record)
+
+    def node_key(self) -> tuple[str, ...]:
+        return (self.task_name, str(self.data_id))
 
 
 async def _then(pending: Awaitable[Any], convert: Callable[[Any], Any]) -> Any:

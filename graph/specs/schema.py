@@ -13,8 +13,10 @@ class SpecQuery:
     specs: list[Spec] = strawberry.field(resolver=queries.specs,
                                          permission_classes=[IsAuthenticated],
                                          description="Every label specification, oldest first.")
-    spec: Spec = strawberry.field(resolver=queries.spec, permission_classes=[IsAuthenticated],
-                                  description="One label specification (NOT_FOUND if unknown).")
+    spec: Spec | None = strawberry.field(
+        resolver=queries.spec, permission_classes=[IsAuthenticated],
+        description="One label specification by its specId; null (with a NOT_FOUND error) if "
+                    "unknown.")
 
 
 @strawberry.type

@@ -14,8 +14,9 @@ class TaskQuery:
     tasks: list[Task] = strawberry.field(resolver=queries.tasks,
                                          permission_classes=[IsAuthenticated],
                                          description="Every task, by name.")
-    task: Task = strawberry.field(resolver=queries.task, permission_classes=[IsAuthenticated],
-                                  description="One task (NOT_FOUND if unknown).")
+    task: Task | None = strawberry.field(
+        resolver=queries.task, permission_classes=[IsAuthenticated],
+        description="One task by name; null (with a NOT_FOUND error) if unknown.")
 
 
 @strawberry.type

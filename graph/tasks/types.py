@@ -7,6 +7,7 @@ from graph.datasets.loaders import dataset_loader, spec_loader
 from graph.datasets.types import Dataset
 from graph.enums import DataType
 from graph.errors import ApiError, ErrorCode
+from graph.node import Node
 from graph.scalars import JSON
 from graph.specs.types import Spec, SpecInput
 from graph.tasks.loaders import status_counts_loader
@@ -34,8 +35,8 @@ class StatusCounts:
 
 @strawberry.type(description="An annotation task: a label specification applied to a dataset. "
                              "Its name is unique and used in URLs.")
-class Task:
-    name: str
+class Task(Node):
+    name: str = strawberry.field(description="Unique name of the task (natural key).")
     dataset_id: strawberry.Private[str]
     spec_id: strawberry.Private[str]
 
@@ -60,6 +61,9 @@ class Task:
     @classmethod
     def from_record(cls, record: TaskRecord) -> "Task":
         return cls(name=record["name"], dataset_id=record["dataset_id"], spec_id=record["spec_id"])
+
+    def node_key(self) -> tuple[str, ...]:
+        return (self.name,)
 
 
 @strawberry.input(description="The dataset of a new task, found or created (get-or-create).")

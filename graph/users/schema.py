@@ -14,8 +14,10 @@ class UserQuery:
                                 description="The logged-in user's profile.")
     users: list[User] = strawberry.field(resolver=queries.users, permission_classes=[IsAdmin],
                                          description="Every account (admins only).")
-    user: User = strawberry.field(resolver=queries.user, permission_classes=[IsAdminOrSelf],
-                                  description="One account: admins, or the user themself.")
+    user: User | None = strawberry.field(
+        resolver=queries.user, permission_classes=[IsAdminOrSelf],
+        description="One account (admins, or the user themself); null (with a NOT_FOUND error) "
+                    "if unknown.")
 
 
 @strawberry.type

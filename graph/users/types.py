@@ -5,13 +5,14 @@ import strawberry
 
 from graph.enums import Role
 from graph.jobs.loaders import assignments_loader
+from graph.node import Node
 from graph.scalars import JSON
 from store.records import UserRecord
 
 
 @strawberry.type(description="A user account. No field ever exposes the password or its hash.")
-class User:
-    username: str
+class User(Node):
+    username: str = strawberry.field(description="Unique login name (natural key).")
     role: Role
     preferences: JSON
 
@@ -28,6 +29,9 @@ class User:
     def from_record(cls, record: UserRecord) -> "User":
         return cls(username=record["username"], role=Role(record["role"]),
                    preferences=record.get("preferences") or {})
+
+    def node_key(self) -> tuple[str, ...]:
+        return (self.username,)
 
 
 @strawberry.type(description="A new session: the user, and the token also set as the `token` cookie.")

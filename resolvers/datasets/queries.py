@@ -34,7 +34,8 @@ def decode_cursor(cursor: str) -> int:
 async def load_dataset(info: strawberry.Info, dataset_id: str) -> DatasetRecord:
     record = await dataset_loader(info.context).load(dataset_id)
     if record is None:
-        raise ApiError(ErrorCode.NOT_FOUND, f"no dataset with id {dataset_id!r}", field="id")
+        raise ApiError(ErrorCode.NOT_FOUND, f"no dataset with id {dataset_id!r}",
+                       field="datasetId")
     return record
 
 
@@ -42,8 +43,8 @@ async def datasets(info: strawberry.Info) -> list[Dataset]:
     return [Dataset.from_record(r) for r in await info.context.store.list_datasets()]
 
 
-async def dataset(info: strawberry.Info, id: strawberry.ID) -> Dataset:
-    return Dataset.from_record(await load_dataset(info, str(id)))
+async def dataset(info: strawberry.Info, dataset_id: strawberry.ID) -> Dataset | None:
+    return Dataset.from_record(await load_dataset(info, str(dataset_id)))
 
 
 async def data_items(info: strawberry.Info, dataset_id: strawberry.ID, first: int = 50,
@@ -60,10 +61,12 @@ async def data_items(info: strawberry.Info, dataset_id: strawberry.ID, first: in
                               page_info=PageInfo(has_next_page=page.has_next, end_cursor=end))
 
 
-async def data_item(info: strawberry.Info, dataset_id: strawberry.ID, id: strawberry.ID) -> DataItem:
-    record = await data_item_loader(info.context).load((str(dataset_id), str(id)))
+async def data_item(info: strawberry.Info, dataset_id: strawberry.ID,
+                    data_id: strawberry.ID) -> DataItem | None:
+    record = await data_item_loader(info.context).load((str(dataset_id), str(data_id)))
     if record is None:
         await load_dataset(info, str(dataset_id))
         raise ApiError(ErrorCode.NOT_FOUND,
-                       f"no data item {str(id)!r} in dataset {str(dataset_id)!r}", field="id")
+                       f"no data item {str(data_id)!r} in dataset {str(dataset_id)!r}",
+                       field="dataId")
     return DataItem.from_record(record)

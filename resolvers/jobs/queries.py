@@ -8,7 +8,7 @@ from graph.jobs.types import Job
 from resolvers.tasks.lookup import require_task
 
 
-async def job(info: strawberry.Info, task_name: str, job_id: strawberry.ID) -> Job:
+async def job(info: strawberry.Info, task_name: str, job_id: strawberry.ID) -> Job | None:
     await require_task(info.context, task_name)
     record = await info.context.store.get_job(task_name, str(job_id))
     if record is None:

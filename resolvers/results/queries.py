@@ -104,7 +104,8 @@ async def _anchor(info: strawberry.Info, task_name: str, data_id: str) -> tuple[
     return task, state
 
 
-async def result(info: strawberry.Info, task_name: str, data_id: strawberry.ID) -> Result:
+async def result(info: strawberry.Info, task_name: str,
+                 data_id: strawberry.ID) -> Result | None:
     task, state = await _anchor(info, task_name, str(data_id))
     return Result.from_state(state, task["dataset_id"])
 

@@ -12,8 +12,8 @@ async def specs(info: strawberry.Info) -> list[Spec]:
     return [Spec.from_record(r) for r in await info.context.store.list_specs()]
 
 
-async def spec(info: strawberry.Info, id: strawberry.ID) -> Spec:
-    record = await spec_loader(info.context).load(str(id))
+async def spec(info: strawberry.Info, spec_id: strawberry.ID) -> Spec | None:
+    record = await spec_loader(info.context).load(str(spec_id))
     if record is None:
-        raise ApiError(ErrorCode.NOT_FOUND, f"no spec with id {str(id)!r}", field="id")
+        raise ApiError(ErrorCode.NOT_FOUND, f"no spec with id {str(spec_id)!r}", field="specId")
     return Spec.from_record(record)

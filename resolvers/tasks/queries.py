@@ -11,5 +11,5 @@ async def tasks(info: strawberry.Info) -> list[Task]:
     return [Task.from_record(r) for r in await info.context.store.list_tasks()]
 
 
-async def task(info: strawberry.Info, name: str) -> Task:
+async def task(info: strawberry.Info, name: str) -> Task | None:
     return Task.from_record(await require_task(info.context, name, field="name"))

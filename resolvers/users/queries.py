@@ -15,8 +15,8 @@ async def users(info: strawberry.Info) -> list[User]:
     return [User.from_record(r) for r in await info.context.store.list_users()]
 
 
-async def user(info: strawberry.Info, username: str) -> User:
+async def user(info: strawberry.Info, username: str) -> User | None:
     record = await info.context.store.get_user(username)
     if record is None:
-        raise ApiError(ErrorCode.NOT_FOUND, f"no user named {username!r}")
+        raise ApiError(ErrorCode.NOT_FOUND, f"no user named {username!r}", field="username")
     return User.from_record(record)

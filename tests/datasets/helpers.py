@@ -12,27 +12,27 @@ from tests.client import Caller
 CREATE_DATASET = """mutation Create($input: CreateDatasetInput!) {
   createDataset(input: $input) {
     created itemCount skipped
-    dataset { id path dataType itemCount }
+    dataset { id: datasetId path dataType itemCount }
   }
 }"""
 
-DELETE_DATASET = "mutation Delete($id: ID!) { deleteDataset(id: $id) }"
+DELETE_DATASET = "mutation Delete($id: ID!) { deleteDataset(datasetId: $id) }"
 
-DATASETS = "{ datasets { id path dataType itemCount } }"
+DATASETS = "{ datasets { id: datasetId path dataType itemCount } }"
 
-DATASET = "query One($id: ID!) { dataset(id: $id) { id path dataType itemCount } }"
+DATASET = "query One($id: ID!) { dataset(datasetId: $id) { id: datasetId path dataType itemCount } }"
 
 DATA_ITEMS = """query Items($datasetId: ID!, $first: Int, $after: String) {
   dataItems(datasetId: $datasetId, first: $first, after: $after) {
     totalCount
-    items { id datasetId type path thumbnail children { timestamp path } }
+    items { id: dataId datasetId type path thumbnail children { timestamp path } }
     pageInfo { hasNextPage endCursor }
   }
 }"""
 
 DATA_ITEM = """query Item($datasetId: ID!, $id: ID!) {
-  dataItem(datasetId: $datasetId, id: $id) {
-    id datasetId type path thumbnail children { timestamp path }
+  dataItem(datasetId: $datasetId, dataId: $id) {
+    id: dataId datasetId type path thumbnail children { timestamp path }
   }
 }"""
 

@@ -13,43 +13,43 @@ RECT_SCHEMA = {"category": [{"name": "car", "color": "green", "properties": []}]
 
 CREATE_DATASET = Action(
     graphql=lambda path, data_type="image": (
-        "mutation C($input: CreateDatasetInput!) { createDataset(input: $input) { dataset { id path } } }",
+        "mutation C($input: CreateDatasetInput!) { createDataset(input: $input) { dataset { id: datasetId path } } }",
         {"input": {"path": path, "dataType": data_type.upper()}}, "createDataset"),
     rest=lambda path, data_type="image": ("POST", "/datasets", {"path": path, "data_type": data_type}),
 )
 GET_DATASET = Action(
-    graphql=lambda id: ("query D($id: ID!) { dataset(id: $id) { id } }", {"id": id}, "dataset"),
+    graphql=lambda id: ("query D($id: ID!) { dataset(datasetId: $id) { id: datasetId } }", {"id": id}, "dataset"),
     rest=lambda id: ("GET", f"/datasets/{id}", None),
 )
 DELETE_DATASET = Action(
-    graphql=lambda id: ("mutation D($id: ID!) { deleteDataset(id: $id) }", {"id": id}, "deleteDataset"),
+    graphql=lambda id: ("mutation D($id: ID!) { deleteDataset(datasetId: $id) }", {"id": id}, "deleteDataset"),
     rest=lambda id: ("DELETE", f"/datasets/{id}", None),
 )
 GET_DATA = Action(
-    graphql=lambda dataset_id, id: ("query D($d: ID!, $id: ID!) { dataItem(datasetId: $d, id: $id) { id } }",
+    graphql=lambda dataset_id, id: ("query D($d: ID!, $id: ID!) { dataItem(datasetId: $d, dataId: $id) { id: dataId } }",
                                     {"d": dataset_id, "id": id}, "dataItem"),
     rest=lambda dataset_id, id: ("GET", f"/datasets/{dataset_id}/data/{id}", None),
 )
-LIST_DATASETS = Action(graphql=lambda: ("{ datasets { id } }", {}, "datasets"),
+LIST_DATASETS = Action(graphql=lambda: ("{ datasets { id: datasetId } }", {}, "datasets"),
                        rest=lambda: ("GET", "/datasets", None))
 CREATE_SPEC = Action(
     graphql=lambda plugin="rectangle", data_type="image", schema=RECT_SCHEMA: (
-        "mutation C($input: SpecInput!) { createSpec(input: $input) { id } }",
+        "mutation C($input: SpecInput!) { createSpec(input: $input) { id: specId } }",
         {"input": {"pluginName": plugin, "dataType": data_type.upper(), "labelSchema": schema}}, "createSpec"),
     rest=lambda plugin="rectangle", data_type="image", schema=RECT_SCHEMA: (
         "POST", "/specs", {"plugin_name": plugin, "data_type": data_type, "label_schema": schema}),
 )
 UPDATE_SPEC = Action(
     graphql=lambda id, plugin="rectangle", data_type="image", schema=RECT_SCHEMA: (
-        "mutation U($id: ID!, $input: SpecInput!) { updateSpec(id: $id, input: $input) { id } }",
+        "mutation U($id: ID!, $input: SpecInput!) { updateSpec(specId: $id, input: $input) { id: specId } }",
         {"id": id, "input": {"pluginName": plugin, "dataType": data_type.upper(), "labelSchema": schema}},
         "updateSpec"),
     rest=lambda id, plugin="rectangle", data_type="image", schema=RECT_SCHEMA: (
         "PUT", f"/specs/{id}", {"plugin_name": plugin, "data_type": data_type, "label_schema": schema}),
 )
-GET_SPEC = Action(graphql=lambda id: ("query S($id: ID!) { spec(id: $id) { id } }", {"id": id}, "spec"),
+GET_SPEC = Action(graphql=lambda id: ("query S($id: ID!) { spec(specId: $id) { id: specId } }", {"id": id}, "spec"),
                   rest=lambda id: ("GET", f"/specs/{id}", None))
-DELETE_SPEC = Action(graphql=lambda id: ("mutation D($id: ID!) { deleteSpec(id: $id) }", {"id": id}, "deleteSpec"),
+DELETE_SPEC = Action(graphql=lambda id: ("mutation D($id: ID!) { deleteSpec(specId: $id) }", {"id": id}, "deleteSpec"),
                      rest=lambda id: ("DELETE", f"/specs/{id}", None))
 
 

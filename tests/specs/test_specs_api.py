@@ -10,11 +10,11 @@ from resolvers.specs.spec_create import get_or_create_spec
 from tests.conftest import make_user
 from tests.datasets.test_store_contract import _use_in_task
 
-FIELDS = "id pluginName dataType labelSchema settings"
+FIELDS = "id: specId pluginName dataType labelSchema settings"
 CREATE = f"mutation($input: SpecInput!) {{ createSpec(input: $input) {{ {FIELDS} }} }}"
-UPDATE = f"mutation($id: ID!, $input: SpecInput!) {{ updateSpec(id: $id, input: $input) {{ {FIELDS} }} }}"
-DELETE = "mutation($id: ID!) { deleteSpec(id: $id) }"
-ONE = f"query($id: ID!) {{ spec(id: $id) {{ {FIELDS} }} }}"
+UPDATE = f"mutation($id: ID!, $input: SpecInput!) {{ updateSpec(specId: $id, input: $input) {{ {FIELDS} }} }}"
+DELETE = "mutation($id: ID!) { deleteSpec(specId: $id) }"
+ONE = f"query($id: ID!) {{ spec(specId: $id) {{ {FIELDS} }} }}"
 ALL = f"{{ specs {{ {FIELDS} }} }}"
 
 SCHEMA = {"category": [{"name": "car", "color": "green",
@@ -46,7 +46,7 @@ async def test_bad_input_is_refused_and_nothing_is_stored(admin) -> None:
         assert error.code == "BAD_USER_INPUT", changes
         assert error.errors[0]["extensions"]["field"] == field
     error = await admin.gql_error(
-        'mutation { createSpec(input: {pluginName: "x", dataType: VIDEO, labelSchema: {}}) { id } }')
+        'mutation { createSpec(input: {pluginName: "x", dataType: VIDEO, labelSchema: {}}) { specId } }')
     assert "VIDEO" in error.message  # GraphQL refuses an unknown enum value itself
     assert (await admin.gql(ALL))["specs"] == []
 

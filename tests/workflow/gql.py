@@ -7,9 +7,9 @@ from typing import Any
 from tests.client import Caller
 from tests.files import make_images
 
-TASK_FIELDS = """name dataset { id path dataType itemCount } spec { id pluginName dataType
+TASK_FIELDS = """name dataset { id: datasetId path dataType itemCount } spec { id: specId pluginName dataType
 labelSchema settings } statusCounts { toAnnotate toValidate toCorrect done discard total }"""
-JOB_FIELDS = """id taskName dataId objective assignedTo startAt duration lastUpdateAt comments
+JOB_FIELDS = """id: jobId taskName dataId objective assignedTo startAt duration lastUpdateAt comments
 annotator validator"""
 RESULT_FIELDS = """taskName dataId finishedJobIds currentJobId status cumulatedTime annotator
 validator inProgress"""

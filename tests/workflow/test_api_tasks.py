@@ -27,7 +27,7 @@ COUNTS_ZERO = {"toAnnotate": 0, "toValidate": 0, "toCorrect": 0, "done": 0, "dis
 
 
 async def _nothing_created(admin) -> None:
-    data = await admin.gql("query { tasks { name } datasets { id } specs { id } }")
+    data = await admin.gql("query { tasks { name } datasets { id: datasetId } specs { id: specId } }")
     assert data == {"tasks": [], "datasets": [], "specs": []}
 
 
@@ -175,7 +175,7 @@ async def test_delete_cascades_but_keeps_dataset_and_spec(http, admin, workspace
     assert (await admin.gql_error(LABELS, {"t": "cars", "d": job["dataId"]})).code == "NOT_FOUND"
     assert (await alice.gql(ME))["me"] == {"username": "alice", "currAssignedJobs": {},
                                           "queue": {}}
-    kept = await admin.gql("query { datasets { id } specs { id } }")
+    kept = await admin.gql("query { datasets { id: datasetId } specs { id: specId } }")
     assert kept == {"datasets": [{"id": task["dataset"]["id"]}], "specs": [{"id": task["spec"]["id"]}]}
     # Now free: the dataset can go, and a task of the same name starts afresh.
     await create_task(admin)

@@ -64,7 +64,7 @@ async def test_concurrent_submits_count_time_once_and_make_one_follow_up(alice, 
     page = await results(admin, f={"status": ["TO_VALIDATE"]})
     assert page["totalCount"] == 1 and page["statusCounts"]["toValidate"] == 1
     finished = (await admin.gql(JOB, {"t": "cars", "j": job["id"]}))["job"]
-    assert finished["duration"] == 42 and finished["startAt"] == 0
+    assert finished["duration"] == 42 and finished["startAt"] is None
 
 
 async def test_the_three_user_cycle(http, admin, task, clock) -> None:
@@ -94,7 +94,7 @@ async def test_the_three_user_cycle(http, admin, task, clock) -> None:
     assert review["dataId"] == task[0] and review["comments"] is None
     await update_job(validator, review, status="DONE")
     final = await result(admin, task[0])
-    assert (final["status"], final["currentJobId"], final["inProgress"]) == ("DONE", "", False)
+    assert (final["status"], final["currentJobId"], final["inProgress"]) == ("DONE", None, False)
     assert final["cumulatedTime"] == 32 and len(final["finishedJobIds"]) == 4
     assert (final["annotator"], final["validator"]) == ("ann", "val")
     history = [(await admin.gql(JOB, {"t": "cars", "j": j}))["job"] for j in final["finishedJobIds"]]
@@ -169,7 +169,7 @@ async def test_every_job_denied_case(alice, bob, admin, task) -> None:
     await admin.gql(UPDATE_RESULTS, {"t": "cars", "ids": [third["dataId"]], "s": "TO_ANNOTATE"})
     assert "administrator" in await denied(alice, third, status="DONE")
     dropped = (await admin.gql(JOB, {"t": "cars", "j": third["id"]}))["job"]
-    assert (dropped["assignedTo"], dropped["startAt"]) == ("alice", 0)
+    assert (dropped["assignedTo"], dropped["startAt"]) == ("alice", None)
 
 
 async def test_bad_input_is_refused_and_changes_nothing(alice, admin, task) -> None:
@@ -219,7 +219,7 @@ async def test_batch_updates_by_job_and_by_item(alice, bob, admin, task) -> None
     assert page["statusCounts"]["toValidate"] == 3 and page["statusCounts"]["toCorrect"] == 0
     done = await admin.gql(UPDATE_RESULTS, {"t": "cars", "ids": task[3:5], "s": "DONE"})
     assert done["updateResults"] == 2
-    assert (await result(admin, task[3]))["currentJobId"] == ""
+    assert (await result(admin, task[3]))["currentJobId"] is None
     assert (await results(admin))["statusCounts"]["done"] == 2
 
 
@@ -230,7 +230,7 @@ async def test_unassign_keeps_status_and_job(alice, bob, admin, task) -> None:
     state = await result(admin, job["dataId"])
     assert (state["status"], state["currentJobId"], state["inProgress"]) == ("TO_ANNOTATE",
                                                                            job["id"], False)
-    assert (state["annotator"], state["validator"]) == ("", "")
+    assert (state["annotator"], state["validator"]) == (None, None)
     assert (await next_job(bob))["id"] == job["id"]
     assert (await alice.gql_error(UPDATE_JOB, {"t": "cars", "j": job["id"],
                                                "input": {}})).code == "JOB_DENIED"

@@ -45,7 +45,7 @@ def _data_page(datas: list[dict[str, Any]], call: Call) -> dict[str, Any]:
     return {"results": [db_data(i) for i in items], "counter": total, "globalCounter": total}
 
 
-DATASET_ID = lambda call: {"id": call.path["dataset_id"]}  # noqa: E731
+DATASET_ID = lambda call: {"datasetId": call.path["dataset_id"]}  # noqa: E731
 
 ROUTES: tuple[Route, ...] = (
     Route(
@@ -71,14 +71,15 @@ mutation CreateDataset($input: CreateDatasetInput!) {
     Route(
         name="getDataset", method="GET", path="/datasets/{dataset_id}", tag="datasets",
         summary="One dataset (admins, as on the original server).",
-        document=DATASET_FRAGMENT + "\nquery Dataset($id: ID!) { dataset(id: $id) { ...DbDataset } }",
+        document=DATASET_FRAGMENT + """
+query Dataset($datasetId: ID!) { dataset(datasetId: $datasetId) { ...DbDataset } }""",
         variables=DATASET_ID, result=lambda data, call: db_dataset(data["dataset"]),
         response=ref("DbDataset"), errors=(401, 403, 404),
     ),
     Route(
         name="deleteDataset", method="DELETE", path="/datasets/{dataset_id}", tag="datasets",
         summary="Delete a dataset and its items (admins); 409 while a task uses it.",
-        document="mutation DeleteDataset($id: ID!) { deleteDataset(id: $id) }",
+        document="mutation DeleteDataset($datasetId: ID!) { deleteDataset(datasetId: $datasetId) }",
         variables=DATASET_ID, status=204, errors=(401, 403, 404, 409),
     ),
     Route(
@@ -96,8 +97,10 @@ query DataItems($datasetId: ID!, $first: Int!, $after: String) {
         name="getData", method="GET", path="/datasets/{dataset_id}/data/{data_id}", tag="datasets",
         summary="One data item (with its thumbnail for images).",
         document=DATA_FRAGMENT + """
-query DataItem($datasetId: ID!, $id: ID!) { dataItem(datasetId: $datasetId, id: $id) { ...DbData } }""",
-        variables=lambda call: {"datasetId": call.path["dataset_id"], "id": call.path["data_id"]},
+query DataItem($datasetId: ID!, $dataId: ID!) {
+  dataItem(datasetId: $datasetId, dataId: $dataId) { ...DbData } }""",
+        variables=lambda call: {"datasetId": call.path["dataset_id"],
+                                "dataId": call.path["data_id"]},
         result=lambda data, call: db_data(data["dataItem"]), response=ref("DbData"), errors=(401, 404),
     ),
 )
