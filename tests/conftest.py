@@ -91,21 +91,6 @@ async def http(aiohttp_client, settings: Settings, engine: str):
         await AsyncIOMotorClient(MONGODB_URI).drop_database(settings.mongodb_database)
 
 
-@pytest.fixture(params=["sqlite", "mongodb"])
-async def engine_http(request, aiohttp_client, settings: Settings):
-    """The whole server on each engine in turn (MongoDB through mongomock-motor, or MONGODB_URI):
-    API behaviour that depends on the store is tested on both."""
-    if request.param == "sqlite":
-        app = create_app(settings, lambda s: SqliteStore(s.state_dir / "engine.sqlite3"))
-    else:
-        app = create_app(settings, lambda s: _mongo_store(s.mongodb_database))
-    yield await aiohttp_client(app)
-    if request.param == "mongodb" and MONGODB_URI:
-        from motor.motor_asyncio import AsyncIOMotorClient
-
-        await AsyncIOMotorClient(MONGODB_URI).drop_database(settings.mongodb_database)
-
-
 @pytest.fixture
 def anonymous(http) -> Caller:
     return Caller(http)

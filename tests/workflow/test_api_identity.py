@@ -6,8 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from tests.client import Caller, login
-from tests.conftest import ADMIN_PASSWORD, make_user
+from tests.conftest import ADMIN_PASSWORD, BOTH_ENGINES, make_user
 from tests.workflow.gql import create_task, image_folder, next_job
+
+pytestmark = BOTH_ENGINES
 
 EVERYTHING = """query($t: String!, $d: ID!, $j: ID!, $u: String!) {
   task(name: $t) { id name dataset { id datasetId } spec { id specId } }
@@ -48,8 +50,8 @@ def _ids(data: dict[str, Any]) -> dict[str, str]:
             "User": data["user"]["id"]}
 
 
-async def test_every_object_has_a_global_id_that_node_resolves(engine_http, workspace):
-    admin, alice, data = await _world(engine_http, workspace)
+async def test_every_object_has_a_global_id_that_node_resolves(http, workspace):
+    admin, alice, data = await _world(http, workspace)
     ids = _ids(data)
     assert len(set(ids.values())) == len(ids)  # globally unique, although keys repeat
     assert data["me"]["id"] == data["user"]["id"]  # stable: the same object, the same id
@@ -67,8 +69,8 @@ async def test_every_object_has_a_global_id_that_node_resolves(engine_http, work
     assert found["User"]["username"] == "alice"
 
 
-async def test_nodes_keeps_order_and_reports_each_missing_one_at_its_index(engine_http, workspace):
-    admin, alice, data = await _world(engine_http, workspace)
+async def test_nodes_keeps_order_and_reports_each_missing_one_at_its_index(http, workspace):
+    admin, alice, data = await _world(http, workspace)
     ids = _ids(data)
     await admin.gql("mutation { deleteTask(name: \"cars\") }")
     body = await admin.raw_gql(NODES, {"ids": [ids["Dataset"], ids["Task"], ids["User"]]})
@@ -77,8 +79,8 @@ async def test_nodes_keeps_order_and_reports_each_missing_one_at_its_index(engin
     assert (error["path"], error["extensions"]["code"]) == (["nodes", 1], "NOT_FOUND")
 
 
-async def test_node_refusals(engine_http, workspace):
-    admin, alice, data = await _world(engine_http, workspace)
+async def test_node_refusals(http, workspace):
+    admin, alice, data = await _world(http, workspace)
     admin_id = (await admin.gql("{ me { id } }"))["me"]["id"]
     body = await alice.raw_gql(NODE, {"id": admin_id})  # another user's account
     assert body["data"] == {"node": None}
@@ -88,7 +90,7 @@ async def test_node_refusals(engine_http, workspace):
         assert error.code == "BAD_USER_INPUT", (bad, error.errors)
     unknown_type = _encode("Nope", "x")
     assert (await alice.gql_error(NODE, {"id": unknown_type})).code == "NOT_FOUND"
-    anonymous = Caller(engine_http)
+    anonymous = Caller(http)
     assert (await anonymous.gql_error(NODE, {"id": admin_id})).code == "UNAUTHENTICATED"
 
 
@@ -110,9 +112,8 @@ LOOKUPS = {
 }
 
 
-async def test_a_missing_object_is_null_with_not_found_and_the_rest_still_answers(engine_http,
-                                                                                   workspace):
-    admin, alice, data = await _world(engine_http, workspace)
+async def test_a_missing_object_is_null_with_not_found_and_the_rest_still_answers(http, workspace):
+    admin, alice, data = await _world(http, workspace)
     dataset_id = data["task"]["dataset"]["datasetId"]
     for field, (selection, argument) in LOOKUPS.items():
         head = "query($ds: ID!)" if "$ds" in selection else "query"
