@@ -29,7 +29,7 @@ from graphql.validation import NoSchemaIntrospectionCustomRule, specified_rules
 from strawberry.types.graphql import OperationType
 
 from graph.context import Context
-from graph.errors import should_mask
+from graph.errors import ErrorCode, should_mask, with_code
 from graph.schema import schema
 
 log = logging.getLogger("pixano_graph")
@@ -64,11 +64,11 @@ def prepare(query: str, introspection: bool) -> Prepared | tuple[GraphQLError, .
     try:
         document = parse(query, max_tokens=MAX_TOKENS)
     except GraphQLError as error:
-        return (error,)
+        return (with_code(error, ErrorCode.GRAPHQL_PARSE_FAILED),)
     rules = specified_rules if introspection else (*specified_rules, NoSchemaIntrospectionCustomRule)
     errors = validate(schema._schema, document, rules)
     if errors:
-        return tuple(errors)
+        return tuple(with_code(e, ErrorCode.GRAPHQL_VALIDATION_FAILED) for e in errors)
     operations = {(d.name.value if d.name else None): OperationType(d.operation.value)
                   for d in document.definitions if isinstance(d, OperationDefinitionNode)}
     return Prepared(document, operations)
@@ -87,11 +87,18 @@ async def execute_prepared(prepared: Prepared, ctx: Context, variables: dict[str
 
 def present_errors(errors: list[GraphQLError] | None) -> list[GraphQLError]:
     """What a client may see: our ApiErrors and GraphQL's own errors verbatim; anything else is
-    logged with its traceback and replaced by a bare "Unexpected error." (no internals leak)."""
+    logged with its traceback and replaced by a bare "Unexpected error." (no internals leak).
+    Every error has an `extensions.code`: an execution error without a path is a variable the
+    schema refused (BAD_USER_INPUT)."""
     shown = []
     for error in errors or ():
         if should_mask(error):
             log.error("unexpected error in %s", error.path, exc_info=error.original_error)
-            error = GraphQLError(UNEXPECTED, nodes=error.nodes, path=error.path)
+            error = GraphQLError(UNEXPECTED, nodes=error.nodes, path=error.path,
+                                 extensions={"code": ErrorCode.INTERNAL_SERVER_ERROR.value})
+        elif error.path is None:
+            error = with_code(error, ErrorCode.BAD_USER_INPUT)
+        else:  # graphql-core's own check of a value we returned: ours to fix, not the caller's
+            error = with_code(error, ErrorCode.INTERNAL_SERVER_ERROR)
         shown.append(error)
     return shown

@@ -25,7 +25,13 @@ MUTATIONS: tuple[type, ...] = (UserMutation, DatasetMutation, SpecMutation, Task
                                JobMutation, ResultMutation, LabelMutation, ProjectMutation)
 
 Query = merge_types("Query", QUERIES)
+Query.__strawberry_definition__.description = (
+    "Reads. Every lookup of one object is nullable: a missing one is null with a NOT_FOUND "
+    "error at its path, and the rest of the answer still comes.")
 Mutation = merge_types("Mutation", MUTATIONS)
+Mutation.__strawberry_definition__.description = (
+    "Writes, in the style `name(input: NameInput!): NamePayload!` for the job loop; admin-only "
+    "ones say so.")
 
 
 schema = strawberry.Schema(query=Query, mutation=Mutation, types=[Node])

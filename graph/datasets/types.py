@@ -15,7 +15,7 @@ class Dataset(Node):
     dataset_id: strawberry.ID = strawberry.field(description="The dataset's own id (natural key).")
     path: str = strawberry.field(description="Relative to the workspace, normalised with a "
                                              "trailing '/' (the workspace itself is './').")
-    data_type: DataType
+    data_type: DataType = strawberry.field(description="What each of its data items is.")
 
     @strawberry.field(description="How many data items the scan found.")
     async def item_count(self, info: strawberry.Info) -> int:
@@ -46,10 +46,11 @@ class DataItem(Node):
     data_id: strawberry.ID = strawberry.field(description="The item's id within its dataset "
                                                           "(natural key, with datasetId).")
     dataset_id: strawberry.ID = strawberry.field(description="The dataset holding the item.")
-    type: DataType
+    type: DataType = strawberry.field(description="The data type of its dataset.")
     path: JSON = strawberry.field(description="A /data URL (a folder URL for sequences), or a "
                                               "list of URLs for multi-view items.")
-    children: list[DataFrame]
+    children: list[DataFrame] = strawberry.field(
+        description="The frames of a sequence, in order; empty otherwise.")
     thumbnail: str | None = strawberry.field(
         description="Base64 JPEG, 100 px high, for image items; null otherwise or when the "
                     "image could not be read.")
@@ -67,7 +68,7 @@ class DataItem(Node):
 
 @strawberry.type(description="Where a page ends, for keyset pagination.")
 class PageInfo:
-    has_next_page: bool
+    has_next_page: bool = strawberry.field(description="Whether more items follow this page.")
     end_cursor: str | None = strawberry.field(
         description="Pass as `after` to get the next page; null on an empty page.")
 
@@ -75,20 +76,20 @@ class PageInfo:
 @strawberry.type(description="A page of a dataset's items, in data order.")
 class DataItemConnection:
     total_count: int = strawberry.field(description="Items in the whole dataset.")
-    items: list[DataItem]
-    page_info: PageInfo
+    items: list[DataItem] = strawberry.field(description="The items of this page.")
+    page_info: PageInfo = strawberry.field(description="Where this page ends.")
 
 
 @strawberry.input(description="A dataset to find or create.")
 class CreateDatasetInput:
     path: str = strawberry.field(description="Folder relative to the workspace, e.g. 'images/'.")
-    data_type: DataType
+    data_type: DataType = strawberry.field(description="What each data item of the folder is.")
 
 
 @strawberry.type(description="The dataset of (path, dataType), found or created.")
 class CreateDatasetPayload:
-    dataset: Dataset
+    dataset: Dataset = strawberry.field(description="The dataset, found or created.")
     created: bool = strawberry.field(description="False when it already existed (get-or-create).")
-    item_count: int
+    item_count: int = strawberry.field(description="How many data items it holds.")
     skipped: list[str] = strawberry.field(
         description="URLs of images that could not be read: kept as items, without thumbnail.")

@@ -10,8 +10,8 @@ from store.records import LabelRecord, LabelStatisticsRecord
 
 @strawberry.type(description="The annotations of one data item within a task.")
 class Labels(Node):
-    task_name: str
-    data_id: strawberry.ID
+    task_name: str = strawberry.field(description="The task's name.")
+    data_id: strawberry.ID = strawberry.field(description="The item's dataId.")
     annotations: JSON = strawberry.field(
         description="Free JSON, usually a list of objects (id, category, geometry, options …).")
 
@@ -26,8 +26,8 @@ class Labels(Node):
 
 @strawberry.type(description="A summary of an item's labels, refreshed by every save.")
 class LabelStatistics(Node):
-    task_name: str
-    data_id: strawberry.ID
+    task_name: str = strawberry.field(description="The task's name.")
+    data_id: strawberry.ID = strawberry.field(description="The item's dataId.")
     value: JSON = strawberry.field(
         description='{"objects": <number of objects>, "categories": {<category>: <count>}}')
 
@@ -38,3 +38,16 @@ class LabelStatistics(Node):
 
     def node_key(self) -> tuple[str, ...]:
         return (self.task_name, str(self.data_id))
+
+
+@strawberry.input(description="New annotations for one data item of a task.")
+class SaveLabelsInput:
+    task_name: str = strawberry.field(description="The task's name.")
+    data_id: strawberry.ID = strawberry.field(description="The item's dataId.")
+    annotations: JSON = strawberry.field(
+        description="Free JSON replacing the item's annotations, usually a list of objects.")
+
+
+@strawberry.type(description="The saved labels.")
+class SaveLabelsPayload:
+    labels: Labels = strawberry.field(description="The item's labels as saved.")

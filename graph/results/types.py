@@ -19,12 +19,12 @@ UNREAD: Any = object()
 
 @strawberry.type(description="The workflow state of one data item within a task.")
 class Result(Node):
-    task_name: str
-    data_id: strawberry.ID
+    task_name: str = strawberry.field(description="The task's name.")
+    data_id: strawberry.ID = strawberry.field(description="The item's dataId.")
     finished_job_ids: list[strawberry.ID] = strawberry.field(description="Oldest first.")
     current_job_id: strawberry.ID | None = strawberry.field(
         description="The jobId of the item's current job; null once it is done or discarded.")
-    status: LabellingStatus
+    status: LabellingStatus = strawberry.field(description="Where the item stands.")
     cumulated_time: float = strawberry.field(description="Seconds worked on the item, all jobs.")
     annotator: str | None = strawberry.field(description="Last annotator; null if none.")
     validator: str | None = strawberry.field(description="Last validator; null if none.")
@@ -100,9 +100,10 @@ class ResultFilter:
         default=None, description="Any of these statuses.")
     worker: str | None = strawberry.field(default=None,
                                           description="The item's annotator or validator.")
-    annotator: str | None = None
-    validator: str | None = None
-    in_progress: bool | None = None
+    annotator: str | None = strawberry.field(default=None, description="The item's last annotator.")
+    validator: str | None = strawberry.field(default=None, description="The item's last validator.")
+    in_progress: bool | None = strawberry.field(
+        default=None, description="true: someone holds the item's job; false: nobody does.")
     data_id: str | None = strawberry.field(default=None, description="This item only.")
     contains: ResultContains | None = strawberry.field(
         default=None, description="Legacy substring filters (see ResultContains).")
@@ -113,5 +114,5 @@ class ResultConnection:
     total_count: int = strawberry.field(description="Results matching the filter.")
     global_count: int = strawberry.field(description="All results of the task.")
     status_counts: StatusCounts = strawberry.field(description="Whole task, per status.")
-    items: list[Result]
-    page_info: PageInfo
+    items: list[Result] = strawberry.field(description="The results of this page.")
+    page_info: PageInfo = strawberry.field(description="Where this page ends.")

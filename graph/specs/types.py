@@ -31,7 +31,9 @@ class Spec(Node):
 
 @strawberry.input(description="The content of a label specification.")
 class SpecInput:
-    plugin_name: str
-    data_type: DataType
-    label_schema: JSON
-    settings: JSON | None = None
+    plugin_name: str = strawberry.field(
+        description="The annotation plugin, e.g. 'rectangle' (1-64 characters).")
+    data_type: DataType = strawberry.field(description="The data type it annotates.")
+    label_schema: JSON = strawberry.field(
+        description="Free JSON object: categories (name, color, properties), default category …")
+    settings: JSON | None = strawberry.field(default=None, description="Free JSON plugin settings.")

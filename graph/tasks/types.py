@@ -18,11 +18,11 @@ from store.repositories.workflow_types import with_total
 
 @strawberry.type(description="How many items of a task are in each status.")
 class StatusCounts:
-    to_annotate: int
-    to_validate: int
-    to_correct: int
-    done: int
-    discard: int
+    to_annotate: int = strawberry.field(description="Items waiting for an annotator.")
+    to_validate: int = strawberry.field(description="Items waiting for a validator.")
+    to_correct: int = strawberry.field(description="Items sent back to their annotator.")
+    done: int = strawberry.field(description="Validated items.")
+    discard: int = strawberry.field(description="Discarded items.")
     total: int = strawberry.field(description="All items of the task.")
 
     @classmethod
@@ -76,14 +76,16 @@ class TaskDatasetInput:
 @strawberry.input(description="A new task: its name, its dataset and its label specification "
                               "(an existing spec of equal content is reused).")
 class CreateTaskInput:
-    name: str
-    dataset: TaskDatasetInput
-    spec: SpecInput
+    name: str = strawberry.field(
+        description="Unique name (1-128 characters, no '/'), used in URLs.")
+    dataset: TaskDatasetInput = strawberry.field(description="The folder to annotate.")
+    spec: SpecInput = strawberry.field(description="The label specification.")
 
 
 @strawberry.input(description="New label schema and/or settings for a task's spec; omitted "
                               "fields stay as they are.")
 class UpdateTaskInput:
-    label_schema: JSON | None = strawberry.UNSET
+    label_schema: JSON | None = strawberry.field(
+        default=strawberry.UNSET, description="The new label schema (a JSON object).")
     settings: JSON | None = strawberry.field(
         default=strawberry.UNSET, description="null removes the settings.")

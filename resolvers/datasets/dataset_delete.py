@@ -1,13 +1,15 @@
 """`deleteDataset` (admins): the dataset and its items, refused while a task uses it."""
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from graph.errors import ApiError, ErrorCode
 from store.repositories.datasets import DeleteOutcome
 
 
-async def delete_dataset(info: strawberry.Info, dataset_id: strawberry.ID) -> bool:
+async def delete_dataset(info: strawberry.Info, dataset_id: Annotated[strawberry.ID, strawberry.argument(description="The dataset's datasetId.")]) -> bool:
     outcome = await info.context.store.delete_dataset(str(dataset_id))
     if outcome is DeleteOutcome.NOT_FOUND:
         raise ApiError(ErrorCode.NOT_FOUND, f"no dataset with id {str(dataset_id)!r}", field="datasetId")

@@ -4,6 +4,8 @@ from __future__ import annotations
 import base64
 import binascii
 
+from typing import Annotated
+
 import strawberry
 
 from graph.datasets.loaders import data_item_loader, dataset_loader
@@ -43,12 +45,12 @@ async def datasets(info: strawberry.Info) -> list[Dataset]:
     return [Dataset.from_record(r) for r in await info.context.store.list_datasets()]
 
 
-async def dataset(info: strawberry.Info, dataset_id: strawberry.ID) -> Dataset | None:
+async def dataset(info: strawberry.Info, dataset_id: Annotated[strawberry.ID, strawberry.argument(description="The dataset's datasetId.")]) -> Dataset | None:
     return Dataset.from_record(await load_dataset(info, str(dataset_id)))
 
 
-async def data_items(info: strawberry.Info, dataset_id: strawberry.ID, first: int = 50,
-                     after: str | None = None) -> DataItemConnection:
+async def data_items(info: strawberry.Info, dataset_id: Annotated[strawberry.ID, strawberry.argument(description="The dataset whose items to list.")], first: Annotated[int, strawberry.argument(description="Page size (0-500).")] = 50,
+                     after: Annotated[str | None, strawberry.argument(description="Cursor: start after this item (a previous page's endCursor).")] = None) -> DataItemConnection:
     if not 0 <= first <= MAX_PAGE:
         raise ApiError(ErrorCode.BAD_USER_INPUT, f"first must be between 0 and {MAX_PAGE}",
                        field="first")
@@ -61,8 +63,8 @@ async def data_items(info: strawberry.Info, dataset_id: strawberry.ID, first: in
                               page_info=PageInfo(has_next_page=page.has_next, end_cursor=end))
 
 
-async def data_item(info: strawberry.Info, dataset_id: strawberry.ID,
-                    data_id: strawberry.ID) -> DataItem | None:
+async def data_item(info: strawberry.Info, dataset_id: Annotated[strawberry.ID, strawberry.argument(description="The dataset's datasetId.")],
+                    data_id: Annotated[strawberry.ID, strawberry.argument(description="The data item's dataId within the task's dataset.")]) -> DataItem | None:
     record = await data_item_loader(info.context).load((str(dataset_id), str(data_id)))
     if record is None:
         await load_dataset(info, str(dataset_id))

@@ -2,7 +2,7 @@
 `nextResult`."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types.nodes import FragmentSpread, InlineFragment
@@ -42,9 +42,9 @@ def _contains(contains: ResultContains | None) -> tuple[tuple[str, tuple[str, ..
     return tuple(out)
 
 
-async def results(info: strawberry.Info, task_name: str, filter: ResultFilter | None = None,
-                  sort: SortParam | None = SortParam.DATA, first: int | None = 50,
-                  after: str | None = None, offset: int | None = None) -> ResultConnection:
+async def results(info: strawberry.Info, task_name: Annotated[str, strawberry.argument(description="The task's name.")], filter: Annotated[ResultFilter | None, strawberry.argument(description="Keep only the results matching all these conditions; none: every result.")] = None,
+                  sort: Annotated[SortParam | None, strawberry.argument(description="The order of the results.")] = SortParam.DATA, first: Annotated[int | None, strawberry.argument(description="Page size (0-1000).")] = 50,
+                  after: Annotated[str | None, strawberry.argument(description="Cursor: start after this result (a previous page's endCursor).")] = None, offset: Annotated[int | None, strawberry.argument(description="Skip this many rows first (legacy page numbers; prefer `after`).")] = None) -> ResultConnection:
     first = 50 if first is None else first
     sort = sort or SortParam.DATA
     if not 0 <= first <= MAX_PAGE:
@@ -104,8 +104,8 @@ async def _anchor(info: strawberry.Info, task_name: str, data_id: str) -> tuple[
     return task, state
 
 
-async def result(info: strawberry.Info, task_name: str,
-                 data_id: strawberry.ID) -> Result | None:
+async def result(info: strawberry.Info, task_name: Annotated[str, strawberry.argument(description="The task's name.")],
+                 data_id: Annotated[strawberry.ID, strawberry.argument(description="The data item's dataId within the task's dataset.")]) -> Result | None:
     task, state = await _anchor(info, task_name, str(data_id))
     return Result.from_state(state, task["dataset_id"])
 
@@ -120,13 +120,13 @@ async def _neighbour(info: strawberry.Info, task_name: str, data_id: str,
     return Result.from_state(found, task["dataset_id"]) if found else None
 
 
-async def previous_result(info: strawberry.Info, task_name: str, data_id: strawberry.ID,
-                          filter: ResultFilter | None = None,
-                          sort: SortParam | None = SortParam.DATA) -> Result | None:
+async def previous_result(info: strawberry.Info, task_name: Annotated[str, strawberry.argument(description="The task's name.")], data_id: Annotated[strawberry.ID, strawberry.argument(description="The item to start from.")],
+                          filter: Annotated[ResultFilter | None, strawberry.argument(description="Skip results not matching all these conditions.")] = None,
+                          sort: Annotated[SortParam | None, strawberry.argument(description="The order of the results.")] = SortParam.DATA) -> Result | None:
     return await _neighbour(info, task_name, str(data_id), filter, sort, forward=False)
 
 
-async def next_result(info: strawberry.Info, task_name: str, data_id: strawberry.ID,
-                      filter: ResultFilter | None = None,
-                      sort: SortParam | None = SortParam.DATA) -> Result | None:
+async def next_result(info: strawberry.Info, task_name: Annotated[str, strawberry.argument(description="The task's name.")], data_id: Annotated[strawberry.ID, strawberry.argument(description="The item to start from.")],
+                      filter: Annotated[ResultFilter | None, strawberry.argument(description="Skip results not matching all these conditions.")] = None,
+                      sort: Annotated[SortParam | None, strawberry.argument(description="The order of the results.")] = SortParam.DATA) -> Result | None:
     return await _neighbour(info, task_name, str(data_id), filter, sort, forward=True)

@@ -1,6 +1,8 @@
 """Reading specs: `specs`, `spec(id)`."""
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from graph.datasets.loaders import spec_loader
@@ -12,7 +14,7 @@ async def specs(info: strawberry.Info) -> list[Spec]:
     return [Spec.from_record(r) for r in await info.context.store.list_specs()]
 
 
-async def spec(info: strawberry.Info, spec_id: strawberry.ID) -> Spec | None:
+async def spec(info: strawberry.Info, spec_id: Annotated[strawberry.ID, strawberry.argument(description="The spec's specId.")]) -> Spec | None:
     record = await spec_loader(info.context).load(str(spec_id))
     if record is None:
         raise ApiError(ErrorCode.NOT_FOUND, f"no spec with id {str(spec_id)!r}", field="specId")

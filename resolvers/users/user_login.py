@@ -1,6 +1,8 @@
 """`login`: check the password, open a session (cookie + token)."""
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from graph.errors import ApiError, ErrorCode
@@ -9,7 +11,7 @@ from graph.users.types import LoginPayload, User
 from resolvers.auth.passwords import verify_password
 
 
-async def login(info: strawberry.Info, username: str, password: str) -> LoginPayload:
+async def login(info: strawberry.Info, username: Annotated[str, strawberry.argument(description="Your username.")], password: Annotated[str, strawberry.argument(description="Your password.")]) -> LoginPayload:
     ctx = info.context
     record = await ctx.store.get_user(username)
     # Same message and same cost for an unknown user and a wrong password: no account probing.

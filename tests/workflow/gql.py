@@ -9,7 +9,7 @@ from tests.files import make_images
 
 TASK_FIELDS = """name dataset { id: datasetId path dataType itemCount } spec { id: specId pluginName dataType
 labelSchema settings } statusCounts { toAnnotate toValidate toCorrect done discard total }"""
-JOB_FIELDS = """id: jobId taskName dataId objective assignedTo startAt duration lastUpdateAt comments
+JOB_FIELDS = """gid: id id: jobId taskName dataId objective assignedTo startAt duration lastUpdateAt comments
 annotator validator"""
 RESULT_FIELDS = """taskName dataId finishedJobIds currentJobId status cumulatedTime annotator
 validator inProgress"""
@@ -20,10 +20,14 @@ TASK = f"query($name: String!) {{ task(name: $name) {{ {TASK_FIELDS} }} }}"
 UPDATE_TASK = f"""mutation($name: String!, $input: UpdateTaskInput!) {{
   updateTask(name: $name, input: $input) {{ {TASK_FIELDS} }} }}"""
 DELETE_TASK = "mutation($name: String!) { deleteTask(name: $name) }"
-NEXT_JOB = f"""mutation($t: String!, $o: Objective!) {{ nextJob(taskName: $t, objective: $o) {{
-  {JOB_FIELDS} }} }}"""
-UPDATE_JOB = """mutation($t: String!, $j: ID!, $input: UpdateJobInput!) {
-  updateJob(taskName: $t, jobId: $j, input: $input) }"""
+NEXT_JOB = f"""mutation($t: String!, $o: JobObjective!) {{
+  nextJob(input: {{taskName: $t, objective: $o}}) {{ job {{ {JOB_FIELDS} }} }} }}"""
+SUBMIT_JOB = f"""mutation($input: SubmitJobInput!) {{ submitJob(input: $input) {{
+  job {{ {JOB_FIELDS} }} result {{ dataId status }} nextJob {{ {JOB_FIELDS} }} }} }}"""
+INTERRUPT_JOB = f"""mutation($input: InterruptJobInput!) {{ interruptJob(input: $input) {{
+  job {{ {JOB_FIELDS} }} }} }}"""
+TOUCH_JOB = f"""mutation($input: TouchJobInput!) {{ touchJob(input: $input) {{
+  job {{ {JOB_FIELDS} }} }} }}"""
 JOB = f"query($t: String!, $j: ID!) {{ job(taskName: $t, jobId: $j) {{ {JOB_FIELDS} }} }}"
 UPDATE_JOBS = """mutation($t: String!, $ids: [ID!]!, $o: LabellingStatus) {
   updateJobs(taskName: $t, jobIds: $ids, objective: $o) }"""
@@ -42,7 +46,8 @@ NEIGHBOURS = """query($t: String!, $d: ID!, $f: ResultFilter, $s: SortParam) {
 LABELS = """query($t: String!, $d: ID!) { labels(taskName: $t, dataId: $d) { taskName dataId
   annotations } labelStatistics(taskName: $t, dataId: $d) { value } }"""
 SAVE_LABELS = """mutation($t: String!, $d: ID!, $a: JSON!) {
-  saveLabels(taskName: $t, dataId: $d, annotations: $a) { taskName dataId annotations } }"""
+  saveLabels(input: {taskName: $t, dataId: $d, annotations: $a}) {
+    labels { taskName dataId annotations } } }"""
 ME = "query { me { username currAssignedJobs queue } }"
 
 SPEC = {"pluginName": "rectangle", "dataType": "IMAGE",
@@ -64,13 +69,22 @@ async def create_task(admin: Caller, name: str = "cars", folder: str = "images",
     return data["createTask"]
 
 
-async def next_job(caller: Caller, task: str = "cars", objective: str = "TO_ANNOTATE"):
-    return (await caller.gql(NEXT_JOB, {"t": task, "o": objective}))["nextJob"]
+async def next_job(caller: Caller, task: str = "cars", objective: str = "ANNOTATE"):
+    return (await caller.gql(NEXT_JOB, {"t": task, "o": objective}))["nextJob"]["job"]
 
 
-async def update_job(caller: Caller, job: dict[str, Any], **input: Any) -> bool:
-    return (await caller.gql(UPDATE_JOB, {"t": job["taskName"], "j": job["id"],
-                                          "input": input}))["updateJob"]
+def job_change(job: dict[str, Any] | str, **input: Any) -> tuple[str, dict[str, Any]]:
+    """The mutation for a change of `job` (a job, or its global id): a status submits it,
+    `interrupt=True` interrupts it, anything else is a heartbeat; (document, variables)."""
+    gid = job if isinstance(job, str) else job["gid"]
+    interrupt = input.pop("interrupt", False)
+    document = SUBMIT_JOB if "status" in input else INTERRUPT_JOB if interrupt else TOUCH_JOB
+    return document, {"input": {"jobId": gid, **input}}
+
+
+async def update_job(caller: Caller, job: dict[str, Any], **input: Any) -> dict[str, Any]:
+    """The payload of submitJob / interruptJob / touchJob (see `job_change`)."""
+    return next(iter((await caller.gql(*job_change(job, **input))).values()))
 
 
 async def result(caller: Caller, data_id: str, task: str = "cars") -> dict[str, Any]:

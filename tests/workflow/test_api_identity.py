@@ -27,7 +27,7 @@ NODE = """query($id: ID!) { node(id: $id) { __typename id
 NODES = "query($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }"
 
 SAVE = """mutation($t: String!, $d: ID!, $a: JSON!) {
-  saveLabels(taskName: $t, dataId: $d, annotations: $a) { id } }"""
+  saveLabels(input: {taskName: $t, dataId: $d, annotations: $a}) { labels { id } } }"""
 
 
 async def _world(http, workspace) -> tuple[Caller, Caller, dict[str, Any]]:

@@ -33,9 +33,9 @@ async def mixed(http, admin, workspace) -> dict:
         job = await next_job(ann)
         await update_job(ann, job, status="DISCARD" if i == 5 else "TO_VALIDATE")
     for verdict in ("DONE", "TO_CORRECT", "DONE"):
-        job = await next_job(val, objective="TO_VALIDATE")
+        job = await next_job(val, objective="VALIDATE")
         await update_job(val, job, status=verdict)
-    held_by_val = await next_job(val, objective="TO_VALIDATE")
+    held_by_val = await next_job(val, objective="VALIDATE")
     held_by_ann2 = await next_job(ann2)
     items = (await results(admin, first=50))["items"]
     return {"urls": urls, "ids": [i["dataId"] for i in items], "ann": ann, "ann2": ann2,
@@ -134,7 +134,7 @@ async def test_labels_only_for_the_holder_or_an_admin(http, admin, mixed) -> Non
         assert error.code == "FORBIDDEN" and "ann2" in error.message
     assert (await admin.gql(LABELS, {"t": "cars", "d": target}))["labels"]["annotations"] == []
     saved = await ann2.gql(SAVE_LABELS, {"t": "cars", "d": target, "a": annotations})
-    assert saved["saveLabels"] == {"taskName": "cars", "dataId": target, "annotations": annotations}
+    assert saved["saveLabels"]["labels"] == {"taskName": "cars", "dataId": target, "annotations": annotations}
     read = await plain.gql(LABELS, {"t": "cars", "d": target})
     assert read["labels"]["annotations"] == annotations
     assert read["labelStatistics"]["value"] == {"objects": 3,
@@ -143,7 +143,7 @@ async def test_labels_only_for_the_holder_or_an_admin(http, admin, mixed) -> Non
     done = mixed["ids"][0]
     assert (await ann.gql_error(SAVE_LABELS, {"t": "cars", "d": done, "a": []})).code == "FORBIDDEN"
     fixed = await admin.gql(SAVE_LABELS, {"t": "cars", "d": done, "a": [{"category": "bus"}]})
-    assert fixed["saveLabels"]["annotations"] == [{"category": "bus"}]
+    assert fixed["saveLabels"]["labels"]["annotations"] == [{"category": "bus"}]
     assert (await admin.gql(LABELS, {"t": "cars", "d": done}))["labelStatistics"]["value"] == {
         "objects": 1, "categories": {"bus": 1}}
 
@@ -168,4 +168,4 @@ async def test_a_labels_save_refreshes_the_holders_lease(http, admin, workspace,
     await alice.gql(SAVE_LABELS, {"t": "cars", "d": job["dataId"], "a": [{"category": "car"}]})
     clock.advance(10)
     assert await next_job(bob) is None
-    assert await update_job(alice, job, status="TO_VALIDATE") is True
+    assert (await update_job(alice, job, status="TO_VALIDATE"))["result"]["status"] == "TO_VALIDATE"

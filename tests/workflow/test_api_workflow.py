@@ -6,16 +6,17 @@ import asyncio
 
 import pytest
 
+from graph.node import encode_global_id
 from tests.conftest import BOTH_ENGINES, make_user
 from tests.workflow.gql import (
     JOB,
     NEXT_JOB,
-    UPDATE_JOB,
     UPDATE_JOBS,
     UPDATE_RESULTS,
     ME,
     create_task,
     image_folder,
+    job_change,
     next_job,
     result,
     results,
@@ -53,8 +54,8 @@ async def test_concurrent_submits_count_time_once_and_make_one_follow_up(alice, 
                                                                          clock) -> None:
     job = await next_job(alice)
     clock.advance(42)
-    outcomes = await asyncio.gather(*(alice.raw_gql(UPDATE_JOB, {
-        "t": "cars", "j": job["id"], "input": {"status": "TO_VALIDATE"}}) for _ in range(10)))
+    outcomes = await asyncio.gather(*(alice.raw_gql(*job_change(job, status="TO_VALIDATE"))
+                                      for _ in range(10)))
     wins = [o for o in outcomes if not o.get("errors")]
     denials = [o["errors"][0]["extensions"]["code"] for o in outcomes if o.get("errors")]
     assert len(wins) == 1 and denials == ["JOB_DENIED"] * 9
@@ -74,9 +75,11 @@ async def test_the_three_user_cycle(http, admin, task, clock) -> None:
     job = await next_job(annotator)
     assert (job["dataId"], job["objective"], job["assignedTo"]) == (task[0], "TO_ANNOTATE", "ann")
     clock.advance(20)
-    assert await update_job(annotator, job, status="TO_VALIDATE") is True
+    submitted = await update_job(annotator, job, status="TO_VALIDATE")
+    assert submitted["job"]["startAt"] is None and submitted["result"]["status"] == "TO_VALIDATE"
+    assert submitted["nextJob"] is None  # not asked for
     assert (await result(admin, task[0]))["status"] == "TO_VALIDATE"
-    review = await next_job(validator, objective="TO_VALIDATE")
+    review = await next_job(validator, objective="VALIDATE")
     assert (review["dataId"], review["annotator"], review["validator"]) == (task[0], "ann", "val")
     clock.advance(5)
     comment = {"text": "the left car is missing", "boxes": [1]}
@@ -90,7 +93,7 @@ async def test_the_three_user_cycle(http, admin, task, clock) -> None:
     assert (await annotator.gql(ME))["me"]["queue"] == {}
     clock.advance(7)
     await update_job(annotator, fix, status="TO_VALIDATE")
-    review = await next_job(validator, objective="TO_VALIDATE")
+    review = await next_job(validator, objective="VALIDATE")
     assert review["dataId"] == task[0] and review["comments"] is None
     await update_job(validator, review, status="DONE")
     final = await result(admin, task[0])
@@ -101,7 +104,7 @@ async def test_the_three_user_cycle(http, admin, task, clock) -> None:
     assert [(j["objective"], j["assignedTo"]) for j in history] == [
         ("TO_ANNOTATE", "ann"), ("TO_VALIDATE", "val"), ("TO_CORRECT", "ann"), ("TO_VALIDATE", "val")]
     assert history[1]["comments"] == comment
-    assert await next_job(validator, objective="TO_VALIDATE") is None
+    assert await next_job(validator, objective="VALIDATE") is None
 
 
 async def test_interrupt_and_resume(alice, bob, admin, task, clock) -> None:
@@ -135,8 +138,7 @@ async def test_a_lease_expires_and_the_former_holder_is_denied(http, admin, work
     clock.advance(11)
     taken = await next_job(bob)
     assert taken["id"] == job["id"] and taken["assignedTo"] == "bob"
-    denied = await alice.gql_error(UPDATE_JOB, {"t": "cars", "j": job["id"],
-                                                "input": {"status": "TO_VALIDATE"}})
+    denied = await alice.gql_error(*job_change(job, status="TO_VALIDATE"))
     assert denied.code == "JOB_DENIED" and "bob" in denied.message
     assert (await alice.gql(ME))["me"]["currAssignedJobs"] == {}
     assert (await bob.gql(ME))["me"]["currAssignedJobs"] == {"cars/to_annotate": job["id"]}
@@ -146,7 +148,7 @@ async def test_every_job_denied_case(alice, bob, admin, task) -> None:
     job = await next_job(alice)
 
     async def denied(caller, j, **input) -> str:
-        error = await caller.gql_error(UPDATE_JOB, {"t": "cars", "j": j["id"], "input": input})
+        error = await caller.gql_error(*job_change(j, **input))
         assert error.code == "JOB_DENIED", error.errors
         return error.message
 
@@ -176,11 +178,14 @@ async def test_bad_input_is_refused_and_changes_nothing(alice, admin, task) -> N
     job = await next_job(alice)
     before = await results(admin, first=20)
     cases = [
-        (NEXT_JOB, {"t": "nope", "o": "TO_ANNOTATE"}, "NOT_FOUND"),
-        (UPDATE_JOB, {"t": "nope", "j": job["id"], "input": {}}, "NOT_FOUND"),
-        (UPDATE_JOB, {"t": "cars", "j": "no-such-job", "input": {"status": "DONE"}}, "NOT_FOUND"),
-        (UPDATE_JOB, {"t": "cars", "j": job["id"], "input": {"status": "FINISHED"}}, None),
+        (NEXT_JOB, {"t": "nope", "o": "ANNOTATE"}, "NOT_FOUND"),
+        (*job_change(encode_global_id("Job", "nope", job["id"])), "NOT_FOUND"),
+        (*job_change(encode_global_id("Job", "cars", "no-such-job"), status="DONE"), "NOT_FOUND"),
+        (*job_change(job, status="FINISHED"), None),
+        (*job_change(job["taskName"], status="DONE"), "BAD_USER_INPUT"),  # not an id
+        (*job_change(encode_global_id("Task", "cars"), status="DONE"), "BAD_USER_INPUT"),
         (NEXT_JOB, {"t": "cars", "o": "DONE"}, None),
+        (NEXT_JOB, {"t": "cars", "o": "TO_CORRECT"}, None),  # annotating serves corrections
         (JOB, {"t": "cars", "j": "no-such-job"}, "NOT_FOUND"),
     ]
     for query, variables, code in cases:
@@ -194,8 +199,8 @@ async def test_a_job_of_another_task_is_not_found_under_this_one(alice, admin, t
     image_folder(workspace, 2, folder="other")
     await create_task(admin, "other", folder="other")
     foreign = await next_job(alice, task="other")
-    error = await alice.gql_error(UPDATE_JOB, {"t": "cars", "j": foreign["id"],
-                                               "input": {"status": "DONE"}})
+    error = await alice.gql_error(*job_change(encode_global_id("Job", "cars", foreign["id"]),
+                                              status="DONE"))
     assert error.code == "NOT_FOUND" and "cars" in error.message
     assert (await result(alice, foreign["dataId"], task="other"))["inProgress"] is True
 
@@ -204,7 +209,7 @@ async def test_batch_updates_by_job_and_by_item(alice, bob, admin, task) -> None
     held = await next_job(alice)
     queued = await next_job(bob)
     await update_job(bob, queued, status="TO_VALIDATE")
-    review = await next_job(admin, objective="TO_VALIDATE")
+    review = await next_job(admin, objective="VALIDATE")
     await update_job(admin, review, status="TO_CORRECT")
     assert (await bob.gql(ME))["me"]["queue"]
     state = await result(admin, task[2])
@@ -232,8 +237,7 @@ async def test_unassign_keeps_status_and_job(alice, bob, admin, task) -> None:
                                                                            job["id"], False)
     assert (state["annotator"], state["validator"]) == (None, None)
     assert (await next_job(bob))["id"] == job["id"]
-    assert (await alice.gql_error(UPDATE_JOB, {"t": "cars", "j": job["id"],
-                                               "input": {}})).code == "JOB_DENIED"
+    assert (await alice.gql_error(*job_change(job))).code == "JOB_DENIED"
 
 
 async def test_batches_with_bad_ids_change_nothing(alice, admin, task) -> None:
@@ -259,7 +263,7 @@ async def test_batches_with_bad_ids_change_nothing(alice, admin, task) -> None:
 async def test_admins_see_every_users_assignments(alice, bob, admin, task) -> None:
     held = await next_job(alice)
     await update_job(bob, await next_job(bob), status="TO_VALIDATE")
-    review = await next_job(admin, objective="TO_VALIDATE")
+    review = await next_job(admin, objective="VALIDATE")
     await update_job(admin, review, status="TO_CORRECT", comments="redo")
     data = await admin.gql("query { users { username currAssignedJobs queue } }")
     by_name = {u["username"]: u for u in data["users"]}
