@@ -24,7 +24,7 @@ async def test_every_error_has_a_code(admin, query, variables, code) -> None:
 
 
 async def test_several_validation_errors_all_have_codes(admin) -> None:
-    body = await admin.raw_gql("{ me { nope other } tasks { what } }")
+    body = await admin.raw_gql("{ me { nope other } tasks { nodes { what } } }")
     assert len(body["errors"]) == 3
     assert {e["extensions"]["code"] for e in body["errors"]} == {"GRAPHQL_VALIDATION_FAILED"}
 
@@ -42,7 +42,7 @@ async def test_bad_input_reports_every_offending_field_at_once(admin) -> None:
     assert [f["field"] for f in error["extensions"]["fields"]] == [
         "name", "dataset.dataType", "spec.pluginName", "spec.labelSchema", "dataset.path"]
     assert all(f["message"] for f in error["extensions"]["fields"])
-    assert (await admin.gql("{ tasks { name } }"))["tasks"] == []  # nothing written
+    assert (await admin.gql("{ tasks { nodes { name } } }"))["tasks"]["nodes"] == []  # nothing written
 
     body = await admin.raw_gql(CREATE_USER, {"i": {"username": " x", "password": "",
                                                    "preferences": [1]}})

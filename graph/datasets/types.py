@@ -30,10 +30,19 @@ class Dataset(Node):
         return (str(self.dataset_id),)
 
 
+def as_urls(path: str | list[str]) -> list[str]:
+    """A stored path (one URL, or a list for multi-view items) as a list of URLs."""
+    return [path] if isinstance(path, str) else list(path)
+
+
 @strawberry.type(description="One frame of a sequence.")
 class DataFrame:
     timestamp: float = strawberry.field(description="Rank of the frame in its sequence (0, 1, …).")
     path: JSON = strawberry.field(description="A /data URL, or [pcl URL, image URL].")
+
+    @strawberry.field(description="The frame's media URLs: [image] or [point cloud, image].")
+    def urls(self) -> list[str]:
+        return as_urls(self.path)
 
     @classmethod
     def from_record(cls, record: FrameRecord) -> "DataFrame":
@@ -65,19 +74,10 @@ class DataItem(Node):
     def node_key(self) -> tuple[str, ...]:
         return (str(self.dataset_id), str(self.data_id))
 
-
-@strawberry.type(description="Where a page ends, for keyset pagination.")
-class PageInfo:
-    has_next_page: bool = strawberry.field(description="Whether more items follow this page.")
-    end_cursor: str | None = strawberry.field(
-        description="Pass as `after` to get the next page; null on an empty page.")
-
-
-@strawberry.type(description="A page of a dataset's items, in data order.")
-class DataItemConnection:
-    total_count: int = strawberry.field(description="Items in the whole dataset.")
-    items: list[DataItem] = strawberry.field(description="The items of this page.")
-    page_info: PageInfo = strawberry.field(description="Where this page ends.")
+    @strawberry.field(description="The item's media URLs (/data/…): one for an image, a point "
+                                  "cloud or a sequence folder; [point cloud, image] for a pair.")
+    def urls(self) -> list[str]:
+        return as_urls(self.path)
 
 
 @strawberry.input(description="A dataset to find or create.")

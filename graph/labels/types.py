@@ -1,6 +1,8 @@
 """GraphQL types of labels (DbLabel) and label statistics (DbLabelStatistics)."""
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
 
 from graph.node import Node
@@ -24,12 +26,26 @@ class Labels(Node):
         return (self.task_name, str(self.data_id))
 
 
+@strawberry.type(description="How many objects of one category.")
+class CategoryCount:
+    category: str = strawberry.field(description="The category's name.")
+    count: int = strawberry.field(description="Objects of that category.")
+
+
 @strawberry.type(description="A summary of an item's labels, refreshed by every save.")
 class LabelStatistics(Node):
     task_name: str = strawberry.field(description="The task's name.")
     data_id: strawberry.ID = strawberry.field(description="The item's dataId.")
-    value: JSON = strawberry.field(
-        description='{"objects": <number of objects>, "categories": {<category>: <count>}}')
+    value: strawberry.Private[Any]  # {"objects": n, "categories": {name: n}} as stored
+
+    @strawberry.field(description="Objects in the annotations (entries of their list).")
+    def object_count(self) -> int:
+        return int(self.value.get("objects", 0)) if isinstance(self.value, dict) else 0
+
+    @strawberry.field(description="Objects per category, by category name.")
+    def categories(self) -> list[CategoryCount]:
+        counts = self.value.get("categories", {}) if isinstance(self.value, dict) else {}
+        return [CategoryCount(category=name, count=counts[name]) for name in sorted(counts)]
 
     @classmethod
     def from_record(cls, record: LabelStatisticsRecord) -> "LabelStatistics":

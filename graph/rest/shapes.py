@@ -62,16 +62,26 @@ def from_enum(value: str | None) -> str | None:
 
 # ---- users ----
 
-USER_FRAGMENT = ("fragment RestUser on User { username role preferences currAssignedJobs "
-                 "queue }")
+USER_FRAGMENT = ("fragment RestUser on User { username role preferences "
+                 "assignments { taskName objective jobId } queue { taskName objective jobId } }")
+
+
+def _by_key(entries: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """Typed assignments as the legacy `{"<task>/<objective>": [job ids]}`."""
+    out: dict[str, list[str]] = {}
+    for entry in entries:
+        out.setdefault(f"{entry['taskName']}/{from_enum(entry['objective'])}", []).append(
+            entry["jobId"])
+    return out
 
 
 def rest_user(user: dict[str, Any]) -> dict[str, Any]:
     """RestUser: `id` is the username (the old frontend keys users by `id`), with the DbUser
     assignments the old server returned (`curr_assigned_jobs`, `queue`); never a password."""
     return {"id": user["username"], "username": user["username"], "role": from_enum(user["role"]),
-            "preferences": user["preferences"], "curr_assigned_jobs": user["currAssignedJobs"],
-            "queue": user["queue"]}
+            "preferences": user["preferences"],
+            "curr_assigned_jobs": {k: ids[0] for k, ids in _by_key(user["assignments"]).items()},
+            "queue": _by_key(user["queue"])}
 
 
 # ---- datasets, data items, specs ----

@@ -2,17 +2,21 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
 from graph.datasets.loaders import data_item_loader
-from graph.datasets.types import DataItem, PageInfo
+from graph.datasets.types import DataItem
 from graph.enums import LabellingStatus
 from graph.scalars import JSON
 from graph.node import Node
+from graph.pagination import Edge, PageInfo
 from graph.tasks.types import StatusCounts
 from store.repositories.workflow_types import ResultState
+
+if TYPE_CHECKING:
+    from graph.jobs.types import Job
 
 UNREAD: Any = object()
 
@@ -50,6 +54,16 @@ class Result(Node):
         if self.data_record is not UNREAD:
             return self.data_record.get("thumbnail") if self.data_record else None
         return _then(self._load(info), lambda r: r.get("thumbnail") if r else None)
+
+    @strawberry.field(description="The item's finished jobs, oldest first (who did what, how "
+                                  "long, with which comments).")
+    async def history(self, info: strawberry.Info) -> list[
+            Annotated["Job", strawberry.lazy("graph.jobs.types")]]:
+        from graph.jobs.types import Job  # the module imports this one
+
+        store = info.context.store
+        jobs = [await store.get_job(self.task_name, str(j)) for j in self.finished_job_ids]
+        return [Job.from_record(j) for j in jobs if j is not None]
 
     def _load(self, info: strawberry.Info) -> Awaitable[Any]:
         return data_item_loader(info.context).load((self.dataset_id, str(self.data_id)))
@@ -109,10 +123,16 @@ class ResultFilter:
         default=None, description="Legacy substring filters (see ResultContains).")
 
 
-@strawberry.type(description="A page of a task's results, with the task's counters.")
+@strawberry.type(description="A page of a task's results (Relay connection), with the task's "
+                             "counters.")
 class ResultConnection:
     total_count: int = strawberry.field(description="Results matching the filter.")
     global_count: int = strawberry.field(description="All results of the task.")
     status_counts: StatusCounts = strawberry.field(description="Whole task, per status.")
-    items: list[Result] = strawberry.field(description="The results of this page.")
-    page_info: PageInfo = strawberry.field(description="Where this page ends.")
+    edges: list[Edge[Result]] = strawberry.field(
+        description="The results of this page with their cursors.")
+    page_info: PageInfo = strawberry.field(description="Where this page starts and ends.")
+
+    @strawberry.field(description="The results of this page (the edges' nodes).")
+    def nodes(self) -> list[Result]:
+        return [edge.node for edge in self.edges]

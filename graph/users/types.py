@@ -3,11 +3,31 @@ from __future__ import annotations
 
 import strawberry
 
-from graph.enums import Role
+from graph.enums import Objective, Role
+from graph.jobs.types import Job
 from graph.jobs.loaders import assignments_loader
 from graph.node import Node
 from graph.scalars import JSON
 from store.records import UserRecord
+
+
+@strawberry.type(description="A job a user holds, or one waiting for them.")
+class Assignment:
+    task_name: str = strawberry.field(description="The task's name.")
+    objective: Objective = strawberry.field(description="What the job asks for.")
+    job_id: strawberry.ID = strawberry.field(description="The job's jobId within the task.")
+
+    @strawberry.field(description="The job itself.")
+    async def job(self, info: strawberry.Info) -> Job | None:
+        record = await info.context.store.get_job(self.task_name, str(self.job_id))
+        return Job.from_record(record) if record else None
+
+    @classmethod
+    def of(cls, key: str, job_id: str) -> "Assignment":
+        """From the store's `"<task>/<objective>"` key (task names hold no '/')."""
+        task_name, _, objective = key.rpartition("/")
+        return cls(task_name=task_name, objective=Objective(objective),
+                   job_id=strawberry.ID(job_id))
 
 
 @strawberry.type(description="A user account. No field ever exposes the password or its hash.")
@@ -16,14 +36,15 @@ class User(Node):
     role: Role = strawberry.field(description="What the user may do.")
     preferences: JSON = strawberry.field(description="Free JSON object of UI preferences.")
 
-    @strawberry.field(description='The jobs this user holds: {"<task>/<objective>": jobId}.')
-    async def curr_assigned_jobs(self, info: strawberry.Info) -> JSON:
-        return (await assignments_loader(info.context).load(self.username))["curr_assigned_jobs"]
+    @strawberry.field(description="The jobs this user holds: at most one per task and lane.")
+    async def assignments(self, info: strawberry.Info) -> list[Assignment]:
+        held = (await assignments_loader(info.context).load(self.username))["curr_assigned_jobs"]
+        return [Assignment.of(key, job_id) for key, job_id in sorted(held.items())]
 
-    @strawberry.field(description="Corrections waiting for this user, in data order: "
-                                  '{"<task>/to_correct": [jobId, ...]}.')
-    async def queue(self, info: strawberry.Info) -> JSON:
-        return (await assignments_loader(info.context).load(self.username))["queue"]
+    @strawberry.field(description="Corrections waiting for this user, per task in data order.")
+    async def queue(self, info: strawberry.Info) -> list[Assignment]:
+        queued = (await assignments_loader(info.context).load(self.username))["queue"]
+        return [Assignment.of(key, job_id) for key in sorted(queued) for job_id in queued[key]]
 
     @classmethod
     def from_record(cls, record: UserRecord) -> "User":

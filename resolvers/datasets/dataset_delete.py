@@ -9,7 +9,11 @@ from graph.errors import ApiError, ErrorCode
 from store.repositories.datasets import DeleteOutcome
 
 
-async def delete_dataset(info: strawberry.Info, dataset_id: Annotated[strawberry.ID, strawberry.argument(description="The dataset's datasetId.")]) -> bool:
+async def delete_dataset(
+        info: strawberry.Info,
+        dataset_id: Annotated[strawberry.ID, strawberry.argument(
+            description="The dataset's datasetId.")],
+) -> bool:
     outcome = await info.context.store.delete_dataset(str(dataset_id))
     if outcome is DeleteOutcome.NOT_FOUND:
         raise ApiError(ErrorCode.NOT_FOUND, f"no dataset with id {str(dataset_id)!r}", field="datasetId")

@@ -11,7 +11,10 @@ from resolvers.jobs.job_update import change_job, given
 from store.repositories.workflow_types import JobAction
 
 
-async def interrupt_job(info: strawberry.Info, input: Annotated[InterruptJobInput, strawberry.argument(description="The running job.")]) -> InterruptJobPayload:
+async def interrupt_job(
+        info: strawberry.Info,
+        input: Annotated[InterruptJobInput, strawberry.argument(description="The running job.")],
+) -> InterruptJobPayload:
     outcome = await change_job(info, input.job_id, JobAction.INTERRUPT,
                                comments=given(input.comments))
     return InterruptJobPayload(job=Job.from_record(outcome.job))

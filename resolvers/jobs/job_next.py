@@ -18,5 +18,9 @@ async def claim(info: strawberry.Info, task_name: str, objective: str) -> Job | 
     return Job.from_record(job) if job else None
 
 
-async def next_job(info: strawberry.Info, input: Annotated[NextJobInput, strawberry.argument(description="Which task, and annotate or validate.")]) -> NextJobPayload:
+async def next_job(
+        info: strawberry.Info,
+        input: Annotated[NextJobInput, strawberry.argument(
+            description="Which task, and annotate or validate.")],
+) -> NextJobPayload:
     return NextJobPayload(job=await claim(info, input.task_name, input.objective.value))

@@ -15,7 +15,12 @@ from store.repositories.workflow import KEEP
 from store.repositories.workflow_types import JobAction
 
 
-async def submit_job(info: strawberry.Info, input: Annotated[SubmitJobInput, strawberry.argument(description="The job, the item's new status, and optionally labels, comments and a request for the next job.")]) -> SubmitJobPayload:
+async def submit_job(
+        info: strawberry.Info,
+        input: Annotated[SubmitJobInput, strawberry.argument(
+            description="The job, the item's new status, and optionally labels, comments and "
+                        "a request for the next job.")],
+) -> SubmitJobPayload:
     outcome = await change_job(info, input.job_id, JobAction.END, status=input.status.value,
                                comments=given(input.comments),
                                annotations=KEEP if input.labels is None else input.labels)

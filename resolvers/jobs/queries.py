@@ -10,7 +10,12 @@ from graph.jobs.types import Job
 from resolvers.tasks.lookup import require_task
 
 
-async def job(info: strawberry.Info, task_name: Annotated[str, strawberry.argument(description="The task's name.")], job_id: Annotated[strawberry.ID, strawberry.argument(description="The job's jobId within the task.")]) -> Job | None:
+async def job(
+        info: strawberry.Info,
+        task_name: Annotated[str, strawberry.argument(description="The task's name.")],
+        job_id: Annotated[strawberry.ID, strawberry.argument(
+            description="The job's jobId within the task.")],
+) -> Job | None:
     await require_task(info.context, task_name)
     record = await info.context.store.get_job(task_name, str(job_id))
     if record is None:

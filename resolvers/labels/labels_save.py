@@ -15,7 +15,11 @@ from resolvers.jobs.task_check import task_must_exist
 from store.repositories.workflow_types import LabelsOutcome
 
 
-async def save_labels(info: strawberry.Info, input: Annotated[SaveLabelsInput, strawberry.argument(description="The item and its new annotations.")]) -> SaveLabelsPayload:
+async def save_labels(
+        info: strawberry.Info,
+        input: Annotated[SaveLabelsInput, strawberry.argument(
+            description="The item and its new annotations.")],
+) -> SaveLabelsPayload:
     ctx = info.context
     task_name, data_id, annotations = input.task_name, input.data_id, input.annotations
     with task_must_exist():

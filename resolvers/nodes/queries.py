@@ -64,11 +64,18 @@ async def _find(info: strawberry.Info, global_id: str, field: str) -> Node:
     return await find(info, *key)
 
 
-async def node(info: strawberry.Info, id: Annotated[strawberry.ID, strawberry.argument(description="The object's global `id`.")]) -> Node | None:
+async def node(
+        info: strawberry.Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The object's global `id`.")],
+) -> Node | None:
     return await _find(info, str(id), "id")
 
 
-async def nodes(info: strawberry.Info, ids: Annotated[list[strawberry.ID], strawberry.argument(description="Global ids of the objects, at most 100.")]) -> list[Node | None]:
+async def nodes(
+        info: strawberry.Info,
+        ids: Annotated[list[strawberry.ID], strawberry.argument(
+            description="Global ids of the objects, at most 100.")],
+) -> list[Node | None]:
     """In the order asked; a missing or forbidden one is null with its own error at its index."""
     found: list[Any] = []
     for global_id in ids:

@@ -9,7 +9,10 @@ from graph.errors import ApiError, ErrorCode
 from store.repositories.datasets import DeleteOutcome
 
 
-async def delete_spec(info: strawberry.Info, spec_id: Annotated[strawberry.ID, strawberry.argument(description="The spec's specId.")]) -> bool:
+async def delete_spec(
+        info: strawberry.Info,
+        spec_id: Annotated[strawberry.ID, strawberry.argument(description="The spec's specId.")],
+) -> bool:
     outcome = await info.context.store.delete_spec(str(spec_id))
     if outcome is DeleteOutcome.NOT_FOUND:
         raise ApiError(ErrorCode.NOT_FOUND, f"no spec with id {str(spec_id)!r}", field="specId")

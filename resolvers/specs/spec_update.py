@@ -10,7 +10,12 @@ from graph.specs.types import Spec, SpecInput
 from resolvers.specs.validation import check_label_schema, check_plugin_name
 
 
-async def update_spec(info: strawberry.Info, spec_id: Annotated[strawberry.ID, strawberry.argument(description="The spec's specId.")], input: Annotated[SpecInput, strawberry.argument(description="The new content; pluginName and dataType must stay the same.")]) -> Spec:
+async def update_spec(
+        info: strawberry.Info,
+        spec_id: Annotated[strawberry.ID, strawberry.argument(description="The spec's specId.")],
+        input: Annotated[SpecInput, strawberry.argument(
+            description="The new content; pluginName and dataType must stay the same.")],
+) -> Spec:
     store = info.context.store
     current = await store.get_spec(str(spec_id))
     if current is None:

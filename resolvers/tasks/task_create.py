@@ -26,7 +26,11 @@ from store.records import TaskRecord
 PROGRESS_FROM = 1000
 
 
-async def create_task(info: strawberry.Info, input: Annotated[CreateTaskInput, strawberry.argument(description="The task's name, dataset and spec.")]) -> Task:
+async def create_task(
+        info: strawberry.Info,
+        input: Annotated[CreateTaskInput, strawberry.argument(
+            description="The task's name, dataset and spec.")],
+) -> Task:
     ctx = info.context
     name = input.name
     data_type = input.spec.data_type.value

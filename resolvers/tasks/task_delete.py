@@ -9,7 +9,10 @@ import strawberry
 from graph.errors import ApiError, ErrorCode
 
 
-async def delete_task(info: strawberry.Info, name: Annotated[str, strawberry.argument(description="The task's name.")]) -> bool:
+async def delete_task(
+        info: strawberry.Info,
+        name: Annotated[str, strawberry.argument(description="The task's name.")],
+) -> bool:
     if not await info.context.store.delete_task(name):
         raise ApiError(ErrorCode.NOT_FOUND, f"no task named {name!r}", field="name")
     return True

@@ -17,7 +17,12 @@ from resolvers.specs.validation import check_label_schema
 from resolvers.tasks.lookup import require_task
 
 
-async def update_task(info: strawberry.Info, name: Annotated[str, strawberry.argument(description="The task's name.")], input: Annotated[UpdateTaskInput, strawberry.argument(description="The new label schema and/or settings.")]) -> Task:
+async def update_task(
+        info: strawberry.Info,
+        name: Annotated[str, strawberry.argument(description="The task's name.")],
+        input: Annotated[UpdateTaskInput, strawberry.argument(
+            description="The new label schema and/or settings.")],
+) -> Task:
     ctx = info.context
     if input.label_schema is strawberry.UNSET and input.settings is strawberry.UNSET:
         raise ApiError(ErrorCode.BAD_USER_INPUT, "give labelSchema and/or settings to change",

@@ -15,7 +15,10 @@ from store import DuplicateKeyError
 from store.records import UserRecord
 
 
-async def create_user(info: strawberry.Info, input: Annotated[CreateUserInput, strawberry.argument(description="The new account.")]) -> User:
+async def create_user(
+        info: strawberry.Info,
+        input: Annotated[CreateUserInput, strawberry.argument(description="The new account.")],
+) -> User:
     problems = InputErrors()  # every bad field at once
     for check, value in ((check_username, input.username), (check_password, input.password),
                          (check_preferences, input.preferences)):
@@ -35,7 +38,14 @@ async def create_user(info: strawberry.Info, input: Annotated[CreateUserInput, s
     return User.from_record(record)
 
 
-async def signup(info: strawberry.Info, username: Annotated[str, strawberry.argument(description="The new account's username.")], password: Annotated[str, strawberry.argument(description="The new account's password.")], role: Annotated[Role, strawberry.argument(description="The new account's role.")] = Role.USER,
-                 preferences: Annotated[JSON | None, strawberry.argument(description="Free JSON object of UI preferences.")] = None) -> User:
+async def signup(
+        info: strawberry.Info,
+        username: Annotated[str, strawberry.argument(description="The new account's username.")],
+        password: Annotated[str, strawberry.argument(description="The new account's password.")],
+        role: Annotated[Role, strawberry.argument(
+            description="The new account's role.")] = Role.USER,
+        preferences: Annotated[JSON | None, strawberry.argument(
+            description="Free JSON object of UI preferences.")] = None,
+) -> User:
     return await create_user(info, CreateUserInput(username=username, password=password,
                                                    role=role, preferences=preferences))

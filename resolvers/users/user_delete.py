@@ -8,7 +8,10 @@ import strawberry
 from graph.errors import ApiError, ErrorCode
 
 
-async def delete_user(info: strawberry.Info, username: Annotated[str, strawberry.argument(description="The account's username.")]) -> bool:
+async def delete_user(
+        info: strawberry.Info,
+        username: Annotated[str, strawberry.argument(description="The account's username.")],
+) -> bool:
     ctx = info.context
     if username == ctx.user["username"]:
         raise ApiError(ErrorCode.BAD_USER_INPUT, "you cannot delete your own account",

@@ -11,7 +11,11 @@ from graph.users.types import LoginPayload, User
 from resolvers.auth.passwords import verify_password
 
 
-async def login(info: strawberry.Info, username: Annotated[str, strawberry.argument(description="Your username.")], password: Annotated[str, strawberry.argument(description="Your password.")]) -> LoginPayload:
+async def login(
+        info: strawberry.Info,
+        username: Annotated[str, strawberry.argument(description="Your username.")],
+        password: Annotated[str, strawberry.argument(description="Your password.")],
+) -> LoginPayload:
     ctx = info.context
     record = await ctx.store.get_user(username)
     # Same message and same cost for an unknown user and a wrong password: no account probing.

@@ -11,7 +11,12 @@ from resolvers.auth.passwords import hash_password
 from resolvers.users.validation import check_password, check_preferences
 
 
-async def update_user(info: strawberry.Info, username: Annotated[str, strawberry.argument(description="The account's username.")], input: Annotated[UpdateUserInput, strawberry.argument(description="The changes; omitted fields stay as they are.")]) -> User:
+async def update_user(
+        info: strawberry.Info,
+        username: Annotated[str, strawberry.argument(description="The account's username.")],
+        input: Annotated[UpdateUserInput, strawberry.argument(
+            description="The changes; omitted fields stay as they are.")],
+) -> User:
     ctx = info.context
     changes: dict[str, Any] = {}
     if input.role is not None:

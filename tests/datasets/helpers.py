@@ -18,14 +18,14 @@ CREATE_DATASET = """mutation Create($input: CreateDatasetInput!) {
 
 DELETE_DATASET = "mutation Delete($id: ID!) { deleteDataset(datasetId: $id) }"
 
-DATASETS = "{ datasets { id: datasetId path dataType itemCount } }"
+DATASETS = "{ datasets { nodes { id: datasetId path dataType itemCount } } }"
 
 DATASET = "query One($id: ID!) { dataset(datasetId: $id) { id: datasetId path dataType itemCount } }"
 
 DATA_ITEMS = """query Items($datasetId: ID!, $first: Int, $after: String) {
   dataItems(datasetId: $datasetId, first: $first, after: $after) {
     totalCount
-    items { id: dataId datasetId type path thumbnail children { timestamp path } }
+    nodes { id: dataId datasetId type path thumbnail children { timestamp path } }
     pageInfo { hasNextPage endCursor }
   }
 }"""
@@ -49,7 +49,7 @@ async def all_items(caller: Caller, dataset_id: str, page: int = 500) -> list[di
     while True:
         data = (await caller.gql(DATA_ITEMS, {"datasetId": dataset_id, "first": page,
                                               "after": after}))["dataItems"]
-        items.extend(data["items"])
+        items.extend(data["nodes"])
         if not data["pageInfo"]["hasNextPage"]:
             return items
         after = data["pageInfo"]["endCursor"]

@@ -30,7 +30,7 @@ GET_DATA = Action(
                                     {"d": dataset_id, "id": id}, "dataItem"),
     rest=lambda dataset_id, id: ("GET", f"/datasets/{dataset_id}/data/{id}", None),
 )
-LIST_DATASETS = Action(graphql=lambda: ("{ datasets { id: datasetId } }", {}, "datasets"),
+LIST_DATASETS = Action(graphql=lambda: ("{ datasets { nodes { id: datasetId } } }", {}, "datasets.nodes"),
                        rest=lambda: ("GET", "/datasets", None))
 CREATE_SPEC = Action(
     graphql=lambda plugin="rectangle", data_type="image", schema=RECT_SCHEMA: (

@@ -86,8 +86,8 @@ def field(outcome: Outcome, name: str) -> Any:
 async def task(admin: Caller, workspace) -> list[str]:
     image_folder(workspace, 3)
     await create_task(admin)
-    data = await admin.gql('{ results(taskName: "cars") { items { dataId } } }')
-    return [item["dataId"] for item in data["results"]["items"]]
+    data = await admin.gql('{ results(taskName: "cars") { nodes { dataId } } }')
+    return [item["dataId"] for item in data["results"]["nodes"]]
 
 
 @pytest.mark.parametrize("door", DOORS)

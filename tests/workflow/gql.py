@@ -15,7 +15,7 @@ RESULT_FIELDS = """taskName dataId finishedJobIds currentJobId status cumulatedT
 validator inProgress"""
 
 CREATE_TASK = f"""mutation($input: CreateTaskInput!) {{ createTask(input: $input) {{ {TASK_FIELDS} }} }}"""
-TASKS = f"query {{ tasks {{ {TASK_FIELDS} }} }}"
+TASKS = f"query {{ tasks {{ nodes {{ {TASK_FIELDS} }} }} }}"
 TASK = f"query($name: String!) {{ task(name: $name) {{ {TASK_FIELDS} }} }}"
 UPDATE_TASK = f"""mutation($name: String!, $input: UpdateTaskInput!) {{
   updateTask(name: $name, input: $input) {{ {TASK_FIELDS} }} }}"""
@@ -37,18 +37,45 @@ RESULTS = f"""query($t: String!, $f: ResultFilter, $s: SortParam, $first: Int, $
   $offset: Int) {{ results(taskName: $t, filter: $f, sort: $s, first: $first, after: $after,
   offset: $offset) {{ totalCount globalCount
   statusCounts {{ toAnnotate toValidate toCorrect done discard total }}
-  items {{ {RESULT_FIELDS} thumbnail data {{ id path }} }} pageInfo {{ hasNextPage endCursor }} }} }}"""
+  nodes {{ {RESULT_FIELDS} thumbnail data {{ id path }} }} pageInfo {{ hasNextPage endCursor }} }} }}"""
 RESULT = f"""query($t: String!, $d: ID!) {{ result(taskName: $t, dataId: $d) {{ {RESULT_FIELDS}
   thumbnail }} }}"""
 NEIGHBOURS = """query($t: String!, $d: ID!, $f: ResultFilter, $s: SortParam) {
   previousResult(taskName: $t, dataId: $d, filter: $f, sort: $s) { dataId status }
   nextResult(taskName: $t, dataId: $d, filter: $f, sort: $s) { dataId status } }"""
 LABELS = """query($t: String!, $d: ID!) { labels(taskName: $t, dataId: $d) { taskName dataId
-  annotations } labelStatistics(taskName: $t, dataId: $d) { value } }"""
+  annotations } labelStatistics(taskName: $t, dataId: $d) {
+    objectCount categories { category count } } }"""
+
+
+def statistics(typed: dict[str, Any]) -> dict[str, Any]:
+    """LabelStatistics' typed fields as the stored `{"objects", "categories"}` summary."""
+    return {"objects": typed["objectCount"],
+            "categories": {c["category"]: c["count"] for c in typed["categories"]}}
 SAVE_LABELS = """mutation($t: String!, $d: ID!, $a: JSON!) {
   saveLabels(input: {taskName: $t, dataId: $d, annotations: $a}) {
     labels { taskName dataId annotations } } }"""
-ME = "query { me { username currAssignedJobs queue } }"
+ME = """query { me { username assignments { taskName objective jobId job { jobId dataId } }
+  queue { taskName objective jobId } } }"""
+
+
+def by_key(entries: list[dict[str, Any]]) -> dict[str, Any]:
+    """Typed assignments as `{"<task>/<objective>": jobId}` (a queue: lists of jobIds)."""
+    out: dict[str, Any] = {}
+    for entry in entries:
+        out.setdefault(f"{entry['taskName']}/{entry['objective'].lower()}", []).append(
+            entry["jobId"])
+    return out
+
+
+async def me(caller: Caller) -> dict[str, Any]:
+    """The caller's username, held jobs and queue, keyed as the legacy API keyed them."""
+    profile = (await caller.gql(ME))["me"]
+    for entry in profile["assignments"]:
+        assert entry["job"]["jobId"] == entry["jobId"]  # the typed entry links its job
+    return {"username": profile["username"],
+            "currAssignedJobs": {k: v[0] for k, v in by_key(profile["assignments"]).items()},
+            "queue": by_key(profile["queue"])}
 
 SPEC = {"pluginName": "rectangle", "dataType": "IMAGE",
         "labelSchema": {"category": [{"name": "car", "color": "green", "properties": []}],

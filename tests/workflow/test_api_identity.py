@@ -22,7 +22,7 @@ EVERYTHING = """query($t: String!, $d: ID!, $j: ID!, $u: String!) {
 NODE = """query($id: ID!) { node(id: $id) { __typename id
   ... on Task { name } ... on Dataset { datasetId } ... on Spec { specId }
   ... on DataItem { dataId datasetId } ... on Job { jobId taskName } ... on Result { dataId }
-  ... on Labels { annotations } ... on LabelStatistics { value } ... on User { username } } }"""
+  ... on Labels { annotations } ... on LabelStatistics { objectCount categories { category count } } ... on User { username } } }"""
 
 NODES = "query($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }"
 
@@ -65,7 +65,8 @@ async def test_every_object_has_a_global_id_that_node_resolves(http, workspace):
     assert found["Job"] == {"__typename": "Job", "id": ids["Job"], "jobId": data["job"]["jobId"],
                             "taskName": "cars"}
     assert found["Labels"]["annotations"] == [{"category": "car"}]
-    assert found["LabelStatistics"]["value"]["objects"] == 1
+    assert found["LabelStatistics"]["objectCount"] == 1
+    assert found["LabelStatistics"]["categories"] == [{"category": "car", "count": 1}]
     assert found["User"]["username"] == "alice"
 
 
@@ -117,9 +118,9 @@ async def test_a_missing_object_is_null_with_not_found_and_the_rest_still_answer
     dataset_id = data["task"]["dataset"]["datasetId"]
     for field, (selection, argument) in LOOKUPS.items():
         head = "query($ds: ID!)" if "$ds" in selection else "query"
-        body = await admin.raw_gql(f"{head} {{ {selection} tasks {{ name }} }}",
+        body = await admin.raw_gql(f"{head} {{ {selection} tasks {{ nodes {{ name }} }} }}",
                                    {"ds": dataset_id} if "$ds" in selection else {})
-        assert body["data"] == {field: None, "tasks": [{"name": "cars"}]}, field
+        assert body["data"] == {field: None, "tasks": {"nodes": [{"name": "cars"}]}}, field
         [error] = body["errors"]
         assert error["path"] == [field], field
         assert error["extensions"]["code"] == "NOT_FOUND", field

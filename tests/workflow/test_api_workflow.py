@@ -13,7 +13,8 @@ from tests.workflow.gql import (
     NEXT_JOB,
     UPDATE_JOBS,
     UPDATE_RESULTS,
-    ME,
+    by_key,
+    me,
     create_task,
     image_folder,
     job_change,
@@ -31,7 +32,7 @@ async def task(admin, workspace) -> list[str]:
     """A 10-image task 'cars'; returns its data ids in data order."""
     image_folder(workspace, 10)
     await create_task(admin)
-    return [item["dataId"] for item in (await results(admin))["items"]]
+    return [item["dataId"] for item in (await results(admin))["nodes"]]
 
 
 async def test_thirty_users_claim_at_once_and_ten_win(http, admin, task) -> None:
@@ -47,7 +48,7 @@ async def test_thirty_users_claim_at_once_and_ten_win(http, admin, task) -> None
     assert sum(1 for d in first.values() if d is None) == 20
     assert await round_() == first  # the same items to the same holders, the others still null
     page = await results(admin, f={"inProgress": True}, first=20)
-    assert {i["dataId"]: i["annotator"] for i in page["items"]} == {d: u for u, d in winners.items()}
+    assert {i["dataId"]: i["annotator"] for i in page["nodes"]} == {d: u for u, d in winners.items()}
 
 
 async def test_concurrent_submits_count_time_once_and_make_one_follow_up(alice, admin, task,
@@ -84,13 +85,13 @@ async def test_the_three_user_cycle(http, admin, task, clock) -> None:
     clock.advance(5)
     comment = {"text": "the left car is missing", "boxes": [1]}
     await update_job(validator, review, status="TO_CORRECT", comments=comment)
-    assert (await annotator.gql(ME))["me"]["queue"] == {
+    assert (await me(annotator))["queue"] == {
         "cars/to_correct": [(await result(admin, task[0]))["currentJobId"]]}
     # Someone else asking for work gets a fresh item, not the annotator's correction.
     assert (await next_job(other))["dataId"] == task[1]
     fix = await next_job(annotator)
     assert (fix["dataId"], fix["objective"], fix["comments"]) == (task[0], "TO_CORRECT", comment)
-    assert (await annotator.gql(ME))["me"]["queue"] == {}
+    assert (await me(annotator))["queue"] == {}
     clock.advance(7)
     await update_job(annotator, fix, status="TO_VALIDATE")
     review = await next_job(validator, objective="VALIDATE")
@@ -140,8 +141,8 @@ async def test_a_lease_expires_and_the_former_holder_is_denied(http, admin, work
     assert taken["id"] == job["id"] and taken["assignedTo"] == "bob"
     denied = await alice.gql_error(*job_change(job, status="TO_VALIDATE"))
     assert denied.code == "JOB_DENIED" and "bob" in denied.message
-    assert (await alice.gql(ME))["me"]["currAssignedJobs"] == {}
-    assert (await bob.gql(ME))["me"]["currAssignedJobs"] == {"cars/to_annotate": job["id"]}
+    assert (await me(alice))["currAssignedJobs"] == {}
+    assert (await me(bob))["currAssignedJobs"] == {"cars/to_annotate": job["id"]}
 
 
 async def test_every_job_denied_case(alice, bob, admin, task) -> None:
@@ -165,7 +166,7 @@ async def test_every_job_denied_case(alice, bob, admin, task) -> None:
     assert "interrupted" in await denied(alice, second, status="TO_VALIDATE")
     state = await result(admin, second["dataId"])
     assert state["inProgress"] is False and state["status"] == "TO_ANNOTATE"
-    assert (await alice.gql(ME))["me"]["currAssignedJobs"] == {}
+    assert (await me(alice))["currAssignedJobs"] == {}
     # Replaced by an admin batch: the dropped job stays in the history, so it is a denial.
     third = await next_job(alice)
     await admin.gql(UPDATE_RESULTS, {"t": "cars", "ids": [third["dataId"]], "s": "TO_ANNOTATE"})
@@ -181,11 +182,11 @@ async def test_bad_input_is_refused_and_changes_nothing(alice, admin, task) -> N
         (NEXT_JOB, {"t": "nope", "o": "ANNOTATE"}, "NOT_FOUND"),
         (*job_change(encode_global_id("Job", "nope", job["id"])), "NOT_FOUND"),
         (*job_change(encode_global_id("Job", "cars", "no-such-job"), status="DONE"), "NOT_FOUND"),
-        (*job_change(job, status="FINISHED"), None),
+        (*job_change(job, status="FINISHED"), "BAD_USER_INPUT"),  # refused by the schema
         (*job_change(job["taskName"], status="DONE"), "BAD_USER_INPUT"),  # not an id
         (*job_change(encode_global_id("Task", "cars"), status="DONE"), "BAD_USER_INPUT"),
-        (NEXT_JOB, {"t": "cars", "o": "DONE"}, None),
-        (NEXT_JOB, {"t": "cars", "o": "TO_CORRECT"}, None),  # annotating serves corrections
+        (NEXT_JOB, {"t": "cars", "o": "DONE"}, "BAD_USER_INPUT"),
+        (NEXT_JOB, {"t": "cars", "o": "TO_CORRECT"}, "BAD_USER_INPUT"),  # ANNOTATE serves them
         (JOB, {"t": "cars", "j": "no-such-job"}, "NOT_FOUND"),
     ]
     for query, variables, code in cases:
@@ -211,16 +212,16 @@ async def test_batch_updates_by_job_and_by_item(alice, bob, admin, task) -> None
     await update_job(bob, queued, status="TO_VALIDATE")
     review = await next_job(admin, objective="VALIDATE")
     await update_job(admin, review, status="TO_CORRECT")
-    assert (await bob.gql(ME))["me"]["queue"]
+    assert (await me(bob))["queue"]
     state = await result(admin, task[2])
     changed = (await admin.gql(UPDATE_JOBS, {"t": "cars", "o": "TO_VALIDATE", "ids": [
         held["id"], (await result(admin, task[1]))["currentJobId"], state["currentJobId"]]}))
     assert changed["updateJobs"] == 3
     page = await results(admin, f={"status": ["TO_VALIDATE"]})
-    assert [i["dataId"] for i in page["items"]] == task[:3]
-    assert not any(i["inProgress"] for i in page["items"])
-    assert (await alice.gql(ME))["me"]["currAssignedJobs"] == {}
-    assert (await bob.gql(ME))["me"]["queue"] == {}
+    assert [i["dataId"] for i in page["nodes"]] == task[:3]
+    assert not any(i["inProgress"] for i in page["nodes"])
+    assert (await me(alice))["currAssignedJobs"] == {}
+    assert (await me(bob))["queue"] == {}
     assert page["statusCounts"]["toValidate"] == 3 and page["statusCounts"]["toCorrect"] == 0
     done = await admin.gql(UPDATE_RESULTS, {"t": "cars", "ids": task[3:5], "s": "DONE"})
     assert done["updateResults"] == 2
@@ -246,10 +247,10 @@ async def test_batches_with_bad_ids_change_nothing(alice, admin, task) -> None:
     for query, variables, code in (
         (UPDATE_RESULTS, {"t": "cars", "ids": [task[0], "ghost"], "s": "DONE"}, "NOT_FOUND"),
         (UPDATE_RESULTS, {"t": "cars", "ids": [task[0], task[0]], "s": "DONE"}, "BAD_USER_INPUT"),
-        (UPDATE_JOBS, {"t": "cars", "ids": [before["items"][1]["currentJobId"], "ghost-job"],
+        (UPDATE_JOBS, {"t": "cars", "ids": [before["nodes"][1]["currentJobId"], "ghost-job"],
                        "o": "DONE"}, "NOT_FOUND"),
         (UPDATE_JOBS, {"t": "nope", "ids": ["x"], "o": "DONE"}, "NOT_FOUND"),
-        (UPDATE_JOBS, {"t": "cars", "ids": ["x"], "o": "NOT_A_STATUS"}, None),
+        (UPDATE_JOBS, {"t": "cars", "ids": ["x"], "o": "NOT_A_STATUS"}, "BAD_USER_INPUT"),
     ):
         error = await admin.gql_error(query, variables)
         assert error.code == code, error.errors
@@ -265,8 +266,12 @@ async def test_admins_see_every_users_assignments(alice, bob, admin, task) -> No
     await update_job(bob, await next_job(bob), status="TO_VALIDATE")
     review = await next_job(admin, objective="VALIDATE")
     await update_job(admin, review, status="TO_CORRECT", comments="redo")
-    data = await admin.gql("query { users { username currAssignedJobs queue } }")
-    by_name = {u["username"]: u for u in data["users"]}
+    data = await admin.gql("""query { users { nodes { username
+      assignments { taskName objective jobId } queue { taskName objective jobId } } } }""")
+    by_name = {u["username"]: {"username": u["username"],
+                               "currAssignedJobs": {k: v[0] for k, v in
+                                                    by_key(u["assignments"]).items()},
+                               "queue": by_key(u["queue"])} for u in data["users"]["nodes"]}
     assert by_name["alice"]["currAssignedJobs"] == {"cars/to_annotate": held["id"]}
     fix_id = (await result(admin, review["dataId"]))["currentJobId"]
     assert by_name["bob"] == {"username": "bob", "currAssignedJobs": {},

@@ -70,7 +70,7 @@ async def test_the_annotator_loop_is_one_request_per_step(team) -> None:
     assert ann.requests == before + 1  # claim and load everything: one request
     done = []
     while job is not None:
-        assert job["dataItem"]["path"] in urls and job["dataItem"]["thumbnail"]
+        assert job["dataItem"]["urls"][0] in urls and job["dataItem"]["thumbnail"]
         assert job["spec"]["labelSchema"]["default"] == "car" and job["task"]["name"] == "cars"
         assert job["labels"]["annotations"] == [] and job["result"]["status"] == "TO_ANNOTATE"
         boxes = [{"category": "car", "n": len(done)}]
@@ -118,7 +118,7 @@ async def test_the_validator_loop_dashboards_results_table_and_users(team) -> No
     fix = (await ann.run("annotator.graphql", "TakeJob", taskName="cars"))["nextJob"]["job"]
     assert fix["objective"] == "TO_CORRECT" and fix["comments"] == {"text": "left car"}
 
-    [card] = (await admin.run("dashboard.graphql", "Dashboard"))["tasks"]
+    [card] = (await admin.run("dashboard.graphql", "Dashboard"))["tasks"]["nodes"]
     assert card["statusCounts"] == {"toAnnotate": 0, "toValidate": 0, "toCorrect": 1, "done": 2,
                                     "discard": 0, "total": 3}
     assert card["dataset"]["itemCount"] == 3
@@ -127,18 +127,18 @@ async def test_the_validator_loop_dashboards_results_table_and_users(team) -> No
 
     table = (await admin.run("results.graphql", "ResultsTable", taskName="cars",
                              filter={"status": ["DONE"]}, first=1))["results"]
-    assert (table["totalCount"], table["globalCount"], len(table["items"])) == (2, 3, 1)
-    assert table["pageInfo"]["hasNextPage"] and table["items"][0]["thumbnail"]
+    assert (table["totalCount"], table["globalCount"], len(table["nodes"])) == (2, 3, 1)
+    assert table["pageInfo"]["hasNextPage"] and table["nodes"][0]["thumbnail"]
     rest = (await admin.run("results.graphql", "ResultsTable", taskName="cars",
                             filter={"status": ["DONE"]},
                             after=table["pageInfo"]["endCursor"]))["results"]
-    assert len(rest["items"]) == 1 and not rest["pageInfo"]["hasNextPage"]
+    assert len(rest["nodes"]) == 1 and not rest["pageInfo"]["hasNextPage"]
     await admin.run("results.graphql", "SetStatus", taskName="cars",
-                    dataIds=[rest["items"][0]["dataId"]], status="TO_VALIDATE")
-    [card] = (await admin.run("dashboard.graphql", "Dashboard"))["tasks"]
+                    dataIds=[rest["nodes"][0]["dataId"]], status="TO_VALIDATE")
+    [card] = (await admin.run("dashboard.graphql", "Dashboard"))["tasks"]["nodes"]
     assert (card["statusCounts"]["done"], card["statusCounts"]["toValidate"]) == (1, 1)
 
-    users = (await admin.run("users.graphql", "Users"))["users"]
+    users = (await admin.run("users.graphql", "Users"))["users"]["nodes"]
     assert [u["username"] for u in users] == ["admin", "ann", "val"]
     updated = await admin.run("users.graphql", "UpdateUser", username="val",
                               input={"role": "ADMIN"})

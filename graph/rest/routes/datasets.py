@@ -6,6 +6,7 @@ from typing import Any
 from graph.rest.shapes import (DATA_FRAGMENT, DATA_TYPES, DATASET_FRAGMENT, STRING, array_of, db_data,
                                db_dataset, enum_schema, ref, to_enum)
 from graph.rest.spec import Body, Call, Field, Param, Route
+from graph.rest.walk import all_nodes, every, follow_pages
 
 DATASET_BODY = Body("RestNewDataset", (
     Field("path", STRING, required=True, description="folder relative to the workspace",
@@ -37,7 +38,7 @@ def _walk(datas: list[dict[str, Any]], call: Call) -> dict[str, Any] | None:
 
 
 def _data_page(datas: list[dict[str, Any]], call: Call) -> dict[str, Any]:
-    items = [item for data in datas for item in data["dataItems"]["items"]]
+    items = [item for data in datas for item in data["dataItems"]["nodes"]]
     total = datas[0]["dataItems"]["totalCount"]
     if call.params["page"] is not None:
         count = call.params["count"] or 10
@@ -51,8 +52,9 @@ ROUTES: tuple[Route, ...] = (
     Route(
         name="listDatasets", method="GET", path="/datasets", tag="datasets",
         summary="Every dataset (admins, as on the original server).",
-        document=DATASET_FRAGMENT + "\nquery Datasets { datasets { ...DbDataset } }",
-        result=lambda data, call: [db_dataset(d) for d in data["datasets"]],
+        document=DATASET_FRAGMENT + "\n" + every("datasets", "DbDataset", "Datasets"),
+        follow=follow_pages("datasets"),
+        result=lambda datas, call: [db_dataset(d) for d in all_nodes(datas, "datasets")],
         response=array_of(ref("DbDataset")), errors=(401, 403),
     ),
     Route(
@@ -88,7 +90,7 @@ query Dataset($datasetId: ID!) { dataset(datasetId: $datasetId) { ...DbDataset }
         document=DATA_FRAGMENT + """
 query DataItems($datasetId: ID!, $first: Int!, $after: String) {
   dataItems(datasetId: $datasetId, first: $first, after: $after) {
-    totalCount items { ...DbData } pageInfo { hasNextPage endCursor } } }""",
+    totalCount nodes { ...DbData } pageInfo { hasNextPage endCursor } } }""",
         params=(PAGE, COUNT),
         variables=lambda call: {"datasetId": call.path["dataset_id"], "first": WALK, "after": None},
         follow=_walk, result=_data_page, response=ref("DataPage"), errors=(400, 401, 404),

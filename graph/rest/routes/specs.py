@@ -6,6 +6,7 @@ from typing import Any
 from graph.rest.shapes import (ANY, DATA_TYPES, OBJECT, SPEC_FRAGMENT, STRING, array_of, db_spec,
                                enum_schema, ref, to_enum)
 from graph.rest.spec import Body, Call, Field, Route
+from graph.rest.walk import all_nodes, every, follow_pages
 
 SPEC_BODY = Body("RestSpecInput", (
     Field("plugin_name", STRING, required=True, example="rectangle"),
@@ -37,8 +38,9 @@ ROUTES: tuple[Route, ...] = (
     Route(
         name="listSpecs", method="GET", path="/specs", tag="specs",
         summary="Every label specification.",
-        document=SPEC_FRAGMENT + "\nquery Specs { specs { ...DbSpec } }",
-        result=lambda data, call: [db_spec(s) for s in data["specs"]],
+        document=SPEC_FRAGMENT + "\n" + every("specs", "DbSpec", "Specs"),
+        follow=follow_pages("specs"),
+        result=lambda datas, call: [db_spec(s) for s in all_nodes(datas, "specs")],
         response=array_of(ref("DbSpec")), errors=(401,),
     ),
     Route(

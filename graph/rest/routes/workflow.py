@@ -75,7 +75,7 @@ def _listing(call: Call, default_count: int) -> dict[str, Any]:
 
 def _legacy_results(data: dict[str, Any], call: Call) -> dict[str, Any]:
     connection = data["results"]
-    return {"results": [db_result(r) for r in connection["items"]],
+    return {"results": [db_result(r) for r in connection["nodes"]],
             "counter": connection["totalCount"], "globalCounter": connection["globalCount"],
             "doneCounter": connection["statusCounts"]["done"],
             "toValidateCounter": connection["statusCounts"]["toValidate"]}
@@ -175,7 +175,7 @@ LISTING = """query Results($taskName: String!, $filter: ResultFilter, $sort: Sor
                       $first: Int, $offset: Int) {
   results(taskName: $taskName, filter: $filter, sort: $sort, first: $first, offset: $offset) {
     totalCount globalCount statusCounts { done toValidate }
-    items { %s } } }"""
+    nodes { %s } } }"""
 
 ROUTES: tuple[Route, ...] = (
     Route(
@@ -183,7 +183,7 @@ ROUTES: tuple[Route, ...] = (
         summary="A page of the task's results (DbResult[]), filtered and sorted.",
         document=RESULT_FRAGMENT + "\n" + LISTING % "...DbResult",
         params=(PAGE, JOBS_COUNT, *FILTERS, SORT), variables=lambda call: _listing(call, 50),
-        result=lambda data, call: [db_result(r) for r in data["results"]["items"]],
+        result=lambda data, call: [db_result(r) for r in data["results"]["nodes"]],
         response=array_of(ref("DbResult")), errors=(400, 401, 404),
     ),
     Route(
