@@ -9,9 +9,9 @@ import strawberry
 from graph.datasets.loaders import data_item_loader
 from graph.datasets.types import DataItem
 from graph.enums import LabellingStatus
-from graph.scalars import JSON
 from graph.node import Node
 from graph.pagination import Edge, PageInfo
+from graph.scalars import JSON
 from graph.tasks.types import StatusCounts
 from store.repositories.workflow_types import ResultState
 
@@ -95,17 +95,22 @@ async def _then(pending: Awaitable[Any], convert: Callable[[Any], Any]) -> Any:
                                 "to tens of thousands of items); `status` and `inProgress` use the "
                                 "indexes.")
 class ResultContains:
-    status: list[str] | None = None
+    status: list[str] | None = strawberry.field(
+        default=None, description="The status (lower-case, e.g. 'to_validate') contains one.")
     in_progress: list[str] | None = strawberry.field(
         default=None, description="Compared with 'true' / 'false'.")
-    annotator: list[str] | None = None
-    validator: list[str] | None = None
+    annotator: list[str] | None = strawberry.field(
+        default=None, description="The last annotator's name contains one.")
+    validator: list[str] | None = strawberry.field(
+        default=None, description="The last validator's name contains one.")
     worker: list[str] | None = strawberry.field(default=None,
                                                 description="The annotator or the validator.")
-    data_id: list[str] | None = None
+    data_id: list[str] | None = strawberry.field(
+        default=None, description="The item's dataId contains one.")
     path: list[str] | None = strawberry.field(
         default=None, description="The data item's path relative to the workspace.")
-    current_job_id: list[str] | None = None
+    current_job_id: list[str] | None = strawberry.field(
+        default=None, description="The current job's jobId contains one.")
 
 
 @strawberry.input(description="Which results to keep; all given conditions must hold.")

@@ -75,12 +75,12 @@ async def test_dataset_permissions_and_errors(door, http, admin: Caller, alice: 
     expect(await perform(door, alice, GET_DATASET, id=dataset_id), "FORBIDDEN")
     expect(await perform(door, alice, LIST_DATASETS), "FORBIDDEN")
     expect(await perform(door, admin, GET_DATASET, id=dataset_id), None)
-    items = await admin.gql("query I($d: ID!) { dataItems(datasetId: $d) { items { id } } }",
+    items = await admin.gql("query I($d: ID!) { dataItems(datasetId: $d) { nodes { id: dataId } } }",
                             {"d": dataset_id})
     item = await perform(door, alice, GET_DATA, dataset_id=dataset_id,
-                         id=items["dataItems"]["items"][0]["id"])
+                         id=items["dataItems"]["nodes"][0]["id"])
     expect(item, None)
-    assert item.value["id"] == items["dataItems"]["items"][0]["id"]
+    assert item.value["id"] == items["dataItems"]["nodes"][0]["id"]
     expect(await perform(door, alice, DELETE_DATASET, id=dataset_id), "FORBIDDEN")
     expect(await perform(door, admin, GET_DATASET, id="nope"), "NOT_FOUND")
     expect(await perform(door, admin, GET_DATA, dataset_id=dataset_id, id="nope"), "NOT_FOUND")
