@@ -163,10 +163,11 @@ class Api:
         await self.session.close()
 
 
-NEXT_JOB = """mutation($t: String!) { nextJob(taskName: $t, objective: TO_ANNOTATE) { id dataId } }"""
+NEXT_JOB = """mutation($t: String!) { nextJob(input: {taskName: $t, objective: ANNOTATE}) {
+  job { jobId dataId } } }"""
 RESULTS = """query($t: String!, $after: String, $offset: Int) {
   results(taskName: $t, filter: {status: [TO_ANNOTATE]}, first: 10, after: $after, offset: $offset) {
-    totalCount items { dataId status thumbnail } pageInfo { endCursor } } }"""
+    totalCount nodes { dataId status thumbnail } pageInfo { endCursor } } }"""
 
 
 async def measure_task(base: str, admin: Api, size: int, folder: str, runs: int) -> dict[str, list[float]]:
@@ -198,9 +199,9 @@ async def measure_task(base: str, admin: Api, size: int, folder: str, runs: int)
 
     async def graphql_claim_and_submit() -> float:
         t0 = time.perf_counter()
-        job = (await annotator.gql(NEXT_JOB, {"t": task}))["nextJob"]
+        job = (await annotator.gql(NEXT_JOB, {"t": task}))["nextJob"]["job"]
         elapsed = time.perf_counter() - t0
-        await annotator.rest("PUT", f"/tasks/{task}/jobs/{job['id']}", expect=204,
+        await annotator.rest("PUT", f"/tasks/{task}/jobs/{job['jobId']}", expect=204,
                              json={"objective": "to_validate"})
         return elapsed
 

@@ -53,15 +53,20 @@ CREATE_TASK = """mutation($n: String!) { createTask(input: {name: $n, dataset: {
          labelSchema: {category: [{name: "car", color: "green"}], default: "car"}}}) {
   name statusCounts { total } } }"""
 DELETE_TASK = "mutation($n: String!) { deleteTask(name: $n) }"
-NEXT_JOB = """mutation { nextJob(taskName: "bench", objective: TO_ANNOTATE) { id dataId } }"""
-SAVE = """mutation($d: ID!, $a: JSON!) { saveLabels(taskName: "bench", dataId: $d,
-  annotations: $a) { dataId } }"""
-SUBMIT = """mutation($j: ID!) { updateJob(taskName: "bench", jobId: $j,
-  input: {status: TO_VALIDATE}) }"""
+NEXT_JOB = """mutation { nextJob(input: {taskName: "bench", objective: ANNOTATE}) {
+  job { id dataId } } }"""
+SAVE = """mutation($d: ID!, $a: JSON!) { saveLabels(input: {taskName: "bench", dataId: $d,
+  annotations: $a}) { labels { dataId } } }"""
+SUBMIT = """mutation($j: ID!) { submitJob(input: {jobId: $j, status: TO_VALIDATE}) {
+  job { id } } }"""
+#: The job loop's step as a UI does it: submit with the labels and take the next job, one request.
+STEP = """mutation($j: ID!, $a: JSON!) { submitJob(input: {jobId: $j, status: TO_VALIDATE,
+  labels: $a, nextJob: true}) { result { status } nextJob { id dataId
+  dataItem { urls } spec { labelSchema } labels { annotations } } } }"""
 RESULTS = """query($s: [LabellingStatus!], $after: String) {
   results(taskName: "bench", filter: {status: $s}, first: 10, after: $after) {
     totalCount statusCounts { toAnnotate toValidate done }
-    items { dataId status annotator inProgress thumbnail }
+    nodes { dataId status annotator inProgress thumbnail }
     pageInfo { hasNextPage endCursor } } }"""
 
 
@@ -114,10 +119,21 @@ def summary(samples: list[float]) -> str:
 
 async def cycle(api: Api) -> float:
     started = time.perf_counter()
-    job = (await api.gql(NEXT_JOB))["nextJob"]
+    job = (await api.gql(NEXT_JOB))["nextJob"]["job"]
     await api.gql(SAVE, {"d": job["dataId"], "a": ANNOTATIONS})
     await api.gql(SUBMIT, {"j": job["id"]})
     return (time.perf_counter() - started) * 1000
+
+
+async def loop_steps(api: Api, steps: int) -> list[float]:
+    """`steps` one-request steps (submit + labels + next job), each timed."""
+    job = (await api.gql(NEXT_JOB))["nextJob"]["job"]
+    times = []
+    for _ in range(steps):
+        started = time.perf_counter()
+        job = (await api.gql(STEP, {"j": job["id"], "a": ANNOTATIONS}))["submitJob"]["nextJob"]
+        times.append((time.perf_counter() - started) * 1000)
+    return times
 
 
 async def run_size(count: int, cycles: int, creations: int, deep: int) -> dict[str, Any]:
@@ -144,6 +160,7 @@ async def run_size(count: int, cycles: int, creations: int, deep: int) -> dict[s
             for _ in range(5):  # warm caches and parsers
                 await cycle(users[0])
             figures["cycle_start"] = [await cycle(users[i % 8]) for i in range(cycles)]
+            figures["step_start"] = await loop_steps(users[0], cycles)
             # A deep stretch of the task done: the next free item is far into data order.
             store = app[SERVICES].store
             page = await store.list_results("bench", _filter(("to_annotate",)), _sort(), deep)
@@ -177,7 +194,7 @@ def concurrent_rounds(cycles: int) -> int:
 
 def deep_count(count: int, cycles: int) -> int:
     """How many items to mark done before the deep figures, leaving enough for every cycle."""
-    needed = 5 + 2 * cycles + 8 * concurrent_rounds(cycles) + 100
+    needed = 5 + 3 * cycles + 8 * concurrent_rounds(cycles) + 100
     return max(0, min(count // 2, count - needed))
 
 
@@ -314,6 +331,7 @@ async def main() -> None:
               f"({count / statistics.median(figures['create']) * 1000:,.0f} items/s, "
               f"runs: {', '.join(f'{m:.0f}' for m in figures['create'])})")
         print(f"claim+save+submit      {summary(figures['cycle_start'])}   at the start")
+        print(f"submit+labels+next     {summary(figures['step_start'])}   one request, at the start")
         print(f"claim+save+submit      {summary(figures['cycle_deep'])}   after {deep:,} done")
         print(f"8 users at once        {figures['concurrent_per_s']:7.0f} cycles/s")
         print(f"results, to_validate   {summary(figures['page_rare'])}   (rare status)")

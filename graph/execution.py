@@ -18,6 +18,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from graph.context import Context
+from graph.errors import ErrorCode
 from graph.schema import schema
 
 QUERIES_AND_MUTATIONS = frozenset({OperationType.QUERY, OperationType.MUTATION})
@@ -39,4 +40,5 @@ async def run_operation(query: str, ctx: Context, variables: dict[str, Any] | No
         message = f"{exc.operation_type.value} operations are not allowed here"
     except MissingQueryError:
         message = "No GraphQL query found in the request"
-    return ExecutionResult(data=None, errors=[GraphQLError(message)])
+    return ExecutionResult(data=None, errors=[GraphQLError(
+        message, extensions={"code": ErrorCode.GRAPHQL_VALIDATION_FAILED.value})])

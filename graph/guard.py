@@ -15,6 +15,8 @@ parser and validation cache extensions do it). Failures are never cached, for an
 
 It also masks unexpected errors (anything but our ApiErrors and GraphQL's own errors) as
 "Unexpected error." once the operation is over; the schema's `process_errors` has logged them.
+And it gives every error an `extensions.code` (GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED,
+BAD_USER_INPUT for refused variables, INTERNAL_SERVER_ERROR), so clients need one error path.
 """
 from __future__ import annotations
 
@@ -38,7 +40,7 @@ from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import SchemaExtension
 from strawberry.types.execution import PreExecutionError
 
-from graph.errors import ApiError, ErrorCode, should_mask
+from graph.errors import ApiError, ErrorCode, should_mask, with_code
 from graph.limits import CostPlan, evaluate, measure_shape, plan_cost
 from graph.settings import GraphQLLimits
 
@@ -184,8 +186,13 @@ class OperationGuard(SchemaExtension):
             return
         if self._fresh is not None and not isinstance(result, PreExecutionError):
             DOCUMENTS.put(*self._fresh)  # it validated: it reached execution
-        if result.errors and any(should_mask(e) for e in result.errors):
-            result.errors = [mask(e) if should_mask(e) else e for e in result.errors]
+        if result.errors:
+            if isinstance(result, PreExecutionError):
+                code = (ErrorCode.GRAPHQL_PARSE_FAILED if context.graphql_document is None
+                        else ErrorCode.GRAPHQL_VALIDATION_FAILED)
+                result.errors = [with_code(e, code) for e in result.errors]
+            else:
+                result.errors = [coded(e) for e in result.errors]
 
     def on_parse(self) -> Iterator[None]:
         try:
@@ -194,7 +201,8 @@ class OperationGuard(SchemaExtension):
             raise
         except Exception:  # a bug of ours: logged, and never shown (no result to mask yet)
             log.exception("unexpected error while preparing a GraphQL document")
-            raise GraphQLError(UNEXPECTED) from None
+            raise GraphQLError(UNEXPECTED,
+                               extensions={"code": ErrorCode.INTERNAL_SERVER_ERROR.value}) from None
         yield
 
     def _prepare(self) -> None:
@@ -222,7 +230,7 @@ class OperationGuard(SchemaExtension):
             if "token" in error.message:
                 raise _refuse(ErrorCode.DOCUMENT_TOO_LARGE, f"the document has more than "
                               f"{MAX_TOKENS} tokens", maximum=MAX_TOKENS) from None
-            raise
+            raise with_code(error, ErrorCode.GRAPHQL_PARSE_FAILED) from None
         except RecursionError:  # graphql-core 3.3.0 has no nesting guard of its own
             raise _refuse(ErrorCode.QUERY_LIMIT_EXCEEDED, "the document is nested too deeply",
                           limit="depth", maximum=limits.max_depth) from None
@@ -241,4 +249,16 @@ class OperationGuard(SchemaExtension):
 
 def mask(error: GraphQLError) -> GraphQLError:
     """What a client sees of an unexpected failure (logged by the schema's `process_errors`)."""
-    return GraphQLError(UNEXPECTED, nodes=error.nodes, path=error.path)
+    return GraphQLError(UNEXPECTED, nodes=error.nodes, path=error.path,
+                        extensions={"code": ErrorCode.INTERNAL_SERVER_ERROR.value})
+
+
+def coded(error: GraphQLError) -> GraphQLError:
+    """An execution error as a client sees it, always with an `extensions.code`: unexpected ones
+    masked; one without a path is a variable the schema refused (BAD_USER_INPUT); graphql-core's
+    own check of a value we returned is ours to fix, not the caller's (INTERNAL_SERVER_ERROR)."""
+    if should_mask(error):
+        return mask(error)
+    if error.path is None:
+        return with_code(error, ErrorCode.BAD_USER_INPUT)
+    return with_code(error, ErrorCode.INTERNAL_SERVER_ERROR)

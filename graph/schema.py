@@ -20,6 +20,8 @@ from graph.errors import should_mask
 from graph.guard import OperationGuard
 from graph.jobs.schema import JobMutation, JobQuery
 from graph.labels.schema import LabelMutation, LabelQuery
+from graph.node import Node
+from graph.nodes import NodeQuery
 from graph.project.schema import ProjectMutation
 from graph.results.schema import ResultMutation, ResultQuery
 from graph.settings import MAX_PAGE_SIZE
@@ -27,13 +29,19 @@ from graph.specs.schema import SpecMutation, SpecQuery
 from graph.tasks.schema import TaskMutation, TaskQuery
 from graph.users.schema import UserMutation, UserQuery
 
-QUERIES: tuple[type, ...] = (UserQuery, DatasetQuery, SpecQuery, TaskQuery, JobQuery, ResultQuery,
-                             LabelQuery)
+QUERIES: tuple[type, ...] = (NodeQuery, UserQuery, DatasetQuery, SpecQuery, TaskQuery, JobQuery,
+                             ResultQuery, LabelQuery)
 MUTATIONS: tuple[type, ...] = (UserMutation, DatasetMutation, SpecMutation, TaskMutation,
                                JobMutation, ResultMutation, LabelMutation, ProjectMutation)
 
 Query = merge_types("Query", QUERIES)
+Query.__strawberry_definition__.description = (
+    "Reads. Every lookup of one object is nullable: a missing one is null with a NOT_FOUND "
+    "error at its path, and the rest of the answer still comes.")
 Mutation = merge_types("Mutation", MUTATIONS)
+Mutation.__strawberry_definition__.description = (
+    "Writes, in the style `name(input: NameInput!): NamePayload!` for the job loop; admin-only "
+    "ones say so.")
 
 log = logging.getLogger("pixano_graph")
 
@@ -47,5 +55,5 @@ class PixanoSchema(strawberry.Schema):
                 log.error("unexpected error in %s", error.path, exc_info=error.original_error)
 
 
-schema = PixanoSchema(query=Query, mutation=Mutation, extensions=[OperationGuard],
+schema = PixanoSchema(query=Query, mutation=Mutation, types=[Node], extensions=[OperationGuard],
                       config=StrawberryConfig(relay_max_results=MAX_PAGE_SIZE))

@@ -49,7 +49,7 @@ def test_acknowledged_writes_survive_sigkill_and_restart(tmp_path: Path) -> None
     try:
         restarted.wait_ready()
         token = login(restarted.url)  # the signing secret survived too
-        users = post_graphql(restarted.url, "{ users { username preferences } }", {}, token)["data"]["users"]
+        users = post_graphql(restarted.url, "{ users { nodes { username preferences } } }", {}, token)["data"]["users"]["nodes"]
         names = {u["username"] for u in users}
         assert set(created) <= names
         assert next(u for u in users if u["username"] == "user3")["preferences"] == {"k": 42}

@@ -15,7 +15,7 @@ from tests.client import Caller
 from tests.workflow.gql import create_task, image_folder
 
 RESULTS_URLS = """query($t: String!) { results(taskName: $t, first: 10) {
-  items { dataId thumbnail thumbnailUrl data { id thumbnail thumbnailUrl } } } }"""
+  nodes { dataId thumbnail thumbnailUrl data { id thumbnail thumbnailUrl } } } }"""
 
 
 async def raw_get(caller: Caller, path: str, encoding: str | None,
@@ -77,7 +77,7 @@ async def test_thumbnails_are_urls_of_immutable_jpegs(admin: Caller, alice: Call
                                                       workspace) -> None:
     image_folder(workspace, 3)
     await create_task(admin)
-    items = (await alice.gql(RESULTS_URLS, {"t": "cars"}))["results"]["items"]
+    items = (await alice.gql(RESULTS_URLS, {"t": "cars"}))["results"]["nodes"]
     assert len(items) == 3
     for item in items:
         assert item["thumbnailUrl"] == item["data"]["thumbnailUrl"]

@@ -17,7 +17,7 @@ from tests.files import make_images
 from tests.workflow.gql import create_task
 
 LIMITS = GraphQLLimits()
-BOMB_FIELD = 'results(taskName: "cars", first: 1000) { items { thumbnail data { thumbnail path } } }'
+BOMB_FIELD = 'results(taskName: "cars", first: 1000) { nodes { thumbnail data { thumbnail path } } }'
 
 
 @pytest.fixture
@@ -54,7 +54,7 @@ async def test_the_alias_bomb_of_a_plain_user_is_refused_with_its_cost(alice: Ca
 
 
 async def test_budgets_differ_for_users_and_admins(alice: Caller, admin: Caller) -> None:
-    field = f'results(taskName: "cars", first: {MAX_PAGE_SIZE}) {{ items {{ thumbnail data {{ thumbnail }} }} }}'
+    field = f'results(taskName: "cars", first: {MAX_PAGE_SIZE}) {{ nodes {{ thumbnail data {{ thumbnail }} }} }}'
     query = "{ " + " ".join(f"a{i}: {field}" for i in range(3)) + " }"
     refused = await alice.gql_error(query)
     assert refused.code == "COST_LIMIT_EXCEEDED"
@@ -66,7 +66,7 @@ async def test_the_cost_uses_the_variables_and_counts_fragments(alice: Caller) -
     query = """query Q($n: Int) { a: results(taskName: "cars", first: $n) { ...R }
                                   b: results(taskName: "cars", first: $n) { ...R }
                                   c: results(taskName: "cars", first: $n) { ...R } }
-               fragment R on ResultConnection { items { thumbnail data { thumbnail } } }"""
+               fragment R on ResultConnection { nodes { thumbnail data { thumbnail } } }"""
     assert (await alice.gql_error(query, {"n": 10})).code == "NOT_FOUND"  # 3 × 1,021: it ran
     refused = await alice.gql_error(query, {"n": MAX_PAGE_SIZE})
     assert refused.code == "COST_LIMIT_EXCEEDED"
@@ -134,7 +134,8 @@ async def test_deep_documents_are_refused(alice: Caller) -> None:
 async def test_two_hundred_aliased_save_labels_are_refused(admin: Caller) -> None:
     def saves(count: int) -> str:
         return "mutation { " + " ".join(
-            f's{i}: saveLabels(taskName: "cars", dataId: "d{i}", annotations: []) {{ dataId }}'
+            f's{i}: saveLabels(input: {{taskName: "cars", dataId: "d{i}", annotations: []}}) '
+            f'{{ labels {{ dataId }} }}'
             for i in range(count)) + " }"
 
     assert (await admin.gql_error(saves(200))).errors[0]["extensions"]["limit"] == "aliases"

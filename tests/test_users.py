@@ -9,7 +9,7 @@ from tests.client import CREATE_USER, LOGIN, Caller, login
 from tests.conftest import ADMIN_PASSWORD, USER_PASSWORD, make_user
 
 ME = "{ me { username role preferences } }"
-USERS = "{ users { username role } }"
+USERS = "{ users { nodes { username role } } }"
 UPDATE = """mutation U($username: String!, $input: UpdateUserInput!) {
   updateUser(username: $username, input: $input) { username role preferences } }"""
 DELETE = "mutation D($username: String!) { deleteUser(username: $username) }"
@@ -76,7 +76,7 @@ async def test_admin_creates_users_and_duplicates_conflict_without_overwriting(h
 async def test_bad_user_input_is_refused_and_nothing_is_created(admin: Caller, variables, field) -> None:
     failure = await admin.gql_error(CREATE_USER, {"input": variables})
     assert failure.code == "BAD_USER_INPUT" and failure.errors[0]["extensions"]["field"] == field
-    assert [u["username"] for u in (await admin.gql(USERS))["users"]] == ["admin"]
+    assert [u["username"] for u in (await admin.gql(USERS))["users"]["nodes"]] == ["admin"]
 
 
 async def test_plain_users_cannot_administer(http, admin: Caller, alice: Caller) -> None:
@@ -85,7 +85,7 @@ async def test_plain_users_cannot_administer(http, admin: Caller, alice: Caller)
                              ("{ user(username: \"admin\") { username } }", None)]:
         assert (await alice.gql_error(query, variables)).code == "FORBIDDEN"
         assert (await Caller(http).gql_error(query, variables)).code == "UNAUTHENTICATED"
-    assert len((await admin.gql(USERS))["users"]) == 2
+    assert len((await admin.gql(USERS))["users"]["nodes"]) == 2
 
 
 async def test_users_change_their_own_preferences_and_password_but_not_their_role(http, alice: Caller) -> None:
@@ -127,14 +127,14 @@ async def test_user_query_is_open_to_oneself(admin: Caller, alice: Caller) -> No
 async def test_no_response_contains_a_password_or_its_hash(http, admin: Caller, alice: Caller) -> None:
     bodies = []
     for caller, query in [(admin, USERS), (admin, ME), (alice, ME),
-                          (admin, "{ users { username role preferences } }"),
+                          (admin, "{ users { nodes { username role preferences } } }"),
                           (admin, '{ user(username: "alice") { username preferences } }')]:
         bodies.append(str(await caller.raw_gql(query)))
     bodies.append(str(await Caller(http).raw_gql(LOGIN, {"username": "alice", "password": USER_PASSWORD})))
     bodies.append(str(await Caller(http).raw_gql(LOGIN, {"username": "alice", "password": "wrong"})))
     for body in bodies:
         assert "$argon2" not in body and USER_PASSWORD not in body and ADMIN_PASSWORD not in body
-    failure = await admin.gql_error('{ users { username password } }')
+    failure = await admin.gql_error('{ users { nodes { username password } } }')
     assert "password" in failure.message  # the field does not exist at all
 
 
@@ -166,7 +166,7 @@ async def test_healthz_reports_the_store(http) -> None:
 
 async def test_second_admin_can_be_created_and_first_start_made_one_admin(admin: Caller, http) -> None:
     await make_user(http, admin, "root2", role="ADMIN")
-    assert sorted(u["username"] for u in (await admin.gql(USERS))["users"]) == ["admin", "root2"]
+    assert sorted(u["username"] for u in (await admin.gql(USERS))["users"]["nodes"]) == ["admin", "root2"]
 
 
 async def test_bad_variable_values_are_explained_not_masked(admin: Caller) -> None:

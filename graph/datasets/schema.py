@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import strawberry
 
-from graph.datasets.types import CreateDatasetPayload, DataItem, DataItemConnection, Dataset
+from graph.datasets.types import CreateDatasetPayload, DataItem, Dataset
+from graph.pagination import Connection
 from graph.permissions import IsAdmin, IsAuthenticated
 from resolvers.datasets import dataset_create, dataset_delete, queries
 
@@ -12,19 +13,20 @@ from resolvers.datasets import dataset_create, dataset_delete, queries
 class DatasetQuery:
     # Listing datasets is for admins, as on the original server (`checkAdmin`); a data item
     # stays readable by every logged-in user: the label page reads it.
-    datasets: list[Dataset] = strawberry.field(
+    datasets: Connection[Dataset] = strawberry.field(
         resolver=queries.datasets, permission_classes=[IsAdmin],
         description="Every dataset, by path then data type. Admins only.")
-    dataset: Dataset = strawberry.field(resolver=queries.dataset, permission_classes=[IsAdmin],
-                                        description="One dataset (NOT_FOUND if unknown). Admins "
-                                                    "only.")
-    data_items: DataItemConnection = strawberry.field(
+    dataset: Dataset | None = strawberry.field(
+        resolver=queries.dataset, permission_classes=[IsAdmin],
+        description="One dataset by its datasetId; null (with a NOT_FOUND error) if unknown. "
+                    "Admins only.")
+    data_items: Connection[DataItem] = strawberry.field(
         resolver=queries.data_items, permission_classes=[IsAuthenticated],
         description="A page of a dataset's items in data order (by path); `after` is the "
                     "previous page's endCursor.")
-    data_item: DataItem = strawberry.field(resolver=queries.data_item,
-                                           permission_classes=[IsAuthenticated],
-                                           description="One data item (NOT_FOUND if unknown).")
+    data_item: DataItem | None = strawberry.field(
+        resolver=queries.data_item, permission_classes=[IsAuthenticated],
+        description="One data item of a dataset; null (with a NOT_FOUND error) if unknown.")
 
 
 @strawberry.type

@@ -5,32 +5,45 @@ import strawberry
 
 from graph.datasets.loaders import item_count_loader
 from graph.enums import DataType
+from graph.node import Node
 from graph.scalars import JSON
 from graph.thumbnails import thumbnail_url
 from store.records import DataRecord, DatasetRecord, FrameRecord
 
 
 @strawberry.type(description="A folder of the workspace scanned for one data type.")
-class Dataset:
-    id: strawberry.ID
+class Dataset(Node):
+    dataset_id: strawberry.ID = strawberry.field(description="The dataset's own id (natural key).")
     path: str = strawberry.field(description="Relative to the workspace, normalised with a "
                                              "trailing '/' (the workspace itself is './').")
-    data_type: DataType
+    data_type: DataType = strawberry.field(description="What each of its data items is.")
 
     @strawberry.field(description="How many data items the scan found.")
     async def item_count(self, info: strawberry.Info) -> int:
-        return await item_count_loader(info.context).load(str(self.id))
+        return await item_count_loader(info.context).load(str(self.dataset_id))
 
     @classmethod
     def from_record(cls, record: DatasetRecord) -> "Dataset":
-        return cls(id=strawberry.ID(record["id"]), path=record["path"],
+        return cls(dataset_id=strawberry.ID(record["id"]), path=record["path"],
                    data_type=DataType(record["data_type"]))
+
+    def node_key(self) -> tuple[str, ...]:
+        return (str(self.dataset_id),)
+
+
+def as_urls(path: str | list[str]) -> list[str]:
+    """A stored path (one URL, or a list for multi-view items) as a list of URLs."""
+    return [path] if isinstance(path, str) else list(path)
 
 
 @strawberry.type(description="One frame of a sequence.")
 class DataFrame:
     timestamp: float = strawberry.field(description="Rank of the frame in its sequence (0, 1, …).")
     path: JSON = strawberry.field(description="A /data URL, or [pcl URL, image URL].")
+
+    @strawberry.field(description="The frame's media URLs: [image] or [point cloud, image].")
+    def urls(self) -> list[str]:
+        return as_urls(self.path)
 
     @classmethod
     def from_record(cls, record: FrameRecord) -> "DataFrame":
@@ -39,13 +52,15 @@ class DataFrame:
 
 @strawberry.type(description="One data item of a dataset: an image, a point cloud, a pair, "
                              "or a sequence of frames.")
-class DataItem:
-    id: strawberry.ID
-    dataset_id: strawberry.ID
-    type: DataType
+class DataItem(Node):
+    data_id: strawberry.ID = strawberry.field(description="The item's id within its dataset "
+                                                          "(natural key, with datasetId).")
+    dataset_id: strawberry.ID = strawberry.field(description="The dataset holding the item.")
+    type: DataType = strawberry.field(description="The data type of its dataset.")
     path: JSON = strawberry.field(description="A /data URL (a folder URL for sequences), or a "
                                               "list of URLs for multi-view items.")
-    children: list[DataFrame]
+    children: list[DataFrame] = strawberry.field(
+        description="The frames of a sequence, in order; empty otherwise.")
     thumbnail: str | None = strawberry.field(
         description="Base64 JPEG, 100 px high, for image items; null otherwise or when the "
                     "image could not be read.")
@@ -55,38 +70,32 @@ class DataItem:
 
     @classmethod
     def from_record(cls, record: DataRecord) -> "DataItem":
-        return cls(id=strawberry.ID(record["id"]), dataset_id=strawberry.ID(record["dataset_id"]),
+        return cls(data_id=strawberry.ID(record["id"]), dataset_id=strawberry.ID(record["dataset_id"]),
                    type=DataType(record["type"]), path=record["path"],
                    children=[DataFrame.from_record(f) for f in record.get("children") or []],
                    thumbnail=record.get("thumbnail"),
                    thumbnail_url=(thumbnail_url(record["dataset_id"], record["id"])
                                   if record.get("thumbnail") else None))
 
+    def node_key(self) -> tuple[str, ...]:
+        return (str(self.dataset_id), str(self.data_id))
 
-@strawberry.type(description="Where a page ends, for keyset pagination.")
-class PageInfo:
-    has_next_page: bool
-    end_cursor: str | None = strawberry.field(
-        description="Pass as `after` to get the next page; null on an empty page.")
-
-
-@strawberry.type(description="A page of a dataset's items, in data order.")
-class DataItemConnection:
-    total_count: int = strawberry.field(description="Items in the whole dataset.")
-    items: list[DataItem]
-    page_info: PageInfo
+    @strawberry.field(description="The item's media URLs (/data/…): one for an image, a point "
+                                  "cloud or a sequence folder; [point cloud, image] for a pair.")
+    def urls(self) -> list[str]:
+        return as_urls(self.path)
 
 
 @strawberry.input(description="A dataset to find or create.")
 class CreateDatasetInput:
     path: str = strawberry.field(description="Folder relative to the workspace, e.g. 'images/'.")
-    data_type: DataType
+    data_type: DataType = strawberry.field(description="What each data item of the folder is.")
 
 
 @strawberry.type(description="The dataset of (path, dataType), found or created.")
 class CreateDatasetPayload:
-    dataset: Dataset
+    dataset: Dataset = strawberry.field(description="The dataset, found or created.")
     created: bool = strawberry.field(description="False when it already existed (get-or-create).")
-    item_count: int
+    item_count: int = strawberry.field(description="How many data items it holds.")
     skipped: list[str] = strawberry.field(
         description="URLs of images that could not be read: kept as items, without thumbnail.")

@@ -1,47 +1,156 @@
-"""GraphQL types of jobs (DbJob plus the item's annotator and validator, and comments)."""
+"""GraphQL types of jobs (DbJob plus the item's annotator and validator, and comments), the links
+a work page needs (task, spec, data item, result, labels: one request loads everything), and the
+inputs and payloads of the job loop's mutations."""
 from __future__ import annotations
 
 import strawberry
 
-from graph.enums import LabellingStatus, Objective
+from graph.datasets.loaders import data_item_loader, spec_loader
+from graph.datasets.types import DataItem
+from graph.enums import JobObjective, LabellingStatus, Objective
+from graph.labels.types import Labels
+from graph.node import Node
+from graph.results.types import Result
 from graph.scalars import JSON
+from graph.specs.types import Spec
+from graph.tasks.loaders import task_loader
+from graph.tasks.types import Task
+from store.records import TaskRecord
 from store.repositories.workflow_types import JobView
 
 
 @strawberry.type(description="One elementary piece of work on a data item, with an immutable "
-                             "objective. `startAt` is 0 while it is not running.")
-class Job:
-    id: strawberry.ID
-    task_name: str
-    data_id: strawberry.ID
-    objective: Objective
-    assigned_to: str = strawberry.field(description="Who holds it ('' when nobody does).")
-    start_at: float = strawberry.field(description="Unix time of the latest start; 0 when the "
-                                                   "job is not running (interrupted, or ended).")
+                             "objective. `startAt` is null while it is not running.")
+class Job(Node):
+    job_id: strawberry.ID = strawberry.field(description="The job's id within its task (natural "
+                                                         "key, with taskName).")
+    task_name: str = strawberry.field(description="The task's name.")
+    data_id: strawberry.ID = strawberry.field(description="The dataId of the item the job is on.")
+    objective: Objective = strawberry.field(description="What the job asks for (immutable).")
+    assigned_to: str | None = strawberry.field(
+        description="Who holds it, or last held it; null when nobody ever did.")
+    start_at: float | None = strawberry.field(
+        description="Unix time of the latest start; null when the job is not running "
+                    "(interrupted, or ended).")
     duration: float = strawberry.field(description="Seconds worked on it so far.")
     last_update_at: float = strawberry.field(description="Unix time of its last save or update; "
                                                          "a hold older than the lease is free.")
     comments: JSON | None = strawberry.field(
         description="Comments left on the job; a rejected item's correction job carries the "
                     "validator's comments.")
-    annotator: str = strawberry.field(description="The item's last annotator.")
-    validator: str = strawberry.field(description="The item's last validator.")
+    annotator: str | None = strawberry.field(
+        description="The item's last annotator; null if none yet.")
+    validator: str | None = strawberry.field(
+        description="The item's last validator; null if none yet.")
 
     @classmethod
     def from_record(cls, job: JobView) -> "Job":
-        return cls(id=strawberry.ID(job["id"]), task_name=job["task_name"],
+        return cls(job_id=strawberry.ID(job["id"]), task_name=job["task_name"],
                    data_id=strawberry.ID(job["data_id"]), objective=Objective(job["objective"]),
-                   assigned_to=job["assigned_to"], start_at=job["start_at"],
+                   assigned_to=job["assigned_to"] or None, start_at=job["start_at"] or None,
                    duration=job["duration"], last_update_at=job["last_update_at"],
-                   comments=job.get("comments"), annotator=job["annotator"],
-                   validator=job["validator"])
+                   comments=job.get("comments"), annotator=job["annotator"] or None,
+                   validator=job["validator"] or None)
+
+    def node_key(self) -> tuple[str, ...]:
+        return (self.task_name, str(self.job_id))
+
+    async def _task(self, info: strawberry.Info) -> TaskRecord | None:
+        return await task_loader(info.context).load(self.task_name)
+
+    @strawberry.field(description="The task of the job; null if it was deleted meanwhile.")
+    async def task(self, info: strawberry.Info) -> Task | None:
+        record = await self._task(info)
+        return Task.from_record(record) if record else None
+
+    @strawberry.field(description="The label specification to annotate with.")
+    async def spec(self, info: strawberry.Info) -> Spec | None:
+        task = await self._task(info)
+        record = await spec_loader(info.context).load(task["spec_id"]) if task else None
+        return Spec.from_record(record) if record else None
+
+    @strawberry.field(description="The data item to work on, with its media URLs and frames.")
+    async def data_item(self, info: strawberry.Info) -> DataItem | None:
+        task = await self._task(info)
+        if task is None:
+            return None
+        record = await data_item_loader(info.context).load((task["dataset_id"], str(self.data_id)))
+        return DataItem.from_record(record) if record else None
+
+    @strawberry.field(description="Where the item stands in the task now.")
+    async def result(self, info: strawberry.Info) -> Result | None:
+        task = await self._task(info)
+        state = await info.context.store.get_result(self.task_name, str(self.data_id))
+        return Result.from_state(state, task["dataset_id"]) if task and state else None
+
+    @strawberry.field(description="The item's current labels (to start from); null if none.")
+    async def labels(self, info: strawberry.Info) -> Labels | None:
+        record = await info.context.store.get_labels(self.task_name, str(self.data_id))
+        return Labels.from_record(record) if record else None
 
 
-@strawberry.input(description="What happened to a job. A status ends it (the item's new "
-                              "status); `interrupt` pauses it (the page was left); neither is a "
-                              "save heartbeat that refreshes the lease.")
-class UpdateJobInput:
-    status: LabellingStatus | None = None
-    interrupt: bool | None = None
-    comments: JSON | None = strawberry.field(
-        default=strawberry.UNSET, description="Kept on the job; omitted: unchanged.")
+JOB_ID = "The job's global `id` (as `nextJob` returned it)."
+COMMENTS = "Kept on the job (a validator's reasons for a rejection); omitted: unchanged."
+
+
+@strawberry.input(description="Which task, and what to do in it.")
+class NextJobInput:
+    task_name: str = strawberry.field(description="The task's name.")
+    objective: JobObjective = strawberry.field(description="Annotate or validate.")
+
+
+@strawberry.type(description="The job taken by `nextJob`.")
+class NextJobPayload:
+    job: Job | None = strawberry.field(description="Your job (the one you already hold, if any); "
+                                                   "null when there is nothing to do.")
+
+
+@strawberry.input(description="A heartbeat on your running job.")
+class TouchJobInput:
+    job_id: strawberry.ID = strawberry.field(description=JOB_ID)
+    comments: JSON | None = strawberry.field(default=strawberry.UNSET, description=COMMENTS)
+
+
+@strawberry.type(description="Your job, its lease refreshed.")
+class TouchJobPayload:
+    job: Job = strawberry.field(description="The job, still running.")
+
+
+@strawberry.input(description="Pause your running job (the page was left): its time is banked, "
+                              "you keep it.")
+class InterruptJobInput:
+    job_id: strawberry.ID = strawberry.field(description=JOB_ID)
+    comments: JSON | None = strawberry.field(default=strawberry.UNSET, description=COMMENTS)
+
+
+@strawberry.type(description="Your job, paused.")
+class InterruptJobPayload:
+    job: Job = strawberry.field(description="The job, no longer running (startAt is null); "
+                                            "nextJob resumes it.")
+
+
+@strawberry.input(description="End your running job with the item's new status; optionally its "
+                              "labels (saved in the same write) and a request for your next job.")
+class SubmitJobInput:
+    job_id: strawberry.ID = strawberry.field(description=JOB_ID)
+    status: LabellingStatus = strawberry.field(
+        description="The item's new status: to_validate after annotating; done, to_correct "
+                    "(back to its annotator with the comments) or discard after validating.")
+    comments: JSON | None = strawberry.field(default=strawberry.UNSET, description=COMMENTS)
+    labels: JSON | None = strawberry.field(
+        default=None, description="The item's final annotations, saved with the status change "
+                                  "(atomically: the item never moves on without them); omitted: "
+                                  "the labels stay as saved.")
+    next_job: bool = strawberry.field(
+        default=False, description="Also take your next job with the same objective "
+                                   "(a correction counts as annotating).")
+
+
+@strawberry.type(description="The ended job, where its item now stands, and your next job.")
+class SubmitJobPayload:
+    job: Job = strawberry.field(description="The ended job (its startAt is null, its duration "
+                                            "final).")
+    result: Result | None = strawberry.field(description="Where the item stands now.")
+    next_job: Job | None = strawberry.field(
+        description="Your next job when `nextJob` was asked; null if not asked or nothing is "
+                    "left.")

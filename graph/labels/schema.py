@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import strawberry
 
-from graph.labels.types import LabelStatistics, Labels
+from graph.labels.types import LabelStatistics, Labels, SaveLabelsPayload
 from graph.permissions import IsAuthenticated
 from resolvers.labels import labels_save, queries
 
@@ -20,7 +20,7 @@ class LabelQuery:
 
 @strawberry.type
 class LabelMutation:
-    save_labels: Labels = strawberry.mutation(
+    save_labels: SaveLabelsPayload = strawberry.mutation(
         resolver=labels_save.save_labels, permission_classes=[IsAuthenticated],
         description="Replace the item's annotations (and refresh its statistics). Only the user "
                     "holding the item's current job (this refreshes their lease) or an admin.")

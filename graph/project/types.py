@@ -22,14 +22,14 @@ class SnapshotInput:
 
 @strawberry.type(description="How many records of each kind a snapshot holds.")
 class SnapshotCounts:
-    users: int
-    datasets: int
-    data_items: int
-    specs: int
-    tasks: int
-    results: int
-    jobs: int
-    labels: int
+    users: int = strawberry.field(description="Accounts.")
+    datasets: int = strawberry.field(description="Datasets.")
+    data_items: int = strawberry.field(description="Data items of all datasets.")
+    specs: int = strawberry.field(description="Label specifications.")
+    tasks: int = strawberry.field(description="Tasks.")
+    results: int = strawberry.field(description="Results (one per item of each task).")
+    jobs: int = strawberry.field(description="Finished or dropped jobs of the history.")
+    labels: int = strawberry.field(description="Labels (one per item of each task).")
 
 
 @strawberry.type(description="A dated zip of the whole store, restorable with "
@@ -37,11 +37,11 @@ class SnapshotCounts:
 class Snapshot:
     name: str = strawberry.field(description="File name in WORKSPACE/.pixano/snapshots/.")
     path: str = strawberry.field(description="Path relative to the workspace.")
-    created_at: datetime
+    created_at: datetime = strawberry.field(description="When it was written (UTC).")
     consistent: bool = strawberry.field(
         description="Whether the dump was read from one consistent state (SQLite, MongoDB "
                     "replica sets); false on a standalone MongoDB server while others wrote.")
-    counts: SnapshotCounts
+    counts: SnapshotCounts = strawberry.field(description="What it holds.")
 
     @classmethod
     def from_info(cls, info: SnapshotInfo, relative: str) -> "Snapshot":
@@ -55,4 +55,4 @@ class Snapshot:
 
 @strawberry.type(description="The snapshot just written.")
 class SnapshotPayload:
-    snapshot: Snapshot
+    snapshot: Snapshot = strawberry.field(description="The snapshot just written.")

@@ -128,6 +128,12 @@ def make_handler(router: Router) -> Callable[[web.Request], Awaitable[web.Stream
             ctx = Context(services=request.app[SERVICES], response=response,
                           user=current_user(request), request=request)
             data: Any = await run(route.operation, variables, ctx, route.conflict_status)
+            if route.follow is not None:
+                datas = [data]
+                while (more := route.follow(datas, call)) is not None:
+                    datas.append(await run(route.operation, {**variables, **more}, ctx,
+                                           route.conflict_status))
+                data = datas
             if route.result is not None and route.status != 204:
                 response.content_type = "application/json"
                 response.text = dumps(route.result(data, call))

@@ -62,33 +62,43 @@ def from_enum(value: str | None) -> str | None:
 
 # ---- users ----
 
-USER_FRAGMENT = ("fragment RestUser on User { username role preferences currAssignedJobs "
-                 "queue }")
+USER_FRAGMENT = ("fragment RestUser on User { username role preferences "
+                 "assignments { taskName objective jobId } queue { taskName objective jobId } }")
+
+
+def _by_key(entries: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """Typed assignments as the legacy `{"<task>/<objective>": [job ids]}`."""
+    out: dict[str, list[str]] = {}
+    for entry in entries:
+        out.setdefault(f"{entry['taskName']}/{from_enum(entry['objective'])}", []).append(
+            entry["jobId"])
+    return out
 
 
 def rest_user(user: dict[str, Any]) -> dict[str, Any]:
     """RestUser: `id` is the username (the old frontend keys users by `id`), with the DbUser
     assignments the old server returned (`curr_assigned_jobs`, `queue`); never a password."""
     return {"id": user["username"], "username": user["username"], "role": from_enum(user["role"]),
-            "preferences": user["preferences"], "curr_assigned_jobs": user["currAssignedJobs"],
-            "queue": user["queue"]}
+            "preferences": user["preferences"],
+            "curr_assigned_jobs": {k: ids[0] for k, ids in _by_key(user["assignments"]).items()},
+            "queue": _by_key(user["queue"])}
 
 
 # ---- datasets, data items, specs ----
 
-DATASET_FRAGMENT = "fragment DbDataset on Dataset { id path dataType }"
-DATA_FRAGMENT = ("fragment DbData on DataItem { id datasetId type path "
+DATASET_FRAGMENT = "fragment DbDataset on Dataset { datasetId path dataType }"
+DATA_FRAGMENT = ("fragment DbData on DataItem { dataId datasetId type path "
                  "children { timestamp path } thumbnail }")
-SPEC_FRAGMENT = "fragment DbSpec on Spec { id pluginName dataType labelSchema settings }"
+SPEC_FRAGMENT = "fragment DbSpec on Spec { specId pluginName dataType labelSchema settings }"
 
 
 def db_dataset(dataset: dict[str, Any]) -> dict[str, Any]:
-    return {"id": dataset["id"], "path": dataset["path"], "data_type": from_enum(dataset["dataType"])}
+    return {"id": dataset["datasetId"], "path": dataset["path"], "data_type": from_enum(dataset["dataType"])}
 
 
 def db_data(item: dict[str, Any]) -> dict[str, Any]:
     """DbData; `thumbnail` only where there is one (image items), as the old server stored it."""
-    data = {"id": item["id"], "dataset_id": item["datasetId"], "type": from_enum(item["type"]),
+    data = {"id": item["dataId"], "dataset_id": item["datasetId"], "type": from_enum(item["type"]),
             "path": item["path"], "children": item["children"]}
     if item.get("thumbnail"):
         data["thumbnail"] = item["thumbnail"]
@@ -97,7 +107,7 @@ def db_data(item: dict[str, Any]) -> dict[str, Any]:
 
 def db_spec(spec: dict[str, Any]) -> dict[str, Any]:
     """DbSpec; `settings` only when set (the API document's DbSpec has none)."""
-    data = {"id": spec["id"], "plugin_name": spec["pluginName"],
+    data = {"id": spec["specId"], "plugin_name": spec["pluginName"],
             "data_type": from_enum(spec["dataType"]), "label_schema": spec["labelSchema"]}
     if spec.get("settings") is not None:
         data["settings"] = spec["settings"]
@@ -110,7 +120,7 @@ PATH_OR_URLS: JSONSchema = {"oneOf": [STRING, STRINGS]}
 
 TASK_FRAGMENT = (DATASET_FRAGMENT + "\n" + SPEC_FRAGMENT + "\n"
                  + "fragment RestTask on Task { name dataset { ...DbDataset } spec { ...DbSpec } }")
-JOB_FRAGMENT = ("fragment DbJob on Job { id taskName dataId objective assignedTo startAt duration "
+JOB_FRAGMENT = ("fragment DbJob on Job { jobId taskName dataId objective assignedTo startAt duration "
                 "lastUpdateAt comments annotator validator }")
 RESULT_FIELDS = ("taskName dataId finishedJobIds currentJobId status cumulatedTime annotator "
                  "validator inProgress path")
@@ -124,12 +134,13 @@ def rest_task(task: dict[str, Any]) -> dict[str, Any]:
 
 def db_job(job: dict[str, Any]) -> dict[str, Any]:
     """DbJob plus the result's `annotator` and `validator` (what GET jobs/next always sent);
-    `comments` (the validator's, on a correction) when there are some."""
-    data = {"id": job["id"], "task_name": job["taskName"], "data_id": job["dataId"],
-            "objective": from_enum(job["objective"]), "assigned_to": job["assignedTo"],
-            "start_at": job["startAt"], "duration": job["duration"],
-            "last_update_at": job["lastUpdateAt"], "annotator": job["annotator"],
-            "validator": job["validator"]}
+    `comments` (the validator's, on a correction) when there are some. The legacy shape says
+    "none" with `''` and `0` where GraphQL says null."""
+    data = {"id": job["jobId"], "task_name": job["taskName"], "data_id": job["dataId"],
+            "objective": from_enum(job["objective"]), "assigned_to": job["assignedTo"] or "",
+            "start_at": job["startAt"] or 0, "duration": job["duration"],
+            "last_update_at": job["lastUpdateAt"], "annotator": job["annotator"] or "",
+            "validator": job["validator"] or ""}
     if job.get("comments") is not None:
         data["comments"] = job["comments"]
     return data
@@ -137,9 +148,9 @@ def db_job(job: dict[str, Any]) -> dict[str, Any]:
 
 def db_result(result: dict[str, Any]) -> dict[str, Any]:
     data = {"task_name": result["taskName"], "data_id": result["dataId"],
-            "finished_job_ids": result["finishedJobIds"], "current_job_id": result["currentJobId"],
+            "finished_job_ids": result["finishedJobIds"], "current_job_id": result["currentJobId"] or "",
             "status": from_enum(result["status"]), "cumulated_time": result["cumulatedTime"],
-            "annotator": result["annotator"], "validator": result["validator"],
+            "annotator": result["annotator"] or "", "validator": result["validator"] or "",
             "in_progress": result["inProgress"], "path": result["path"]}
     if "thumbnail" in result:
         data["thumbnail"] = result["thumbnail"]

@@ -141,6 +141,9 @@ class Route:
     variables: Callable[[Call], dict[str, Any]] = _no_variables
     # GraphQL data -> legacy JSON body (None: no body, e.g. 204).
     result: Callable[[Any, Call], Any] | None = None
+    # Cursor walking, for legacy listings that have no page size limit: given the datas of the
+    # executions so far, the variables of the next one (None: done). `result` then gets the list.
+    follow: Callable[[list[dict[str, Any]], Call], dict[str, Any] | None] | None = None
     status: int = 200
     body: Body | None = None
     params: tuple[Param, ...] = ()

@@ -15,9 +15,10 @@ class ResultQuery:
         description="A page of a task's results, filtered and sorted (DATA: data order; STATUS; "
                     "ASSIGNED: by annotator). `after` is a previous page's endCursor; `offset` "
                     "skips rows (legacy page numbers).")
-    result: Result = strawberry.field(resolver=queries.result,
-                                      permission_classes=[IsAuthenticated],
-                                      description="The result of one data item of a task.")
+    result: Result | None = strawberry.field(
+        resolver=queries.result, permission_classes=[IsAuthenticated],
+        description="The result of one data item of a task; null (with a NOT_FOUND error) if "
+                    "unknown.")
     previous_result: Result | None = strawberry.field(
         resolver=queries.previous_result, permission_classes=[IsAuthenticated],
         description="The matching result just before this item in the sort order; null if none.")

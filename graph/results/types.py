@@ -2,31 +2,37 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
 from graph.datasets.loaders import data_item_loader
-from graph.datasets.types import DataItem, PageInfo
+from graph.datasets.types import DataItem
 from graph.enums import LabellingStatus
+from graph.node import Node
+from graph.pagination import Edge, PageInfo
 from graph.scalars import JSON
 from graph.tasks.types import StatusCounts
 from graph.thumbnails import thumbnail_url
 from store.repositories.workflow_types import ResultState
 
+if TYPE_CHECKING:
+    from graph.jobs.types import Job
+
 UNREAD: Any = object()
 
 
 @strawberry.type(description="The workflow state of one data item within a task.")
-class Result:
-    task_name: str
-    data_id: strawberry.ID
+class Result(Node):
+    task_name: str = strawberry.field(description="The task's name.")
+    data_id: strawberry.ID = strawberry.field(description="The item's dataId.")
     finished_job_ids: list[strawberry.ID] = strawberry.field(description="Oldest first.")
-    current_job_id: str = strawberry.field(description="'' once the item is done or discarded.")
-    status: LabellingStatus
+    current_job_id: strawberry.ID | None = strawberry.field(
+        description="The jobId of the item's current job; null once it is done or discarded.")
+    status: LabellingStatus = strawberry.field(description="Where the item stands.")
     cumulated_time: float = strawberry.field(description="Seconds worked on the item, all jobs.")
-    annotator: str = strawberry.field(description="Last annotator ('' if none).")
-    validator: str = strawberry.field(description="Last validator ('' if none).")
+    annotator: str | None = strawberry.field(description="Last annotator; null if none.")
+    validator: str | None = strawberry.field(description="Last validator; null if none.")
     in_progress: bool = strawberry.field(description="Someone holds the item's current job.")
     path: JSON = strawberry.field(description="The data item's path relative to the workspace, "
                                   "e.g. 'images/cat.jpg' (a list of paths for pcl_image items).")
@@ -57,6 +63,16 @@ class Result:
     def thumbnail_url(self) -> str:
         return thumbnail_url(self.dataset_id, str(self.data_id))
 
+    @strawberry.field(description="The item's finished jobs, oldest first (who did what, how "
+                                  "long, with which comments).")
+    async def history(self, info: strawberry.Info) -> list[
+            Annotated["Job", strawberry.lazy("graph.jobs.types")]]:
+        from graph.jobs.types import Job  # the module imports this one
+
+        store = info.context.store
+        jobs = [await store.get_job(self.task_name, str(j)) for j in self.finished_job_ids]
+        return [Job.from_record(j) for j in jobs if j is not None]
+
     def _load(self, info: strawberry.Info) -> Awaitable[Any]:
         return data_item_loader(info.context).load((self.dataset_id, str(self.data_id)))
 
@@ -65,11 +81,15 @@ class Result:
                    data_record: Any = UNREAD) -> "Result":
         return cls(task_name=state["task_name"], data_id=strawberry.ID(state["data_id"]),
                    finished_job_ids=[strawberry.ID(j) for j in state["finished_job_ids"]],
-                   current_job_id=state["current_job_id"],
+                   current_job_id=(strawberry.ID(state["current_job_id"])
+                                   if state["current_job_id"] else None),
                    status=LabellingStatus(state["status"]),
-                   cumulated_time=state["cumulated_time"], annotator=state["annotator"],
-                   validator=state["validator"], in_progress=state["in_progress"],
+                   cumulated_time=state["cumulated_time"], annotator=state["annotator"] or None,
+                   validator=state["validator"] or None, in_progress=state["in_progress"],
                    path=state["path"], dataset_id=dataset_id, data_record=data_record)
+
+    def node_key(self) -> tuple[str, ...]:
+        return (self.task_name, str(self.data_id))
 
 
 async def _then(pending: Awaitable[Any], convert: Callable[[Any], Any]) -> Any:
@@ -83,17 +103,22 @@ async def _then(pending: Awaitable[Any], convert: Callable[[Any], Any]) -> Any:
                                 "to tens of thousands of items); `status` and `inProgress` use the "
                                 "indexes.")
 class ResultContains:
-    status: list[str] | None = None
+    status: list[str] | None = strawberry.field(
+        default=None, description="The status (lower-case, e.g. 'to_validate') contains one.")
     in_progress: list[str] | None = strawberry.field(
         default=None, description="Compared with 'true' / 'false'.")
-    annotator: list[str] | None = None
-    validator: list[str] | None = None
+    annotator: list[str] | None = strawberry.field(
+        default=None, description="The last annotator's name contains one.")
+    validator: list[str] | None = strawberry.field(
+        default=None, description="The last validator's name contains one.")
     worker: list[str] | None = strawberry.field(default=None,
                                                 description="The annotator or the validator.")
-    data_id: list[str] | None = None
+    data_id: list[str] | None = strawberry.field(
+        default=None, description="The item's dataId contains one.")
     path: list[str] | None = strawberry.field(
         default=None, description="The data item's path relative to the workspace.")
-    current_job_id: list[str] | None = None
+    current_job_id: list[str] | None = strawberry.field(
+        default=None, description="The current job's jobId contains one.")
 
 
 @strawberry.input(description="Which results to keep; all given conditions must hold.")
@@ -102,18 +127,25 @@ class ResultFilter:
         default=None, description="Any of these statuses.")
     worker: str | None = strawberry.field(default=None,
                                           description="The item's annotator or validator.")
-    annotator: str | None = None
-    validator: str | None = None
-    in_progress: bool | None = None
+    annotator: str | None = strawberry.field(default=None, description="The item's last annotator.")
+    validator: str | None = strawberry.field(default=None, description="The item's last validator.")
+    in_progress: bool | None = strawberry.field(
+        default=None, description="true: someone holds the item's job; false: nobody does.")
     data_id: str | None = strawberry.field(default=None, description="This item only.")
     contains: ResultContains | None = strawberry.field(
         default=None, description="Legacy substring filters (see ResultContains).")
 
 
-@strawberry.type(description="A page of a task's results, with the task's counters.")
+@strawberry.type(description="A page of a task's results (Relay connection), with the task's "
+                             "counters.")
 class ResultConnection:
     total_count: int = strawberry.field(description="Results matching the filter.")
     global_count: int = strawberry.field(description="All results of the task.")
     status_counts: StatusCounts = strawberry.field(description="Whole task, per status.")
-    items: list[Result]
-    page_info: PageInfo
+    edges: list[Edge[Result]] = strawberry.field(
+        description="The results of this page with their cursors.")
+    page_info: PageInfo = strawberry.field(description="Where this page starts and ends.")
+
+    @strawberry.field(description="The results of this page (the edges' nodes).")
+    def nodes(self) -> list[Result]:
+        return [edge.node for edge in self.edges]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import strawberry
 
+from graph.pagination import Connection
 from graph.permissions import IsAdmin, IsAuthenticated
 from graph.specs.types import Spec
 from resolvers.specs import queries, spec_create, spec_delete, spec_update
@@ -10,11 +11,13 @@ from resolvers.specs import queries, spec_create, spec_delete, spec_update
 
 @strawberry.type
 class SpecQuery:
-    specs: list[Spec] = strawberry.field(resolver=queries.specs,
+    specs: Connection[Spec] = strawberry.field(resolver=queries.specs,
                                          permission_classes=[IsAuthenticated],
                                          description="Every label specification, oldest first.")
-    spec: Spec = strawberry.field(resolver=queries.spec, permission_classes=[IsAuthenticated],
-                                  description="One label specification (NOT_FOUND if unknown).")
+    spec: Spec | None = strawberry.field(
+        resolver=queries.spec, permission_classes=[IsAuthenticated],
+        description="One label specification by its specId; null (with a NOT_FOUND error) if "
+                    "unknown.")
 
 
 @strawberry.type

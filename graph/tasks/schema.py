@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import strawberry
 
+from graph.pagination import Connection
 from graph.permissions import IsAdmin, IsAuthenticated
 from graph.tasks.transfer_types import ExportTasksPayload, ImportTasksPayload
 from graph.tasks.types import Task
@@ -11,11 +12,12 @@ from resolvers.tasks import queries, task_create, task_delete, task_update, task
 
 @strawberry.type
 class TaskQuery:
-    tasks: list[Task] = strawberry.field(resolver=queries.tasks,
+    tasks: Connection[Task] = strawberry.field(resolver=queries.tasks,
                                          permission_classes=[IsAuthenticated],
                                          description="Every task, by name.")
-    task: Task = strawberry.field(resolver=queries.task, permission_classes=[IsAuthenticated],
-                                  description="One task (NOT_FOUND if unknown).")
+    task: Task | None = strawberry.field(
+        resolver=queries.task, permission_classes=[IsAuthenticated],
+        description="One task by name; null (with a NOT_FOUND error) if unknown.")
 
 
 @strawberry.type

@@ -7,6 +7,7 @@ from graph.datasets.loaders import dataset_loader, spec_loader
 from graph.datasets.types import Dataset
 from graph.enums import DataType
 from graph.errors import ApiError, ErrorCode
+from graph.node import Node
 from graph.scalars import JSON
 from graph.specs.types import Spec, SpecInput
 from graph.tasks.loaders import status_counts_loader
@@ -17,11 +18,11 @@ from store.repositories.workflow_types import with_total
 
 @strawberry.type(description="How many items of a task are in each status.")
 class StatusCounts:
-    to_annotate: int
-    to_validate: int
-    to_correct: int
-    done: int
-    discard: int
+    to_annotate: int = strawberry.field(description="Items waiting for an annotator.")
+    to_validate: int = strawberry.field(description="Items waiting for a validator.")
+    to_correct: int = strawberry.field(description="Items sent back to their annotator.")
+    done: int = strawberry.field(description="Validated items.")
+    discard: int = strawberry.field(description="Discarded items.")
     total: int = strawberry.field(description="All items of the task.")
 
     @classmethod
@@ -34,8 +35,8 @@ class StatusCounts:
 
 @strawberry.type(description="An annotation task: a label specification applied to a dataset. "
                              "Its name is unique and used in URLs.")
-class Task:
-    name: str
+class Task(Node):
+    name: str = strawberry.field(description="Unique name of the task (natural key).")
     dataset_id: strawberry.Private[str]
     spec_id: strawberry.Private[str]
 
@@ -61,6 +62,9 @@ class Task:
     def from_record(cls, record: TaskRecord) -> "Task":
         return cls(name=record["name"], dataset_id=record["dataset_id"], spec_id=record["spec_id"])
 
+    def node_key(self) -> tuple[str, ...]:
+        return (self.name,)
+
 
 @strawberry.input(description="The dataset of a new task, found or created (get-or-create).")
 class TaskDatasetInput:
@@ -72,14 +76,16 @@ class TaskDatasetInput:
 @strawberry.input(description="A new task: its name, its dataset and its label specification "
                               "(an existing spec of equal content is reused).")
 class CreateTaskInput:
-    name: str
-    dataset: TaskDatasetInput
-    spec: SpecInput
+    name: str = strawberry.field(
+        description="Unique name (1-128 characters, no '/'), used in URLs.")
+    dataset: TaskDatasetInput = strawberry.field(description="The folder to annotate.")
+    spec: SpecInput = strawberry.field(description="The label specification.")
 
 
 @strawberry.input(description="New label schema and/or settings for a task's spec; omitted "
                               "fields stay as they are.")
 class UpdateTaskInput:
-    label_schema: JSON | None = strawberry.UNSET
+    label_schema: JSON | None = strawberry.field(
+        default=strawberry.UNSET, description="The new label schema (a JSON object).")
     settings: JSON | None = strawberry.field(
         default=strawberry.UNSET, description="null removes the settings.")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import strawberry
 
+from graph.pagination import Connection
 from graph.permissions import IsAdmin, IsAdminOrSelf, IsAuthenticated
 from graph.users.types import LoginPayload, LogoutEverywherePayload, User
 from resolvers.users import (queries, user_create, user_delete, user_login, user_logout,
@@ -13,10 +14,12 @@ from resolvers.users import (queries, user_create, user_delete, user_login, user
 class UserQuery:
     me: User = strawberry.field(resolver=queries.me, permission_classes=[IsAuthenticated],
                                 description="The logged-in user's profile.")
-    users: list[User] = strawberry.field(resolver=queries.users, permission_classes=[IsAdmin],
+    users: Connection[User] = strawberry.field(resolver=queries.users, permission_classes=[IsAdmin],
                                          description="Every account (admins only).")
-    user: User = strawberry.field(resolver=queries.user, permission_classes=[IsAdminOrSelf],
-                                  description="One account: admins, or the user themself.")
+    user: User | None = strawberry.field(
+        resolver=queries.user, permission_classes=[IsAdminOrSelf],
+        description="One account (admins, or the user themself); null (with a NOT_FOUND error) "
+                    "if unknown.")
 
 
 @strawberry.type

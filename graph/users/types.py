@@ -3,36 +3,61 @@ from __future__ import annotations
 
 import strawberry
 
-from graph.enums import Role
+from graph.enums import Objective, Role
+from graph.jobs.types import Job
 from graph.jobs.loaders import assignments_loader
+from graph.node import Node
 from graph.scalars import JSON
 from store.records import UserRecord
 
 
+@strawberry.type(description="A job a user holds, or one waiting for them.")
+class Assignment:
+    task_name: str = strawberry.field(description="The task's name.")
+    objective: Objective = strawberry.field(description="What the job asks for.")
+    job_id: strawberry.ID = strawberry.field(description="The job's jobId within the task.")
+
+    @strawberry.field(description="The job itself.")
+    async def job(self, info: strawberry.Info) -> Job | None:
+        record = await info.context.store.get_job(self.task_name, str(self.job_id))
+        return Job.from_record(record) if record else None
+
+    @classmethod
+    def of(cls, key: str, job_id: str) -> "Assignment":
+        """From the store's `"<task>/<objective>"` key (task names hold no '/')."""
+        task_name, _, objective = key.rpartition("/")
+        return cls(task_name=task_name, objective=Objective(objective),
+                   job_id=strawberry.ID(job_id))
+
+
 @strawberry.type(description="A user account. No field ever exposes the password or its hash.")
-class User:
-    username: str
-    role: Role
-    preferences: JSON
+class User(Node):
+    username: str = strawberry.field(description="Unique login name (natural key).")
+    role: Role = strawberry.field(description="What the user may do.")
+    preferences: JSON = strawberry.field(description="Free JSON object of UI preferences.")
 
-    @strawberry.field(description='The jobs this user holds: {"<task>/<objective>": jobId}.')
-    async def curr_assigned_jobs(self, info: strawberry.Info) -> JSON:
-        return (await assignments_loader(info.context).load(self.username))["curr_assigned_jobs"]
+    @strawberry.field(description="The jobs this user holds: at most one per task and lane.")
+    async def assignments(self, info: strawberry.Info) -> list[Assignment]:
+        held = (await assignments_loader(info.context).load(self.username))["curr_assigned_jobs"]
+        return [Assignment.of(key, job_id) for key, job_id in sorted(held.items())]
 
-    @strawberry.field(description='Corrections waiting for this user, in data order: '
-                                  '{"<task>/to_correct": [jobId, ...]}.')
-    async def queue(self, info: strawberry.Info) -> JSON:
-        return (await assignments_loader(info.context).load(self.username))["queue"]
+    @strawberry.field(description="Corrections waiting for this user, per task in data order.")
+    async def queue(self, info: strawberry.Info) -> list[Assignment]:
+        queued = (await assignments_loader(info.context).load(self.username))["queue"]
+        return [Assignment.of(key, job_id) for key in sorted(queued) for job_id in queued[key]]
 
     @classmethod
     def from_record(cls, record: UserRecord) -> "User":
         return cls(username=record["username"], role=Role(record["role"]),
                    preferences=record.get("preferences") or {})
 
+    def node_key(self) -> tuple[str, ...]:
+        return (self.username,)
+
 
 @strawberry.type(description="A new session: the user, and the token also set as the `token` cookie.")
 class LoginPayload:
-    user: User
+    user: User = strawberry.field(description="The logged-in user.")
     token: str = strawberry.field(
         description="Signed session token; send it as `Authorization: Bearer <token>` or rely on the cookie."
     )
@@ -46,19 +71,22 @@ class LogoutEverywhereInput:
 
 @strawberry.type(description="Every session of the account is over; the account as it is now.")
 class LogoutEverywherePayload:
-    user: User
+    user: User = strawberry.field(description="The account whose sessions ended.")
 
 
 @strawberry.input(description="A new account.")
 class CreateUserInput:
-    username: str
-    password: str
-    role: Role = Role.USER
-    preferences: JSON | None = None
+    username: str = strawberry.field(
+        description="1-64 characters: letters, digits, '_', '.', '@' or '-'.")
+    password: str = strawberry.field(description="Not empty, at most 1024 characters.")
+    role: Role = strawberry.field(default=Role.USER, description="USER unless given.")
+    preferences: JSON | None = strawberry.field(
+        default=None, description="Free JSON object of UI preferences.")
 
 
 @strawberry.input(description="Changes to an account; omitted fields stay as they are.")
 class UpdateUserInput:
-    password: str | None = None
+    password: str | None = strawberry.field(default=None, description="A new password.")
     role: Role | None = strawberry.field(default=None, description="Admins only.")
-    preferences: JSON | None = None
+    preferences: JSON | None = strawberry.field(
+        default=None, description="New UI preferences (a JSON object), replacing the old ones.")

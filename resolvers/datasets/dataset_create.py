@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator, Hashable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -97,7 +97,11 @@ async def get_or_create_dataset(ctx: Any, path: str, data_type: str) -> tuple[Da
     return creation.dataset, creation.created
 
 
-async def create_dataset(info: strawberry.Info, input: CreateDatasetInput) -> CreateDatasetPayload:
+async def create_dataset(
+        info: strawberry.Info,
+        input: Annotated[CreateDatasetInput, strawberry.argument(
+            description="The folder and its data type.")],
+) -> CreateDatasetPayload:
     creation = await ensure_dataset(info.context, input.path, input.data_type.value)
     return CreateDatasetPayload(dataset=Dataset.from_record(creation.dataset),
                                 created=creation.created, item_count=creation.item_count,

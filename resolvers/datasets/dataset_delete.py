@@ -1,18 +1,24 @@
 """`deleteDataset` (admins): the dataset and its items, refused while a task uses it."""
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from graph.errors import ApiError, ErrorCode
 from store.repositories.datasets import DeleteOutcome
 
 
-async def delete_dataset(info: strawberry.Info, id: strawberry.ID) -> bool:
-    outcome = await info.context.store.delete_dataset(str(id))
+async def delete_dataset(
+        info: strawberry.Info,
+        dataset_id: Annotated[strawberry.ID, strawberry.argument(
+            description="The dataset's datasetId.")],
+) -> bool:
+    outcome = await info.context.store.delete_dataset(str(dataset_id))
     if outcome is DeleteOutcome.NOT_FOUND:
-        raise ApiError(ErrorCode.NOT_FOUND, f"no dataset with id {str(id)!r}", field="id")
+        raise ApiError(ErrorCode.NOT_FOUND, f"no dataset with id {str(dataset_id)!r}", field="datasetId")
     if outcome is DeleteOutcome.IN_USE:
-        used = await info.context.store.count_tasks_using(dataset_id=str(id))
-        raise ApiError(ErrorCode.CONFLICT, f"dataset {str(id)!r} is used by {used} task(s): "
-                       "delete those tasks first", field="id")
+        used = await info.context.store.count_tasks_using(dataset_id=str(dataset_id))
+        raise ApiError(ErrorCode.CONFLICT, f"dataset {str(dataset_id)!r} is used by {used} task(s): "
+                       "delete those tasks first", field="datasetId")
     return True

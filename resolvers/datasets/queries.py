@@ -4,15 +4,16 @@ from __future__ import annotations
 import base64
 import binascii
 
+from typing import Annotated
+
 import strawberry
 
 from graph.datasets.loaders import data_item_loader, dataset_loader
-from graph.datasets.types import DataItem, DataItemConnection, Dataset, PageInfo
+from graph.datasets.types import DataItem, Dataset
+from graph.pagination import (AFTER, BEFORE, FIRST, LAST, Connection, Edge, PageInfo, Window,
+                              check_page_size, connection_of)
 from graph.errors import ApiError, ErrorCode
-from graph.settings import MAX_PAGE_SIZE
 from store.records import DatasetRecord
-
-
 
 def encode_cursor(order: int) -> str:
     """Opaque to clients; it is the item's rank, so the next page is one index range scan."""
@@ -34,36 +35,61 @@ def decode_cursor(cursor: str) -> int:
 async def load_dataset(info: strawberry.Info, dataset_id: str) -> DatasetRecord:
     record = await dataset_loader(info.context).load(dataset_id)
     if record is None:
-        raise ApiError(ErrorCode.NOT_FOUND, f"no dataset with id {dataset_id!r}", field="id")
+        raise ApiError(ErrorCode.NOT_FOUND, f"no dataset with id {dataset_id!r}",
+                       field="datasetId")
     return record
 
 
-async def datasets(info: strawberry.Info) -> list[Dataset]:
-    return [Dataset.from_record(r) for r in await info.context.store.list_datasets()]
+async def datasets(
+        info: strawberry.Info,
+        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+        last: Annotated[int | None, strawberry.argument(description=LAST)] = None,
+        before: Annotated[str | None, strawberry.argument(description=BEFORE)] = None,
+) -> Connection[Dataset]:
+    return connection_of(await info.context.store.list_datasets(), lambda r: r["id"], "dataset",
+                         Window(first, after, last, before), Dataset.from_record)
 
 
-async def dataset(info: strawberry.Info, id: strawberry.ID) -> Dataset:
-    return Dataset.from_record(await load_dataset(info, str(id)))
+async def dataset(
+        info: strawberry.Info,
+        dataset_id: Annotated[strawberry.ID, strawberry.argument(
+            description="The dataset's datasetId.")],
+) -> Dataset | None:
+    return Dataset.from_record(await load_dataset(info, str(dataset_id)))
 
 
-async def data_items(info: strawberry.Info, dataset_id: strawberry.ID, first: int = 50,
-                     after: str | None = None) -> DataItemConnection:
-    if not 0 <= first <= MAX_PAGE_SIZE:
-        raise ApiError(ErrorCode.BAD_USER_INPUT, f"first must be between 0 and {MAX_PAGE_SIZE}",
-                       field="first")
+async def data_items(
+        info: strawberry.Info,
+        dataset_id: Annotated[strawberry.ID, strawberry.argument(
+            description="The dataset whose items to list.")],
+        first: Annotated[int, strawberry.argument(description=FIRST)] = 50,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+) -> Connection[DataItem]:
+    """Forward keyset pages in data order (the cursor is the item's rank)."""
+    check_page_size(first, "first")
     after_order = decode_cursor(after) if after else None
     await load_dataset(info, str(dataset_id))
     page = await info.context.store.list_data_items(str(dataset_id), first, after_order)
-    end = encode_cursor(page.items[-1]["order"]) if page.items else None
-    return DataItemConnection(total_count=page.total,
-                              items=[DataItem.from_record(r) for r in page.items],
-                              page_info=PageInfo(has_next_page=page.has_next, end_cursor=end))
+    edges = [Edge(cursor=encode_cursor(r["order"]), node=DataItem.from_record(r))
+             for r in page.items]
+    return Connection(edges=edges, total_count=page.total, page_info=PageInfo(
+        has_next_page=page.has_next, has_previous_page=after is not None,
+        start_cursor=edges[0].cursor if edges else None,
+        end_cursor=edges[-1].cursor if edges else None))
 
 
-async def data_item(info: strawberry.Info, dataset_id: strawberry.ID, id: strawberry.ID) -> DataItem:
-    record = await data_item_loader(info.context).load((str(dataset_id), str(id)))
+async def data_item(
+        info: strawberry.Info,
+        dataset_id: Annotated[strawberry.ID, strawberry.argument(
+            description="The dataset's datasetId.")],
+        data_id: Annotated[strawberry.ID, strawberry.argument(
+            description="The data item's dataId within the task's dataset.")],
+) -> DataItem | None:
+    record = await data_item_loader(info.context).load((str(dataset_id), str(data_id)))
     if record is None:
         await load_dataset(info, str(dataset_id))
         raise ApiError(ErrorCode.NOT_FOUND,
-                       f"no data item {str(id)!r} in dataset {str(dataset_id)!r}", field="id")
+                       f"no data item {str(data_id)!r} in dataset {str(dataset_id)!r}",
+                       field="dataId")
     return DataItem.from_record(record)

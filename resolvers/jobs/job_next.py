@@ -1,16 +1,26 @@
 """`nextJob` (a mutation: it claims): the caller's next job for an objective, or null."""
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
-from graph.enums import Objective
-from graph.jobs.types import Job
+from graph.jobs.types import Job, NextJobInput, NextJobPayload
 from resolvers.jobs.task_check import task_must_exist
 
 
-async def next_job(info: strawberry.Info, task_name: str, objective: Objective) -> Job | None:
+async def claim(info: strawberry.Info, task_name: str, objective: str) -> Job | None:
+    """The store's claim (`to_annotate` also serves corrections, first) as a Job, or None."""
     ctx = info.context
     with task_must_exist():
-        job = await ctx.store.claim_job(task_name, ctx.user["username"], objective.value,
+        job = await ctx.store.claim_job(task_name, ctx.user["username"], objective,
                                         ctx.now(), ctx.settings.job_lease_seconds)
     return Job.from_record(job) if job else None
+
+
+async def next_job(
+        info: strawberry.Info,
+        input: Annotated[NextJobInput, strawberry.argument(
+            description="Which task, and annotate or validate.")],
+) -> NextJobPayload:
+    return NextJobPayload(job=await claim(info, input.task_name, input.objective.value))

@@ -1,33 +1,50 @@
-"""`updateJob`: a save heartbeat, an interruption, or the end of the caller's job.
+"""What `touchJob`, `interruptJob` and `submitJob` share: the job named by its global id, one
+store call, and the outcome as the API's errors.
 
 JOB_DENIED (HTTP 410 `job_denied` in REST) when the job is not the caller's running job (another
 holder, no longer the item's current job, interrupted); the message says why and what to do.
 """
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
 
 from graph.errors import ApiError, ErrorCode
-from graph.jobs.types import UpdateJobInput
+from graph.jobs.types import Job
+from graph.node import decode_global_id
 from resolvers.jobs.task_check import task_must_exist
 from store.repositories.workflow import KEEP
-from store.repositories.workflow_types import JobAction, JobUpdateOutcome
+from store.repositories.workflow_types import JobAction, JobUpdate, JobUpdateOutcome
 
 
-async def update_job(info: strawberry.Info, task_name: str, job_id: strawberry.ID,
-                     input: UpdateJobInput) -> bool:
+def job_key(global_id: strawberry.ID, field: str = "jobId") -> tuple[str, str]:
+    """(task name, job id) of a Job's global id; BAD_USER_INPUT for any other id."""
+    type_name, key = decode_global_id(str(global_id), field)
+    if type_name != Job.__name__ or len(key) != 2:
+        raise ApiError(ErrorCode.BAD_USER_INPUT, f"{str(global_id)!r} is not the id of a job",
+                       field=field)
+    return key[0], key[1]
+
+
+def given(value: Any) -> Any:
+    """An optional input field: KEEP (change nothing) when omitted."""
+    return KEEP if value is strawberry.UNSET else value
+
+
+async def change_job(info: strawberry.Info, global_id: strawberry.ID, action: JobAction, *,
+                     status: str | None = None, comments: Any = KEEP,
+                     annotations: Any = KEEP) -> JobUpdate:
     ctx = info.context
-    if input.status is not None:
-        action, status = JobAction.END, input.status.value
-    else:
-        action, status = (JobAction.INTERRUPT if input.interrupt else JobAction.HEARTBEAT), None
-    comments = KEEP if input.comments is strawberry.UNSET else input.comments
-    with task_must_exist():
-        outcome = await ctx.store.update_job(task_name, str(job_id), ctx.user["username"],
-                                             action, ctx.now(), status=status, comments=comments)
+    task_name, job_id = job_key(global_id)
+    with task_must_exist(field="jobId"):
+        outcome = await ctx.store.update_job(task_name, job_id, ctx.user["username"], action,
+                                             ctx.now(), status=status, comments=comments,
+                                             annotations=annotations)
     if outcome.outcome is JobUpdateOutcome.UNKNOWN:
-        raise ApiError(ErrorCode.NOT_FOUND, f"no job {str(job_id)!r} in task {task_name!r}",
+        raise ApiError(ErrorCode.NOT_FOUND, f"no job {job_id!r} in task {task_name!r}",
                        field="jobId")
     if outcome.outcome is JobUpdateOutcome.DENIED:
         raise ApiError(ErrorCode.JOB_DENIED, outcome.reason, field="jobId")
-    return True
+    assert outcome.job is not None
+    return outcome

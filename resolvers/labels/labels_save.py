@@ -5,18 +5,23 @@ old web app and old scripts end the job first and save the labels right after. T
 refreshes the holder's lease and the item's label statistics in the same write."""
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from graph.errors import ApiError, ErrorCode
-from graph.labels.types import Labels
-from graph.scalars import JSON
+from graph.labels.types import Labels, SaveLabelsInput, SaveLabelsPayload
 from resolvers.jobs.task_check import task_must_exist
 from store.repositories.workflow_types import LabelsOutcome
 
 
-async def save_labels(info: strawberry.Info, task_name: str, data_id: strawberry.ID,
-                      annotations: JSON) -> Labels:
+async def save_labels(
+        info: strawberry.Info,
+        input: Annotated[SaveLabelsInput, strawberry.argument(
+            description="The item and its new annotations.")],
+) -> SaveLabelsPayload:
     ctx = info.context
+    task_name, data_id, annotations = input.task_name, input.data_id, input.annotations
     with task_must_exist():
         saved = await ctx.store.save_labels(task_name, str(data_id), annotations,
                                             ctx.user["username"], ctx.is_admin, ctx.now(),
@@ -32,4 +37,4 @@ async def save_labels(info: strawberry.Info, task_name: str, data_id: strawberry
                        f"while nobody holds it ({who}); take it with nextJob first",
                        field="dataId")
     assert saved.labels is not None
-    return Labels.from_record(saved.labels)
+    return SaveLabelsPayload(labels=Labels.from_record(saved.labels))

@@ -4,6 +4,8 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timezone
 
+from typing import Annotated
+
 import strawberry
 
 from graph.errors import ApiError, ErrorCode
@@ -13,7 +15,11 @@ from resolvers.project.snapshot import take_snapshot
 log = logging.getLogger("pixano_graph")
 
 
-async def snapshot(info: strawberry.Info, input: SnapshotInput) -> SnapshotPayload:
+async def snapshot(
+        info: strawberry.Info,
+        input: Annotated[SnapshotInput, strawberry.argument(
+            description="An optional note; no URL.")],
+) -> SnapshotPayload:
     if input.url is not None:
         raise ApiError(ErrorCode.BAD_USER_INPUT, "snapshots are written into the workspace "
                        "(.pixano/snapshots/) only: the server never sends data to a URL on a "

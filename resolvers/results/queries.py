@@ -2,23 +2,21 @@
 `nextResult`."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types.nodes import FragmentSpread, InlineFragment
 
-from graph.datasets.types import PageInfo
 from graph.enums import SortParam
 from graph.errors import ApiError, ErrorCode
+from graph.pagination import AFTER, FIRST, Edge, PageInfo, check_page_size
 from graph.results.types import UNREAD, Result, ResultConnection, ResultContains, ResultFilter
-from graph.settings import MAX_PAGE_SIZE
 from graph.tasks.types import StatusCounts
 from resolvers.tasks.lookup import require_task
-from store.repositories.workflow_listing import CONTAINS_FIELDS, BadCursorError, ResultSort
+from store.repositories.workflow_listing import (CONTAINS_FIELDS, BadCursorError, ResultSort,
+                                                 encode_cursor, sort_key)
 from store.repositories.workflow_listing import ResultFilter as StoreFilter
 from store.repositories.workflow_types import ResultState, with_total
-
-
 
 def store_filter(filter: ResultFilter | None) -> StoreFilter:
     if filter is None:
@@ -42,14 +40,24 @@ def _contains(contains: ResultContains | None) -> tuple[tuple[str, tuple[str, ..
     return tuple(out)
 
 
-async def results(info: strawberry.Info, task_name: str, filter: ResultFilter | None = None,
-                  sort: SortParam | None = SortParam.DATA, first: int | None = 50,
-                  after: str | None = None, offset: int | None = None) -> ResultConnection:
+async def results(
+        info: strawberry.Info,
+        task_name: Annotated[str, strawberry.argument(description="The task's name.")],
+        filter: Annotated[ResultFilter | None, strawberry.argument(
+            description="Keep only the results matching all these conditions; none: every "
+                        "result.")] = None,
+        sort: Annotated[SortParam | None, strawberry.argument(
+            description="The order of the results.")] = SortParam.DATA,
+        first: Annotated[int | None, strawberry.argument(description=FIRST)] = 50,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+        offset: Annotated[int | None, strawberry.argument(
+            description="Skip this many rows first (legacy page numbers; prefer `after`).")
+        ] = None,
+) -> ResultConnection:
+    """Forward keyset pages (the cursor is the sort key of a result)."""
     first = 50 if first is None else first
     sort = sort or SortParam.DATA
-    if not 0 <= first <= MAX_PAGE_SIZE:
-        raise ApiError(ErrorCode.BAD_USER_INPUT, f"first must be between 0 and {MAX_PAGE_SIZE}",
-                       field="first")
+    check_page_size(first, "first")
     if offset is not None and offset < 0:
         raise ApiError(ErrorCode.BAD_USER_INPUT, "offset must be 0 or more", field="offset")
     try:  # one store round trip: task, counters, page and (if asked) the items' data
@@ -65,13 +73,18 @@ async def results(info: strawberry.Info, task_name: str, filter: ResultFilter | 
         raise _no_task(task_name)
     counts = with_total(page.counts)
     read = page.data  # the items' `data` / `thumbnail` then cost no further read
+    order = ResultSort(sort.value)
+    edges = [Edge(cursor=encode_cursor(order, sort_key(order, s)),
+                  node=Result.from_state(s, task["dataset_id"],
+                                         read[s["data_id"]] if s["data_id"] in read else UNREAD))
+             for s in page.items]
     return ResultConnection(
         total_count=page.total, global_count=counts["total"],
-        status_counts=StatusCounts.from_record(counts),
-        items=[Result.from_state(s, task["dataset_id"],
-                                 read[s["data_id"]] if s["data_id"] in read else UNREAD)
-               for s in page.items],
-        page_info=PageInfo(has_next_page=page.has_next, end_cursor=page.end_cursor))
+        status_counts=StatusCounts.from_record(counts), edges=edges,
+        page_info=PageInfo(has_next_page=page.has_next,
+                           has_previous_page=after is not None or bool(offset),
+                           start_cursor=edges[0].cursor if edges else None,
+                           end_cursor=page.end_cursor))
 
 
 def _no_task(name: str) -> ApiError:
@@ -88,7 +101,7 @@ def _wants_data(info: strawberry.Info) -> bool:
                     return True
             elif selection.name in ("data", "thumbnail"):
                 return True
-            elif selection.name == "items" and asks(selection.selections):
+            elif selection.name in ("edges", "node", "nodes") and asks(selection.selections):
                 return True
         return False
 
@@ -104,7 +117,12 @@ async def _anchor(info: strawberry.Info, task_name: str, data_id: str) -> tuple[
     return task, state
 
 
-async def result(info: strawberry.Info, task_name: str, data_id: strawberry.ID) -> Result:
+async def result(
+        info: strawberry.Info,
+        task_name: Annotated[str, strawberry.argument(description="The task's name.")],
+        data_id: Annotated[strawberry.ID, strawberry.argument(
+            description="The data item's dataId within the task's dataset.")],
+) -> Result | None:
     task, state = await _anchor(info, task_name, str(data_id))
     return Result.from_state(state, task["dataset_id"])
 
@@ -119,13 +137,27 @@ async def _neighbour(info: strawberry.Info, task_name: str, data_id: str,
     return Result.from_state(found, task["dataset_id"]) if found else None
 
 
-async def previous_result(info: strawberry.Info, task_name: str, data_id: strawberry.ID,
-                          filter: ResultFilter | None = None,
-                          sort: SortParam | None = SortParam.DATA) -> Result | None:
+async def previous_result(
+        info: strawberry.Info,
+        task_name: Annotated[str, strawberry.argument(description="The task's name.")],
+        data_id: Annotated[strawberry.ID, strawberry.argument(
+            description="The item to start from.")],
+        filter: Annotated[ResultFilter | None, strawberry.argument(
+            description="Skip results not matching all these conditions.")] = None,
+        sort: Annotated[SortParam | None, strawberry.argument(
+            description="The order of the results.")] = SortParam.DATA,
+) -> Result | None:
     return await _neighbour(info, task_name, str(data_id), filter, sort, forward=False)
 
 
-async def next_result(info: strawberry.Info, task_name: str, data_id: strawberry.ID,
-                      filter: ResultFilter | None = None,
-                      sort: SortParam | None = SortParam.DATA) -> Result | None:
+async def next_result(
+        info: strawberry.Info,
+        task_name: Annotated[str, strawberry.argument(description="The task's name.")],
+        data_id: Annotated[strawberry.ID, strawberry.argument(
+            description="The item to start from.")],
+        filter: Annotated[ResultFilter | None, strawberry.argument(
+            description="Skip results not matching all these conditions.")] = None,
+        sort: Annotated[SortParam | None, strawberry.argument(
+            description="The order of the results.")] = SortParam.DATA,
+) -> Result | None:
     return await _neighbour(info, task_name, str(data_id), filter, sort, forward=True)

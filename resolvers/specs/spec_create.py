@@ -1,7 +1,7 @@
 """`createSpec` (admins) and `get_or_create_spec`, which task creation calls."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -26,7 +26,10 @@ async def get_or_create_spec(ctx: Any, plugin_name: str, data_type: str, label_s
     return spec
 
 
-async def create_spec(info: strawberry.Info, input: SpecInput) -> Spec:
+async def create_spec(
+        info: strawberry.Info,
+        input: Annotated[SpecInput, strawberry.argument(description="The spec's content.")],
+) -> Spec:
     """Always a new spec, even if an equal one exists (as POST /specs did)."""
     record = spec_record(new_id(), input.plugin_name, input.data_type.value, input.label_schema,
                          input.settings)

@@ -1,6 +1,8 @@
 """`updateSpec` (admins): new label schema and settings; plugin and data type are immutable."""
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from graph.errors import ApiError, ErrorCode
@@ -8,11 +10,16 @@ from graph.specs.types import Spec, SpecInput
 from resolvers.specs.validation import check_label_schema, check_plugin_name
 
 
-async def update_spec(info: strawberry.Info, id: strawberry.ID, input: SpecInput) -> Spec:
+async def update_spec(
+        info: strawberry.Info,
+        spec_id: Annotated[strawberry.ID, strawberry.argument(description="The spec's specId.")],
+        input: Annotated[SpecInput, strawberry.argument(
+            description="The new content; pluginName and dataType must stay the same.")],
+) -> Spec:
     store = info.context.store
-    current = await store.get_spec(str(id))
+    current = await store.get_spec(str(spec_id))
     if current is None:
-        raise ApiError(ErrorCode.NOT_FOUND, f"no spec with id {str(id)!r}", field="id")
+        raise ApiError(ErrorCode.NOT_FOUND, f"no spec with id {str(spec_id)!r}", field="specId")
     check_plugin_name(input.plugin_name)
     for field, name, given, stored in (
             ("pluginName", "plugin", input.plugin_name, current["plugin_name"]),
@@ -21,8 +28,8 @@ async def update_spec(info: strawberry.Info, id: strawberry.ID, input: SpecInput
             raise ApiError(ErrorCode.BAD_USER_INPUT,
                            f"the {name} of a spec cannot change ({stored!r} -> {given!r}): create "
                            "a new spec instead", field=field)
-    updated = await store.update_spec(str(id), check_label_schema(input.label_schema),
+    updated = await store.update_spec(str(spec_id), check_label_schema(input.label_schema),
                                       input.settings)
     if updated is None:  # deleted meanwhile
-        raise ApiError(ErrorCode.NOT_FOUND, f"no spec with id {str(id)!r}", field="id")
+        raise ApiError(ErrorCode.NOT_FOUND, f"no spec with id {str(spec_id)!r}", field="specId")
     return Spec.from_record(updated)

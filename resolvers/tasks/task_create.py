@@ -8,9 +8,11 @@ store all or nothing.
 """
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
-from graph.errors import ApiError, ErrorCode
+from graph.errors import ApiError, ErrorCode, InputErrors
 from graph.tasks.types import CreateTaskInput, Task
 from resolvers.datasets.dataset_create import get_or_create_dataset, normalise_path
 from resolvers.progress import Progress
@@ -24,18 +26,29 @@ from store.records import TaskRecord
 PROGRESS_FROM = 1000
 
 
-async def create_task(info: strawberry.Info, input: CreateTaskInput) -> Task:
+async def create_task(
+        info: strawberry.Info,
+        input: Annotated[CreateTaskInput, strawberry.argument(
+            description="The task's name, dataset and spec.")],
+) -> Task:
     ctx = info.context
-    name = check_task_name(input.name)
+    name = input.name
     data_type = input.spec.data_type.value
+    problems = InputErrors()  # every bad field at once
+    with problems.check():
+        check_task_name(name)
     if input.dataset.data_type is not None and input.dataset.data_type.value != data_type:
-        raise ApiError(ErrorCode.BAD_USER_INPUT,
-                       f"the dataset's data type ({input.dataset.data_type.value}) must be the "
-                       f"spec's ({data_type}): omit it, it defaults to the spec's",
-                       field="dataset.dataType")
-    check_plugin_name(input.spec.plugin_name)
-    check_label_schema(input.spec.label_schema)
-    normalise_path(input.dataset.path)
+        problems.fields.append({
+            "field": "dataset.dataType",
+            "message": f"the dataset's data type ({input.dataset.data_type.value}) must be the "
+                       f"spec's ({data_type}): omit it, it defaults to the spec's"})
+    with problems.check("spec."):
+        check_plugin_name(input.spec.plugin_name)
+    with problems.check("spec."):
+        check_label_schema(input.spec.label_schema)
+    with problems.check("dataset."):
+        normalise_path(input.dataset.path)
+    problems.raise_if_any()
     if await ctx.store.get_task(name) is not None:
         raise _exists(name)
     dataset, _ = await get_or_create_dataset(ctx, input.dataset.path, data_type)

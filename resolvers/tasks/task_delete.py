@@ -2,12 +2,17 @@
 holds and queues in it disappear with the results they are derived from."""
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from graph.errors import ApiError, ErrorCode
 
 
-async def delete_task(info: strawberry.Info, name: str) -> bool:
+async def delete_task(
+        info: strawberry.Info,
+        name: Annotated[str, strawberry.argument(description="The task's name.")],
+) -> bool:
     if not await info.context.store.delete_task(name):
         raise ApiError(ErrorCode.NOT_FOUND, f"no task named {name!r}", field="name")
     return True

@@ -6,6 +6,8 @@ left alone and the task moves to a spec with the new content (found or created).
 """
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from graph.errors import ApiError, ErrorCode
@@ -15,7 +17,12 @@ from resolvers.specs.validation import check_label_schema
 from resolvers.tasks.lookup import require_task
 
 
-async def update_task(info: strawberry.Info, name: str, input: UpdateTaskInput) -> Task:
+async def update_task(
+        info: strawberry.Info,
+        name: Annotated[str, strawberry.argument(description="The task's name.")],
+        input: Annotated[UpdateTaskInput, strawberry.argument(
+            description="The new label schema and/or settings.")],
+) -> Task:
     ctx = info.context
     if input.label_schema is strawberry.UNSET and input.settings is strawberry.UNSET:
         raise ApiError(ErrorCode.BAD_USER_INPUT, "give labelSchema and/or settings to change",

@@ -15,7 +15,7 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -121,7 +121,11 @@ def _write_all(files: list[tuple[Path, Any]]) -> None:
         write_json(path, document)
 
 
-async def export_tasks(info: strawberry.Info, input: ExportTasksInput) -> ExportTasksPayload:
+async def export_tasks(
+        info: strawberry.Info,
+        input: Annotated[ExportTasksInput, strawberry.argument(
+            description="Where to write the tasks, in the workspace.")],
+) -> ExportTasksPayload:
     report = await run_export(info.context, input.path)
     return ExportTasksPayload(path=report.path, item_count=report.item_count,
                               tasks=[Task.from_record(task) for task in report.tasks])

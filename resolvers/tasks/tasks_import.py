@@ -17,7 +17,7 @@ import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -204,7 +204,11 @@ async def _read_seeds(folder: Folder, task_file: TaskFile, files: list[Path],
     return seeds
 
 
-async def import_tasks(info: strawberry.Info, input: ImportTasksInput) -> ImportTasksPayload:
+async def import_tasks(
+        info: strawberry.Info,
+        input: Annotated[ImportTasksInput, strawberry.argument(
+            description="Where to read the tasks from, in the workspace.")],
+) -> ImportTasksPayload:
     report = await run_import(info.context, input.path)
     return ImportTasksPayload(
         tasks=[Task.from_record(task) for task in report.tasks],

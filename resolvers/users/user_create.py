@@ -1,10 +1,12 @@
 """`createUser` and its legacy alias `signup` (admins only)."""
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from graph.enums import Role
-from graph.errors import ApiError, ErrorCode
+from graph.errors import ApiError, ErrorCode, InputErrors
 from graph.scalars import JSON
 from graph.users.types import CreateUserInput, User
 from resolvers.auth.passwords import hash_password
@@ -14,10 +16,19 @@ from store import DuplicateKeyError
 from store.records import UserRecord
 
 
-async def create_user(info: strawberry.Info, input: CreateUserInput) -> User:
+async def create_user(
+        info: strawberry.Info,
+        input: Annotated[CreateUserInput, strawberry.argument(description="The new account.")],
+) -> User:
+    problems = InputErrors()  # every bad field at once
+    for check, value in ((check_username, input.username), (check_password, input.password),
+                         (check_preferences, input.preferences)):
+        with problems.check():
+            check(value)
+    problems.raise_if_any()
     record: UserRecord = {
-        "username": check_username(input.username),
-        "password": await hash_password(check_password(input.password)),
+        "username": input.username,
+        "password": await hash_password(input.password),
         "role": input.role.value,
         "preferences": check_preferences(input.preferences),
         # A fresh key: no token of an earlier account with this name is ever accepted.
@@ -30,7 +41,14 @@ async def create_user(info: strawberry.Info, input: CreateUserInput) -> User:
     return User.from_record(record)
 
 
-async def signup(info: strawberry.Info, username: str, password: str, role: Role = Role.USER,
-                 preferences: JSON | None = None) -> User:
+async def signup(
+        info: strawberry.Info,
+        username: Annotated[str, strawberry.argument(description="The new account's username.")],
+        password: Annotated[str, strawberry.argument(description="The new account's password.")],
+        role: Annotated[Role, strawberry.argument(
+            description="The new account's role.")] = Role.USER,
+        preferences: Annotated[JSON | None, strawberry.argument(
+            description="Free JSON object of UI preferences.")] = None,
+) -> User:
     return await create_user(info, CreateUserInput(username=username, password=password,
                                                    role=role, preferences=preferences))

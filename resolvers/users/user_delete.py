@@ -1,12 +1,17 @@
 """`deleteUser` (admins only; never one's own account, so the workspace keeps an admin)."""
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from graph.errors import ApiError, ErrorCode
 
 
-async def delete_user(info: strawberry.Info, username: str) -> bool:
+async def delete_user(
+        info: strawberry.Info,
+        username: Annotated[str, strawberry.argument(description="The account's username.")],
+) -> bool:
     ctx = info.context
     if username == ctx.user["username"]:
         raise ApiError(ErrorCode.BAD_USER_INPUT, "you cannot delete your own account",

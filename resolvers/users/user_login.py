@@ -1,6 +1,8 @@
 """`login`: check the password, open a session (cookie + token), throttled per account and address."""
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from graph.errors import ApiError, ErrorCode
@@ -10,7 +12,11 @@ from resolvers.auth import throttle
 from resolvers.auth.passwords import verify_password
 
 
-async def login(info: strawberry.Info, username: str, password: str) -> LoginPayload:
+async def login(
+        info: strawberry.Info,
+        username: Annotated[str, strawberry.argument(description="Your username.")],
+        password: Annotated[str, strawberry.argument(description="Your password.")],
+) -> LoginPayload:
     ctx = info.context
     address = ctx.request.remote if ctx.request is not None else None
     try:

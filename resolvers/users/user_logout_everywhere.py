@@ -4,6 +4,8 @@ Users may do it for themselves (their own cookie is cleared too); admins for any
 """
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from graph.errors import ApiError, ErrorCode
@@ -12,8 +14,11 @@ from graph.users.types import LogoutEverywhereInput, LogoutEverywherePayload, Us
 from resolvers.auth.sessions import end_all_sessions
 
 
-async def logout_everywhere(info: strawberry.Info,
-                            input: LogoutEverywhereInput) -> LogoutEverywherePayload:
+async def logout_everywhere(
+        info: strawberry.Info,
+        input: Annotated[LogoutEverywhereInput, strawberry.argument(
+            description="Whose sessions to end.")],
+) -> LogoutEverywherePayload:
     ctx = info.context
     username = input.username or ctx.user["username"]
     if username != ctx.user["username"] and not ctx.is_admin:

@@ -4,7 +4,7 @@ A password or role change ends every older session of that user; a user changing
 password gets a fresh session cookie in the same answer (a Bearer token must log in again)."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -16,7 +16,12 @@ from resolvers.auth.sessions import new_session_key
 from resolvers.users.validation import check_password, check_preferences
 
 
-async def update_user(info: strawberry.Info, username: str, input: UpdateUserInput) -> User:
+async def update_user(
+        info: strawberry.Info,
+        username: Annotated[str, strawberry.argument(description="The account's username.")],
+        input: Annotated[UpdateUserInput, strawberry.argument(
+            description="The changes; omitted fields stay as they are.")],
+) -> User:
     ctx = info.context
     changes: dict[str, Any] = {}
     if input.role is not None:

@@ -91,9 +91,12 @@ class MongoClaims:
         return doc
 
     async def update_job(self, task_name: str, job_id: str, username: str, action: JobAction,
-                         now: float, status: str | None = None, comments: Any = KEEP) -> JobUpdate:
+                         now: float, status: str | None = None, comments: Any = KEEP,
+                         annotations: Any = KEEP) -> JobUpdate:
         if action is JobAction.END and status is None:
             raise ValueError("ending a job needs the item's new status")
+        if annotations is not KEEP and action is not JobAction.END:
+            raise ValueError("labels go with a job's end only")
         mine = {"task_name": task_name, "current_job_id": set_and(job_id), "holder": username}
         if action is JobAction.HEARTBEAT:
             changes: dict[str, Any] = {"last_update_at": now}
@@ -125,6 +128,12 @@ class MongoClaims:
                     return JobUpdate(JobUpdateOutcome.UPDATED, current_job(to_state(doc)))
                 continue
             assert status is not None
+            if annotations is not KEEP:
+                # Written while the caller holds the running job (just read, lease fresh), before
+                # the item moves on: no reader ever sees it moved on without these labels.
+                await self._write_labels(  # type: ignore[attr-defined]
+                    task_name, state["data_id"], annotations)
+                annotations = KEEP  # a compare-and-set retry need not write them twice
             then = ending(state, status, final_comments)
             doc = await self._db.results.find_one_and_update(
                 cas, {"$set": {

@@ -31,6 +31,13 @@ class MongoLabels:
             return None
         return LabelStatisticsRecord(task_name=task_name, data_id=data_id, value=doc["statistics"])
 
+    async def _write_labels(self, task_name: str, data_id: str, annotations: Any) -> None:
+        """Replace the item's labels and their statistics (one document, one write)."""
+        await self._db.labels.update_one(
+            {"task_name": task_name, "data_id": data_id},
+            {"$set": {"annotations": annotations, "statistics": label_statistics(annotations)}},
+            upsert=True)
+
     async def save_labels(self, task_name: str, data_id: str, annotations: Any, username: str,
                           is_admin: bool, now: float, grace: float = 0.0) -> LabelsSave:
         # One conditional update decides: the holder (whose save refreshes their lease, so
@@ -51,9 +58,6 @@ class MongoLabels:
                 return LabelsSave(LabelsOutcome.NOT_FOUND)
             if not is_admin:
                 return LabelsSave(LabelsOutcome.FORBIDDEN, holder=result["holder"])
-        await self._db.labels.update_one(
-            {"task_name": task_name, "data_id": data_id},
-            {"$set": {"annotations": annotations, "statistics": label_statistics(annotations)}},
-            upsert=True)
+        await self._write_labels(task_name, data_id, annotations)
         return LabelsSave(LabelsOutcome.SAVED, LabelRecord(
             task_name=task_name, data_id=data_id, annotations=annotations))

@@ -90,12 +90,18 @@ class WorkflowRepository(ABC):
 
     @abstractmethod
     async def update_job(self, task_name: str, job_id: str, username: str, action: JobAction,
-                         now: float, status: str | None = None, comments: Any = KEEP) -> JobUpdate:
+                         now: float, status: str | None = None, comments: Any = KEEP,
+                         annotations: Any = KEEP) -> JobUpdate:
         """Heartbeat, interrupt or end (`status` = the item's new status) the job, which must be
         the item's current job, held by `username` and running; otherwise DENIED, and a hold
         of `username` on that job that is no longer running is released. Ending is one
         conditional update: of concurrent ends of one job exactly one wins. UnknownTaskError
-        when the task does not exist."""
+        when the task does not exist.
+
+        `annotations` (END only) replaces the item's labels and statistics with the status
+        change: the item never moves on without them. SQLite writes both in one transaction;
+        MongoDB writes the labels while the caller provably holds the running job, then ends it
+        (a denied end then leaves a save the holder was entitled to, as `save_labels` would)."""
 
     @abstractmethod
     async def get_job(self, task_name: str, job_id: str) -> JobView | None:

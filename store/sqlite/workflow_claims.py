@@ -44,6 +44,7 @@ from store.sqlite.workflow_rows import (
     dump_json,
     shift_count,
     to_state,
+    write_labels,
 )
 
 # -- claims ----------------------------------------------------------------------------------------
@@ -132,9 +133,12 @@ class SqliteClaims:
         return await self._db.write(claim)
 
     async def update_job(self, task_name: str, job_id: str, username: str, action: JobAction,
-                         now: float, status: str | None = None, comments: Any = KEEP) -> JobUpdate:
+                         now: float, status: str | None = None, comments: Any = KEEP,
+                         annotations: Any = KEEP) -> JobUpdate:
         if action is JobAction.END and status is None:
             raise ValueError("ending a job needs the item's new status")
+        if annotations is not KEEP and action is not JobAction.END:
+            raise ValueError("labels go with a job's end only")
         params = {"t": task_name, "j": job_id, "u": username, "now": now,
                   "keep": comments is KEEP,
                   "comments": None if comments is KEEP else dump_json(comments)}
@@ -149,7 +153,10 @@ class SqliteClaims:
             rowid, state = banked[0], to_state(banked[1:])
             if action is JobAction.INTERRUPT:
                 return JobUpdate(JobUpdateOutcome.UPDATED, current_job(state))
-            return _finish(c, rowid, state, status, now)  # type: ignore[arg-type]
+            ended = _finish(c, rowid, state, status, now)  # type: ignore[arg-type]
+            if annotations is not KEEP:  # same transaction: the labels land with the status
+                write_labels(c, task_name, state["data_id"], annotations)
+            return ended
 
         return await self._db.write(update)
 

@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from store.records import LabelRecord, LabelStatisticsRecord
-from store.repositories.workflow_types import LabelsOutcome, LabelsSave, label_statistics
+from store.repositories.workflow_types import LabelsOutcome, LabelsSave
 from store.sqlite.database import SqliteDatabase
 from store.sqlite.workflow_claims import require_task
-from store.sqlite.workflow_rows import chunks, dump_json
+from store.sqlite.workflow_rows import chunks, write_labels
 
 #: Who may save, decided in the one conditional write: the holder (whose save refreshes their
 #: lease), or the user who ended the item's latest job, within the grace period (`:since` = now -
@@ -62,8 +62,6 @@ class SqliteLabels:
     async def save_labels(self, task_name: str, data_id: str, annotations: Any, username: str,
                           is_admin: bool, now: float, grace: float = 0.0) -> LabelsSave:
         params = {"t": task_name, "d": data_id, "u": username, "now": now, "since": now - grace}
-        encoded = json.dumps(annotations, separators=(",", ":"))
-        statistics = dump_json(label_statistics(annotations))
 
         def save(c: sqlite3.Connection) -> LabelsSave:
             if c.execute(SAVE_ALLOWED, params).fetchone() is None:
@@ -74,10 +72,7 @@ class SqliteLabels:
                     return LabelsSave(LabelsOutcome.NOT_FOUND)
                 if not is_admin:
                     return LabelsSave(LabelsOutcome.FORBIDDEN, holder=row[0])
-            c.execute("INSERT INTO labels (task_name, data_id, statistics, annotations)"
-                      " VALUES (?, ?, ?, ?) ON CONFLICT (task_name, data_id) DO UPDATE"
-                      " SET statistics = excluded.statistics, annotations = excluded.annotations",
-                      (task_name, data_id, statistics, encoded))
+            write_labels(c, task_name, data_id, annotations)
             return LabelsSave(LabelsOutcome.SAVED, LabelRecord(
                 task_name=task_name, data_id=data_id, annotations=annotations))
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from store.repositories.workflow_listing import legacy_text
-from store.repositories.workflow_types import ResultState, relative_data_path
+from store.repositories.workflow_types import ResultState, label_statistics, relative_data_path
 
 #: The columns every read of a result selects (and every conditional update RETURNs), in order.
 RESULT_COLUMNS = (
@@ -73,3 +73,12 @@ def shift_count(c: sqlite3.Connection, task_name: str, old: str | None, new: str
                 raise ValueError(f"unknown status {status!r}")
             sets.append(f"{status} = {status} + ({delta})")
     c.execute(f"UPDATE task_counts SET {', '.join(sets)} WHERE task_name = ?", (task_name,))
+
+
+def write_labels(c: sqlite3.Connection, task_name: str, data_id: str, annotations: Any) -> None:
+    """Replace the item's labels and their statistics (one row), inside the caller's transaction."""
+    c.execute("INSERT INTO labels (task_name, data_id, statistics, annotations)"
+              " VALUES (?, ?, ?, ?) ON CONFLICT (task_name, data_id) DO UPDATE"
+              " SET statistics = excluded.statistics, annotations = excluded.annotations",
+              (task_name, data_id, dump_json(label_statistics(annotations)),
+               json.dumps(annotations, separators=(",", ":"))))

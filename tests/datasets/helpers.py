@@ -13,27 +13,27 @@ from tests.client import Caller
 CREATE_DATASET = """mutation Create($input: CreateDatasetInput!) {
   createDataset(input: $input) {
     created itemCount skipped
-    dataset { id path dataType itemCount }
+    dataset { id: datasetId path dataType itemCount }
   }
 }"""
 
-DELETE_DATASET = "mutation Delete($id: ID!) { deleteDataset(id: $id) }"
+DELETE_DATASET = "mutation Delete($id: ID!) { deleteDataset(datasetId: $id) }"
 
-DATASETS = "{ datasets { id path dataType itemCount } }"
+DATASETS = "{ datasets { nodes { id: datasetId path dataType itemCount } } }"
 
-DATASET = "query One($id: ID!) { dataset(id: $id) { id path dataType itemCount } }"
+DATASET = "query One($id: ID!) { dataset(datasetId: $id) { id: datasetId path dataType itemCount } }"
 
 DATA_ITEMS = """query Items($datasetId: ID!, $first: Int, $after: String) {
   dataItems(datasetId: $datasetId, first: $first, after: $after) {
     totalCount
-    items { id datasetId type path thumbnail children { timestamp path } }
+    nodes { id: dataId datasetId type path thumbnail children { timestamp path } }
     pageInfo { hasNextPage endCursor }
   }
 }"""
 
 DATA_ITEM = """query Item($datasetId: ID!, $id: ID!) {
-  dataItem(datasetId: $datasetId, id: $id) {
-    id datasetId type path thumbnail children { timestamp path }
+  dataItem(datasetId: $datasetId, dataId: $id) {
+    id: dataId datasetId type path thumbnail children { timestamp path }
   }
 }"""
 
@@ -50,7 +50,7 @@ async def all_items(caller: Caller, dataset_id: str, page: int = MAX_PAGE_SIZE) 
     while True:
         data = (await caller.gql(DATA_ITEMS, {"datasetId": dataset_id, "first": page,
                                               "after": after}))["dataItems"]
-        items.extend(data["items"])
+        items.extend(data["nodes"])
         if not data["pageInfo"]["hasNextPage"]:
             return items
         after = data["pageInfo"]["endCursor"]

@@ -43,7 +43,7 @@ async def test_traversal_and_absolute_paths(admin, workspace, outside) -> None:
     for path in ("../secret-images", "images/../../secret-images", "..", str(outside),
                  "/etc", "images\\..\\x", "a\x00b"):
         await _refused(admin, path)
-    assert (await admin.gql(DATASETS))["datasets"] == []
+    assert (await admin.gql(DATASETS))["datasets"]["nodes"] == []
 
 
 async def test_symlinks_leading_out_are_refused(admin, workspace, outside) -> None:
@@ -57,9 +57,9 @@ async def test_symlinks_leading_out_are_refused(admin, workspace, outside) -> No
     os.symlink(workspace / "images" / "a.jpg", workspace / "images" / "alias.jpg")
     data = await admin.gql(CREATE_DATASET, {"input": {"path": "images", "dataType": "IMAGE"}})
     assert data["createDataset"]["itemCount"] == 2  # a.jpg and the alias inside the workspace
-    items = await admin.gql("query($d: ID!) { dataItems(datasetId: $d) { items { path } } }",
+    items = await admin.gql("query($d: ID!) { dataItems(datasetId: $d) { nodes { path } } }",
                             {"d": data["createDataset"]["dataset"]["id"]})
-    assert [i["path"] for i in items["dataItems"]["items"]] == ["/data/images/a.jpg",
+    assert [i["path"] for i in items["dataItems"]["nodes"]] == ["/data/images/a.jpg",
                                                                 "/data/images/alias.jpg"]
 
 

@@ -109,4 +109,4 @@ async def test_no_file_of_the_type_is_a_clear_error_for_each_type(admin, workspa
             "{ created } }", {"t": data_type})
         assert error.code == "BAD_USER_INPUT", data_type
         assert words in error.message and "'empty/'" in error.message, error.message
-    assert (await admin.gql("{ datasets { id } }"))["datasets"] == []
+    assert (await admin.gql("{ datasets { nodes { id: datasetId } } }"))["datasets"]["nodes"] == []

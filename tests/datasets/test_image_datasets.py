@@ -107,7 +107,7 @@ async def test_get_or_create_on_the_normalised_path(admin, workspace) -> None:
         assert again["itemCount"] == 2
     other_type = await create_dataset(admin, "images", "SEQUENCE_IMAGE")
     assert other_type["created"] is True and other_type["dataset"]["id"] != first["dataset"]["id"]
-    listed = (await admin.gql(DATASETS))["datasets"]
+    listed = (await admin.gql(DATASETS))["datasets"]["nodes"]
     assert [(d["path"], d["dataType"]) for d in listed] == [("images/", "IMAGE"),
                                                           ("images/", "SEQUENCE_IMAGE")]
 
@@ -118,7 +118,7 @@ async def test_concurrent_creations_scan_once_and_agree(admin, workspace) -> Non
     assert sum(r["created"] for r in results) == 1
     assert len({r["dataset"]["id"] for r in results}) == 1
     assert all(r["itemCount"] == 12 for r in results)
-    assert len((await admin.gql(DATASETS))["datasets"]) == 1
+    assert len((await admin.gql(DATASETS))["datasets"]["nodes"]) == 1
 
 
 async def test_the_whole_workspace_can_be_a_dataset_without_its_private_folder(admin, workspace) -> None:
@@ -151,7 +151,7 @@ async def test_pages_follow_data_order_with_a_total(admin, workspace) -> None:
         page = (await admin.gql(DATA_ITEMS, {"datasetId": dataset_id, "first": 3,
                                              "after": after}))["dataItems"]
         assert page["totalCount"] == 7
-        seen.extend(i["path"] for i in page["items"])
+        seen.extend(i["path"] for i in page["nodes"])
         pages += 1
         if not page["pageInfo"]["hasNextPage"]:
             break
@@ -159,15 +159,15 @@ async def test_pages_follow_data_order_with_a_total(admin, workspace) -> None:
     assert pages == 3
     assert seen == [f"/data/images/{n:02d}.jpg" for n in range(7)]
     default = (await admin.gql(DATA_ITEMS, {"datasetId": dataset_id}))["dataItems"]
-    assert len(default["items"]) == 7 and default["pageInfo"]["hasNextPage"] is False
+    assert len(default["nodes"]) == 7 and default["pageInfo"]["hasNextPage"] is False
     empty = (await admin.gql(DATA_ITEMS, {"datasetId": dataset_id, "first": 0}))["dataItems"]
-    assert empty["items"] == [] and empty["pageInfo"]["endCursor"] is None
+    assert empty["nodes"] == [] and empty["pageInfo"]["endCursor"] is None
 
 
 async def test_bad_page_arguments(admin, workspace) -> None:
     make_images(workspace / "images", ["a.jpg"])
     dataset_id = (await create_dataset(admin, "images"))["dataset"]["id"]
-    for variables in ({"first": -1}, {"first": 501}, {"after": "not-a-cursor"}, {"after": "ZGF0YTp4"}):
+    for variables in ({"first": -1}, {"first": 1001}, {"after": "not-a-cursor"}, {"after": "ZGF0YTp4"}):
         error = await admin.gql_error(DATA_ITEMS, {"datasetId": dataset_id, **variables})
         assert error.code == "BAD_USER_INPUT", variables
     error = await admin.gql_error(DATA_ITEMS, {"datasetId": "nope"})
@@ -196,14 +196,14 @@ async def test_users_read_items_admins_datasets_strangers_nothing(http, admin, a
     error = await user.gql_error(
         "mutation { createDataset(input: {path: \"images\", dataType: IMAGE}) { created } }")
     assert error.code == "FORBIDDEN"
-    assert (await admin.gql(DATASETS))["datasets"] == []  # nothing was created
+    assert (await admin.gql(DATASETS))["datasets"]["nodes"] == []  # nothing was created
     dataset_id = (await create_dataset(admin, "images"))["dataset"]["id"]
     # Listing datasets is for admins (as on the original server); their items are for everyone.
     assert (await user.gql_error(DATASETS)).code == "FORBIDDEN"
     assert (await user.gql_error(DATASET, {"id": dataset_id})).code == "FORBIDDEN"
-    assert [d["id"] for d in (await admin.gql(DATASETS))["datasets"]] == [dataset_id]
+    assert [d["id"] for d in (await admin.gql(DATASETS))["datasets"]["nodes"]] == [dataset_id]
     assert len(await all_items(user, dataset_id)) == 1
-    error = await user.gql_error("mutation($id: ID!) { deleteDataset(id: $id) }", {"id": dataset_id})
+    error = await user.gql_error("mutation($id: ID!) { deleteDataset(datasetId: $id) }", {"id": dataset_id})
     assert error.code == "FORBIDDEN"
     for query, variables in ((DATASETS, None), (DATA_ITEMS, {"datasetId": dataset_id})):
         error = await anonymous.gql_error(query, variables)

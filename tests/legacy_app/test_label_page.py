@@ -135,7 +135,7 @@ async def test_late_saves_of_anyone_else_are_refused(tab, campaign, clock) -> No
 
 
 async def test_the_same_order_through_graphql(http, campaign, clock) -> None:
-    """GraphQL clients get the same rule: updateJob(status) then saveLabels, for submit, validate
+    """GraphQL clients get the same rule: submitJob(status) then saveLabels, for submit, validate
     (done) and reject (to_correct); refused to anyone else and after the grace period."""
     ann = await login(http, "ann", "ann-password")
     val = await login(http, "val", "val-password")
@@ -148,14 +148,14 @@ async def test_the_same_order_through_graphql(http, campaign, clock) -> None:
         job = await next_job(ann)
         assert await update_job(ann, job, status="TO_VALIDATE")
         body = await save(ann, job["dataId"], [BOX])
-        assert body["data"]["saveLabels"]["annotations"] == [BOX], body
+        assert body["data"]["saveLabels"]["labels"]["annotations"] == [BOX], body
         jobs.append(job)
     for job, verdict in zip(jobs, ("DONE", "TO_CORRECT")):  # validate, reject
-        review = await next_job(val, objective="TO_VALIDATE")
+        review = await next_job(val, objective="VALIDATE")
         assert review["dataId"] == job["dataId"]
         assert await update_job(val, review, status=verdict)
         body = await save(val, job["dataId"], [MOVED])
-        assert body["data"]["saveLabels"]["annotations"] == [MOVED], body
+        assert body["data"]["saveLabels"]["labels"]["annotations"] == [MOVED], body
     # The annotator's end is no longer the latest one: refused; so is val, once past the grace.
     assert (await save(ann, jobs[0]["dataId"], []))["errors"][0]["extensions"]["code"] == \
         "FORBIDDEN"

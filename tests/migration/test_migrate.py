@@ -11,8 +11,10 @@ from PIL import Image
 from tests.client import Caller, login
 from tests.migration.conftest import folder_digest, run_command
 
-TASK_COUNTS = """query { tasks { name statusCounts { toAnnotate toValidate toCorrect done discard total } } }"""
-STATS = """query($t: String!, $d: ID!) { labelStatistics(taskName: $t, dataId: $d) { value } }"""
+TASK_COUNTS = """query { tasks { nodes { name
+  statusCounts { toAnnotate toValidate toCorrect done discard total } } } }"""
+STATS = """query($t: String!, $d: ID!) { labelStatistics(taskName: $t, dataId: $d) {
+  objectCount categories { category count } } }"""
 
 
 async def rest_login(http, username: str, password: str) -> Caller:
@@ -54,7 +56,7 @@ async def test_tasks_counters_datasets_and_thumbnails(migrated, workspace: Path)
     http, _ = migrated
     admin = await rest_login(http, "admin", "old-admin")
     data = await admin.gql(TASK_COUNTS)
-    counts = {t["name"]: t["statusCounts"] for t in data["tasks"]}
+    counts = {t["name"]: t["statusCounts"] for t in data["tasks"]["nodes"]}
     assert counts == {
         "cars": {"toAnnotate": 3, "toValidate": 1, "toCorrect": 1, "done": 1, "discard": 1,
                  "total": 7},
@@ -104,8 +106,8 @@ async def test_labels_statistics_and_result_navigation(migrated) -> None:
     status, labels = await admin.rest("GET", "/tasks/cars/labels/c4")
     assert status == 200 and [a["category"] for a in labels["annotations"]] == ["car", "car", "bike"]
     stats = await admin.gql(STATS, {"t": "cars", "d": "c4"})
-    assert stats["labelStatistics"]["value"] == {"objects": 3,
-                                                 "categories": {"car": 2, "bike": 1}}
+    assert stats["labelStatistics"] == {"objectCount": 3, "categories": [
+        {"category": "bike", "count": 1}, {"category": "car", "count": 2}]}
     status, empty = await admin.rest("GET", "/tasks/cars/labels/c0")
     assert status == 200 and empty["annotations"] == []
     status, page = await admin.rest("GET", "/tasks/cars/results?page=1&count=10")

@@ -31,7 +31,8 @@ class Outcome:
 
 @dataclass(frozen=True)
 class Action:
-    """`graphql(**args)` -> (document, variables, field); `rest(**args)` -> (method, path, body)."""
+    """`graphql(**args)` -> (document, variables, field or dotted path into the data);
+    `rest(**args)` -> (method, path, body)."""
 
     graphql: Callable[..., tuple[str, dict[str, Any], str]]
     rest: Callable[..., tuple[str, str, Any]]
@@ -44,7 +45,10 @@ async def perform(door: str, caller: Caller, action: Action, **args: Any) -> Out
         if body.get("errors"):
             return Outcome(code=(body["errors"][0].get("extensions") or {}).get("code"),
                            value=body["errors"][0]["message"])
-        return Outcome(code=None, value=body["data"][field])
+        value = body["data"]
+        for name in field.split("."):  # a payload's field: "nextJob.job"
+            value = value[name]
+        return Outcome(code=None, value=value)
     method, path, payload = action.rest(**args)
     kwargs = {} if payload is None else {"json": payload}
     status, body = await caller.rest(method, path, **kwargs)

@@ -14,43 +14,43 @@ RECT_SCHEMA = {"category": [{"name": "car", "color": "green", "properties": []}]
 
 CREATE_DATASET = Action(
     graphql=lambda path, data_type="image": (
-        "mutation C($input: CreateDatasetInput!) { createDataset(input: $input) { dataset { id path } } }",
+        "mutation C($input: CreateDatasetInput!) { createDataset(input: $input) { dataset { id: datasetId path } } }",
         {"input": {"path": path, "dataType": data_type.upper()}}, "createDataset"),
     rest=lambda path, data_type="image": ("POST", "/datasets", {"path": path, "data_type": data_type}),
 )
 GET_DATASET = Action(
-    graphql=lambda id: ("query D($id: ID!) { dataset(id: $id) { id } }", {"id": id}, "dataset"),
+    graphql=lambda id: ("query D($id: ID!) { dataset(datasetId: $id) { id: datasetId } }", {"id": id}, "dataset"),
     rest=lambda id: ("GET", f"/datasets/{id}", None),
 )
 DELETE_DATASET = Action(
-    graphql=lambda id: ("mutation D($id: ID!) { deleteDataset(id: $id) }", {"id": id}, "deleteDataset"),
+    graphql=lambda id: ("mutation D($id: ID!) { deleteDataset(datasetId: $id) }", {"id": id}, "deleteDataset"),
     rest=lambda id: ("DELETE", f"/datasets/{id}", None),
 )
 GET_DATA = Action(
-    graphql=lambda dataset_id, id: ("query D($d: ID!, $id: ID!) { dataItem(datasetId: $d, id: $id) { id } }",
+    graphql=lambda dataset_id, id: ("query D($d: ID!, $id: ID!) { dataItem(datasetId: $d, dataId: $id) { id: dataId } }",
                                     {"d": dataset_id, "id": id}, "dataItem"),
     rest=lambda dataset_id, id: ("GET", f"/datasets/{dataset_id}/data/{id}", None),
 )
-LIST_DATASETS = Action(graphql=lambda: ("{ datasets { id } }", {}, "datasets"),
+LIST_DATASETS = Action(graphql=lambda: ("{ datasets { nodes { id: datasetId } } }", {}, "datasets.nodes"),
                        rest=lambda: ("GET", "/datasets", None))
 CREATE_SPEC = Action(
     graphql=lambda plugin="rectangle", data_type="image", schema=RECT_SCHEMA: (
-        "mutation C($input: SpecInput!) { createSpec(input: $input) { id } }",
+        "mutation C($input: SpecInput!) { createSpec(input: $input) { id: specId } }",
         {"input": {"pluginName": plugin, "dataType": data_type.upper(), "labelSchema": schema}}, "createSpec"),
     rest=lambda plugin="rectangle", data_type="image", schema=RECT_SCHEMA: (
         "POST", "/specs", {"plugin_name": plugin, "data_type": data_type, "label_schema": schema}),
 )
 UPDATE_SPEC = Action(
     graphql=lambda id, plugin="rectangle", data_type="image", schema=RECT_SCHEMA: (
-        "mutation U($id: ID!, $input: SpecInput!) { updateSpec(id: $id, input: $input) { id } }",
+        "mutation U($id: ID!, $input: SpecInput!) { updateSpec(specId: $id, input: $input) { id: specId } }",
         {"id": id, "input": {"pluginName": plugin, "dataType": data_type.upper(), "labelSchema": schema}},
         "updateSpec"),
     rest=lambda id, plugin="rectangle", data_type="image", schema=RECT_SCHEMA: (
         "PUT", f"/specs/{id}", {"plugin_name": plugin, "data_type": data_type, "label_schema": schema}),
 )
-GET_SPEC = Action(graphql=lambda id: ("query S($id: ID!) { spec(id: $id) { id } }", {"id": id}, "spec"),
+GET_SPEC = Action(graphql=lambda id: ("query S($id: ID!) { spec(specId: $id) { id: specId } }", {"id": id}, "spec"),
                   rest=lambda id: ("GET", f"/specs/{id}", None))
-DELETE_SPEC = Action(graphql=lambda id: ("mutation D($id: ID!) { deleteSpec(id: $id) }", {"id": id}, "deleteSpec"),
+DELETE_SPEC = Action(graphql=lambda id: ("mutation D($id: ID!) { deleteSpec(specId: $id) }", {"id": id}, "deleteSpec"),
                      rest=lambda id: ("DELETE", f"/specs/{id}", None))
 
 
@@ -76,12 +76,12 @@ async def test_dataset_permissions_and_errors(door, http, admin: Caller, alice: 
     expect(await perform(door, alice, GET_DATASET, id=dataset_id), "FORBIDDEN")
     expect(await perform(door, alice, LIST_DATASETS), "FORBIDDEN")
     expect(await perform(door, admin, GET_DATASET, id=dataset_id), None)
-    items = await admin.gql("query I($d: ID!) { dataItems(datasetId: $d) { items { id } } }",
+    items = await admin.gql("query I($d: ID!) { dataItems(datasetId: $d) { nodes { id: dataId } } }",
                             {"d": dataset_id})
     item = await perform(door, alice, GET_DATA, dataset_id=dataset_id,
-                         id=items["dataItems"]["items"][0]["id"])
+                         id=items["dataItems"]["nodes"][0]["id"])
     expect(item, None)
-    assert item.value["id"] == items["dataItems"]["items"][0]["id"]
+    assert item.value["id"] == items["dataItems"]["nodes"][0]["id"]
     expect(await perform(door, alice, DELETE_DATASET, id=dataset_id), "FORBIDDEN")
     expect(await perform(door, admin, GET_DATASET, id="nope"), "NOT_FOUND")
     expect(await perform(door, admin, GET_DATA, dataset_id=dataset_id, id="nope"), "NOT_FOUND")

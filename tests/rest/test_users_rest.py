@@ -30,7 +30,7 @@ DELETE = Action(
     rest=lambda username: ("DELETE", f"/users/{username}", None),
 )
 PROFILE = Action(graphql=lambda: ("{ me { username } }", {}, "me"), rest=lambda: ("GET", "/profile", None))
-USERS = Action(graphql=lambda: ("{ users { username } }", {}, "users"), rest=lambda: ("GET", "/users", None))
+USERS = Action(graphql=lambda: ("{ users { nodes { username } } }", {}, "users.nodes"), rest=lambda: ("GET", "/users", None))
 SIGN_IN = Action(
     graphql=lambda username, password: (LOGIN, {"username": username, "password": password}, "login"),
     rest=lambda username, password: ("POST", "/login", {"username": username, "password": password}),
@@ -42,15 +42,15 @@ async def test_admin_creates_a_user_once_then_conflict(door, admin: Caller) -> N
     expect(await perform(door, admin, CREATE, username="carol"), None)
     # GraphQL says CONFLICT; the API document wants 400 for an existing user.
     expect(await perform(door, admin, CREATE, username="carol", role="ADMIN"), "CONFLICT", rest_status=400)
-    users = await admin.gql("{ users { username role } }")
-    assert {"username": "carol", "role": "USER"} in users["users"]
+    users = await admin.gql("{ users { nodes { username role } } }")
+    assert {"username": "carol", "role": "USER"} in users["users"]["nodes"]
 
 
 @pytest.mark.parametrize("door", DOORS)
 @pytest.mark.parametrize("username,password", [("", "x"), ("bad name!", "x"), ("ok", "")])
 async def test_bad_user_input_is_refused(door, admin: Caller, username, password) -> None:
     expect(await perform(door, admin, CREATE, username=username, password=password), "BAD_USER_INPUT")
-    assert [u["username"] for u in (await admin.gql("{ users { username } }"))["users"]] == ["admin"]
+    assert [u["username"] for u in (await admin.gql("{ users { nodes { username } } }"))["users"]["nodes"]] == ["admin"]
 
 
 @pytest.mark.parametrize("door", DOORS)

@@ -9,8 +9,12 @@ import pytest
 from tests.client import Caller
 from tests.conftest import BOTH_ENGINES
 from tests.rest.doors import DOORS, Action, Outcome, expect, perform
-from tests.workflow.gql import (CREATE_TASK, DELETE_TASK, NEXT_JOB, SAVE_LABELS, SPEC, UPDATE_JOB,
-                                UPDATE_JOBS, UPDATE_RESULTS, create_task, image_folder, result)
+from graph.node import encode_global_id
+from tests.workflow.gql import (CREATE_TASK, DELETE_TASK, NEXT_JOB, SAVE_LABELS, SPEC, UPDATE_JOBS,
+                                UPDATE_RESULTS, create_task, image_folder, job_change, result)
+
+#: nextJob's objectives for the legacy ones (to_correct was always annotating).
+OBJECTIVES = {"to_annotate": "ANNOTATE", "to_correct": "ANNOTATE", "to_validate": "VALIDATE"}
 
 pytestmark = BOTH_ENGINES
 
@@ -19,19 +23,26 @@ REST_SPEC = {"plugin_name": SPEC["pluginName"], "data_type": SPEC["dataType"].lo
 
 NEXT = Action(
     graphql=lambda task="cars", objective="to_annotate": (
-        NEXT_JOB, {"t": task, "o": objective.upper()}, "nextJob"),
+        NEXT_JOB, {"t": task, "o": OBJECTIVES.get(objective, objective.upper())}, "nextJob.job"),
     rest=lambda task="cars", objective="to_annotate": (
         "GET", f"/tasks/{task}/jobs/next?objective={objective}", None),
 )
 UPDATE = Action(
-    graphql=lambda job_id, task="cars", **input: (
-        UPDATE_JOB, {"t": task, "j": job_id, "input": {k: (v.upper() if k == "status" else v)
-                                                        for k, v in input.items()}}, "updateJob"),
+    graphql=lambda job_id, task="cars", **input: _job_change(job_id, task, **input),
     rest=lambda job_id, task="cars", **input: ("PUT", f"/tasks/{task}/jobs/{job_id}", input),
 )
+def _job_change(job_id: str, task: str, **input: Any) -> tuple[str, dict[str, Any], str]:
+    document, variables = job_change(encode_global_id("Job", task, job_id),
+                                     **{k: (v.upper() if k == "status" else v)
+                                        for k, v in input.items()})
+    name = ("submitJob" if "status" in input else "interruptJob" if input.get("interrupt")
+            else "touchJob")
+    return document, variables, name
+
+
 SAVE = Action(
     graphql=lambda data_id, annotations, task="cars": (
-        SAVE_LABELS, {"t": task, "d": data_id, "a": annotations}, "saveLabels"),
+        SAVE_LABELS, {"t": task, "d": data_id, "a": annotations}, "saveLabels.labels"),
     rest=lambda data_id, annotations, task="cars": (
         "PUT", f"/tasks/{task}/labels/{data_id}",
         {"task_name": task, "data_id": data_id, "annotations": annotations}),
@@ -75,8 +86,8 @@ def field(outcome: Outcome, name: str) -> Any:
 async def task(admin: Caller, workspace) -> list[str]:
     image_folder(workspace, 3)
     await create_task(admin)
-    data = await admin.gql('{ results(taskName: "cars") { items { dataId } } }')
-    return [item["dataId"] for item in data["results"]["items"]]
+    data = await admin.gql('{ results(taskName: "cars") { nodes { dataId } } }')
+    return [item["dataId"] for item in data["results"]["nodes"]]
 
 
 @pytest.mark.parametrize("door", DOORS)

@@ -10,12 +10,12 @@ from resolvers.specs.spec_create import get_or_create_spec
 from tests.conftest import make_user
 from tests.datasets.test_store_contract import _use_in_task
 
-FIELDS = "id pluginName dataType labelSchema settings"
+FIELDS = "id: specId pluginName dataType labelSchema settings"
 CREATE = f"mutation($input: SpecInput!) {{ createSpec(input: $input) {{ {FIELDS} }} }}"
-UPDATE = f"mutation($id: ID!, $input: SpecInput!) {{ updateSpec(id: $id, input: $input) {{ {FIELDS} }} }}"
-DELETE = "mutation($id: ID!) { deleteSpec(id: $id) }"
-ONE = f"query($id: ID!) {{ spec(id: $id) {{ {FIELDS} }} }}"
-ALL = f"{{ specs {{ {FIELDS} }} }}"
+UPDATE = f"mutation($id: ID!, $input: SpecInput!) {{ updateSpec(specId: $id, input: $input) {{ {FIELDS} }} }}"
+DELETE = "mutation($id: ID!) { deleteSpec(specId: $id) }"
+ONE = f"query($id: ID!) {{ spec(specId: $id) {{ {FIELDS} }} }}"
+ALL = f"{{ specs {{ nodes {{ {FIELDS} }} }} }}"
 
 SCHEMA = {"category": [{"name": "car", "color": "green",
                         "properties": [{"name": "occluded", "type": "checkbox", "default": False}]}],
@@ -36,7 +36,7 @@ async def test_create_read_list(admin) -> None:
     third = (await admin.gql(CREATE, {"input": _input()}))["createSpec"]
     assert len({first["id"], second["id"], third["id"]}) == 3
     assert (await admin.gql(ONE, {"id": second["id"]}))["spec"] == second
-    assert [s["id"] for s in (await admin.gql(ALL))["specs"]] == [first["id"], second["id"], third["id"]]
+    assert [s["id"] for s in (await admin.gql(ALL))["specs"]["nodes"]] == [first["id"], second["id"], third["id"]]
 
 
 async def test_bad_input_is_refused_and_nothing_is_stored(admin) -> None:
@@ -46,9 +46,9 @@ async def test_bad_input_is_refused_and_nothing_is_stored(admin) -> None:
         assert error.code == "BAD_USER_INPUT", changes
         assert error.errors[0]["extensions"]["field"] == field
     error = await admin.gql_error(
-        'mutation { createSpec(input: {pluginName: "x", dataType: VIDEO, labelSchema: {}}) { id } }')
+        'mutation { createSpec(input: {pluginName: "x", dataType: VIDEO, labelSchema: {}}) { specId } }')
     assert "VIDEO" in error.message  # GraphQL refuses an unknown enum value itself
-    assert (await admin.gql(ALL))["specs"] == []
+    assert (await admin.gql(ALL))["specs"]["nodes"] == []
 
 
 async def test_update_changes_schema_and_settings_only(admin) -> None:
@@ -78,7 +78,7 @@ async def test_delete_and_specs_in_use(http, admin) -> None:
     assert (await admin.gql(DELETE, {"id": free["id"]}))["deleteSpec"] is True
     assert (await admin.gql_error(ONE, {"id": free["id"]})).code == "NOT_FOUND"
     assert (await admin.gql_error(DELETE, {"id": free["id"]})).code == "NOT_FOUND"
-    assert [s["id"] for s in (await admin.gql(ALL))["specs"]] == [used["id"]]
+    assert [s["id"] for s in (await admin.gql(ALL))["specs"]["nodes"]] == [used["id"]]
 
 
 async def test_users_read_admins_write(http, admin, anonymous) -> None:
@@ -86,7 +86,7 @@ async def test_users_read_admins_write(http, admin, anonymous) -> None:
     assert (await user.gql_error(CREATE, {"input": _input()})).code == "FORBIDDEN"
     spec = (await admin.gql(CREATE, {"input": _input()}))["createSpec"]
     assert (await user.gql(ONE, {"id": spec["id"]}))["spec"] == spec
-    assert (await user.gql(ALL))["specs"] == [spec]
+    assert (await user.gql(ALL))["specs"]["nodes"] == [spec]
     assert (await user.gql_error(UPDATE, {"id": spec["id"], "input": _input(labelSchema={})})).code == "FORBIDDEN"
     assert (await user.gql_error(DELETE, {"id": spec["id"]})).code == "FORBIDDEN"
     assert (await anonymous.gql_error(ALL)).code == "UNAUTHENTICATED"
@@ -102,7 +102,7 @@ async def test_get_or_create_spec_reuses_equal_content(http, admin) -> None:
     assert await get_or_create_spec(ctx, "rectangle", "image", reordered, None) == first
     other = await get_or_create_spec(ctx, "rectangle", "image", SCHEMA, {"zoom": 1})
     assert other["id"] != first["id"] and other["settings"] == {"zoom": 1}
-    assert len((await admin.gql(ALL))["specs"]) == 2
+    assert len((await admin.gql(ALL))["specs"]["nodes"]) == 2
     with pytest.raises(ApiError) as refused:
         await get_or_create_spec(ctx, "rectangle", "video", SCHEMA, None)
     assert refused.value.code.value == "BAD_USER_INPUT"

@@ -15,10 +15,10 @@ IMPORT = """mutation($input: ImportTasksInput!) { importTasks(input: $input) {
 STATE = """query($t: String!) { task(name: $t) { name dataset { path dataType itemCount }
   spec { pluginName dataType labelSchema settings }
   statusCounts { toAnnotate toValidate toCorrect done discard total } }
-  results(taskName: $t, first: 200) { totalCount items { dataId status annotator validator
+  results(taskName: $t, first: 200) { totalCount nodes { dataId status annotator validator
   cumulatedTime inProgress data { path } } } }"""
 LABELS_OF = """query($t: String!, $d: ID!) { labels(taskName: $t, dataId: $d) { annotations }
-  labelStatistics(taskName: $t, dataId: $d) { value } }"""
+  labelStatistics(taskName: $t, dataId: $d) { objectCount categories { category count } } }"""
 
 POLYGONS = {"pluginName": "polygon", "dataType": "IMAGE",
             "labelSchema": {"category": [{"name": "bike", "color": "#ff0000"}], "default": "bike"},
@@ -46,7 +46,7 @@ async def busy_workspace(http, admin: Caller, workspace, clock) -> None:
         await ann.gql(SAVE_LABELS, {"t": "cars", "d": job["dataId"], "a": boxes(i + 1)})
         await update_job(ann, job, status=status)
     for verdict in ("DONE", "TO_CORRECT", "DONE"):
-        job = await next_job(val, objective="TO_VALIDATE")
+        job = await next_job(val, objective="VALIDATE")
         clock.advance(5)
         await update_job(val, job, status=verdict, comments=["fine" if verdict == "DONE" else "redo"])
     held = await next_job(ann)  # the to_correct item, back with its annotator: held at export
@@ -64,14 +64,14 @@ async def task_state(caller: Caller, task: str) -> dict[str, Any]:
     its dataset and spec, counters, and per item status, workers, time, labels, statistics."""
     data = await caller.gql(STATE, {"t": task})
     items = {}
-    for item in data["results"]["items"]:
+    for item in data["results"]["nodes"]:
         labels = await caller.gql(LABELS_OF, {"t": task, "d": item["dataId"]})
         path = item["data"]["path"]
         items[path if isinstance(path, str) else " ".join(path)] = {
             "status": item["status"], "annotator": item["annotator"],
             "validator": item["validator"], "cumulatedTime": item["cumulatedTime"],
             "annotations": labels["labels"]["annotations"],
-            "statistics": labels["labelStatistics"]["value"]}
+            "statistics": labels["labelStatistics"]}
     task_data = data["task"]
     return {"dataset": task_data["dataset"], "spec": task_data["spec"],
             "counts": task_data["statusCounts"], "total": data["results"]["totalCount"],

@@ -85,4 +85,5 @@ async def test_refusals_have_clear_messages_and_exit_codes(admin, workspace, set
         assert done.returncode == code, (args, done.stdout, done.stderr)
         assert message in done.stderr and "Traceback" not in done.stderr, (args, done.stderr)
     assert not (tmp_path / "elsewhere").exists()
-    assert await admin.gql(NOTHING) == {"tasks": [], "datasets": [], "specs": []}
+    assert await admin.gql(NOTHING) == {"tasks": {"nodes": []}, "datasets": {"nodes": []},
+                                        "specs": {"nodes": []}}

@@ -15,7 +15,8 @@ from tests.rest.doors import DOORS, STATUS_FOR_CODE
 from tests.transfer.helpers import EXPORT, IMPORT
 from tests.workflow.gql import create_task, image_folder
 
-NOTHING = "query { tasks { name } datasets { path dataType } specs { id } }"
+NOTHING = ("query { tasks { nodes { name } } datasets { nodes { path dataType } } "
+           "specs { nodes { specId } } }")
 OPERATIONS = {"export": (EXPORT, "/tasks/export"), "import": (IMPORT, "/tasks/import")}
 
 
@@ -92,7 +93,7 @@ async def test_paths_never_leave_the_workspace(admin, workspace, tmp_path, door,
     assert code == "BAD_USER_INPUT", message
     assert sorted(p.name for p in outside.rglob("*")) == ["cars.json"]
     assert sorted(p.name for p in (workspace / ".pixano").rglob("*")) == private_before
-    assert [t["name"] for t in (await admin.gql(NOTHING))["tasks"]] == ["cars"]
+    assert [t["name"] for t in (await admin.gql(NOTHING))["tasks"]["nodes"]] == ["cars"]
 
 
 @pytest.mark.parametrize("door", DOORS)
@@ -105,7 +106,7 @@ async def test_a_symlink_inside_an_import_folder_cannot_lead_out(admin, workspac
     os.symlink(outside, workspace / "incoming" / "cars")
     code, message = await attempt(door, admin, "import", {"path": "incoming"})
     assert code == "BAD_USER_INPUT" and "incoming/cars" in message
-    assert (await admin.gql(NOTHING))["tasks"] == []
+    assert (await admin.gql(NOTHING))["tasks"]["nodes"] == []
 
 
 @pytest.mark.parametrize("operation", ["export", "import"])
@@ -175,7 +176,8 @@ async def test_a_wrong_file_is_named_and_nothing_is_imported(admin, workspace, c
     code, message = await attempt("graphql", admin, "import", {"path": "incoming"})
     assert code == "BAD_USER_INPUT" and f"incoming/{name}" in message and expected in message, \
         message
-    assert await admin.gql(NOTHING) == {"tasks": [], "datasets": [], "specs": []}
+    assert await admin.gql(NOTHING) == {"tasks": {"nodes": []}, "datasets": {"nodes": []},
+                                        "specs": {"nodes": []}}
 
 
 @pytest.mark.parametrize("door", DOORS)

@@ -138,7 +138,7 @@ async def test_taken_names_get_a_suffix(admin, workspace) -> None:
                                 {"requested": "cars", "name": "cars-2"}]
     status, body = await admin.rest("POST", "/tasks/import", json={"path": "exports"})
     assert status == 200 and body["tasks"] == ["cars-1-2", "cars-3"]
-    names = [t["name"] for t in (await admin.gql("query { tasks { name } }"))["tasks"]]
+    names = [t["name"] for t in (await admin.gql("query { tasks { nodes { name } } }"))["tasks"]["nodes"]]
     assert names == ["cars", "cars-1", "cars-1-1", "cars-1-2", "cars-2", "cars-3"]
     # Each import is a task of its own: working in one leaves the others untouched.
     job = await next_job(admin, task="cars-2")
@@ -155,6 +155,7 @@ async def test_concurrent_imports_of_one_folder_get_distinct_names(admin, worksp
                                       for _ in range(4)))
     names = sorted(o["importTasks"]["tasks"][0]["name"] for o in outcomes)
     assert names == ["cars-1", "cars-2", "cars-3", "cars-4"]
-    tasks = (await admin.gql("query { tasks { name statusCounts { total } } }"))["tasks"]
+    tasks = (await admin.gql("query { tasks { nodes { name statusCounts { total } } } }"))[
+        "tasks"]["nodes"]
     assert [(t["name"], t["statusCounts"]["total"]) for t in tasks] == [
         ("cars", 4), ("cars-1", 4), ("cars-2", 4), ("cars-3", 4), ("cars-4", 4)]

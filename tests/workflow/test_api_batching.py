@@ -34,16 +34,16 @@ async def test_tasks_with_dataset_spec_and_counts_cost_one_read_each(http, admin
         await create_task(admin, f"task{i}", folder=f"set{i}",
                           spec={"pluginName": "rectangle", "dataType": "IMAGE",
                                 "labelSchema": {"n": i}})
-    query = ("query { tasks { name dataset { path itemCount } spec { labelSchema } "
-             "statusCounts { total } } }")
+    query = ("query { tasks { nodes { name dataset { path itemCount } spec { labelSchema } "
+             "statusCounts { total } } } }")
     data: dict = {}
 
     async def call() -> None:
         data.update(await admin.gql(query))
 
     statements = await traced(http, call)
-    assert len(data["tasks"]) == 6 and all(t["statusCounts"]["total"] == 2 for t in data["tasks"])
-    assert len({t["spec"]["labelSchema"]["n"] for t in data["tasks"]}) == 6
+    assert len(data["tasks"]["nodes"]) == 6 and all(t["statusCounts"]["total"] == 2 for t in data["tasks"]["nodes"])
+    assert len({t["spec"]["labelSchema"]["n"] for t in data["tasks"]["nodes"]}) == 6
     assert reads_of(statements, "datasets") == 2  # the records, then the item counts
     assert reads_of(statements, "specs") == 1
     assert reads_of(statements, "task_counts") == 1
@@ -58,7 +58,7 @@ async def test_a_results_page_loads_its_items_at_once(http, admin, workspace) ->
         page.update(await results(admin, first=20))
 
     statements = await traced(http, call)
-    assert len(page["items"]) == 20 and all(i["thumbnail"] and i["data"] for i in page["items"])
+    assert len(page["nodes"]) == 20 and all(i["thumbnail"] and i["data"] for i in page["nodes"])
     assert reads_of(statements, "data_items") == 1
 
 
@@ -69,7 +69,7 @@ async def test_legacy_page_numbers_deep_in_a_task_read_one_page(http, admin, wor
     image_folder(workspace, 600)
     await create_task(admin)
     ids = [i["dataId"] for offset in (0, 200, 400)  # pages of at most 200
-           for i in (await results(admin, first=200, offset=offset))["items"]]
+           for i in (await results(admin, first=200, offset=offset))["nodes"]]
     picked = ids[1::3]
     await admin.gql("""mutation($t: String!, $ids: [ID!]!) {
       updateResults(taskName: $t, dataIds: $ids, status: TO_VALIDATE) }""",
@@ -103,9 +103,9 @@ async def test_thumbnails_are_read_with_the_page_only_when_asked(http, admin, wo
     image_folder(workspace, 12)
     await create_task(admin)
     fragment = """query($t: String!) { results(taskName: $t, first: 5, offset: 3) {
-      items { ...R } } }
+      nodes { ...R } } }
       fragment R on Result { dataId thumbnail }"""
-    bare = """query($t: String!) { results(taskName: $t, first: 5) { items { dataId } } }"""
+    bare = """query($t: String!) { results(taskName: $t, first: 5) { nodes { dataId } } }"""
     for query, reads in ((fragment, 1), (bare, 0)):
         out: dict = {}
 
@@ -113,9 +113,9 @@ async def test_thumbnails_are_read_with_the_page_only_when_asked(http, admin, wo
             out.update(await admin.gql(query, {"t": "cars"}))
 
         statements = await traced(http, call)
-        assert len(out["results"]["items"]) == 5
+        assert len(out["results"]["nodes"]) == 5
         assert reads_of(statements, "data_items") == reads
         if reads:
-            assert all(i["thumbnail"] for i in out["results"]["items"])
-            assert out["results"]["items"][0]["dataId"] == (await results(admin, first=12)
-                                                            )["items"][3]["dataId"]
+            assert all(i["thumbnail"] for i in out["results"]["nodes"])
+            assert out["results"]["nodes"][0]["dataId"] == (await results(admin, first=12)
+                                                            )["nodes"][3]["dataId"]

@@ -6,10 +6,11 @@ import pytest
 
 from tests.conftest import BOTH_ENGINES, make_user
 from tests.workflow.gql import (
+    statistics,
     CREATE_TASK,
     DELETE_TASK,
     LABELS,
-    ME,
+    me,
     SPEC,
     TASK,
     TASKS,
@@ -27,8 +28,8 @@ COUNTS_ZERO = {"toAnnotate": 0, "toValidate": 0, "toCorrect": 0, "done": 0, "dis
 
 
 async def _nothing_created(admin) -> None:
-    data = await admin.gql("query { tasks { name } datasets { id } specs { id } }")
-    assert data == {"tasks": [], "datasets": [], "specs": []}
+    data = await admin.gql("query { tasks { nodes { name } } datasets { nodes { id: datasetId } } specs { nodes { id: specId } } }")
+    assert data == {"tasks": {"nodes": []}, "datasets": {"nodes": []}, "specs": {"nodes": []}}
 
 
 async def test_create_task_makes_one_job_result_and_empty_labels_per_item(admin, workspace) -> None:
@@ -41,14 +42,14 @@ async def test_create_task_makes_one_job_result_and_empty_labels_per_item(admin,
     assert task["spec"]["labelSchema"] == SPEC["labelSchema"]
     assert task["statusCounts"] == {**COUNTS_ZERO, "toAnnotate": 4, "total": 4}
     page = await results(admin)
-    assert [i["data"]["path"] for i in page["items"]] == urls
-    for item in page["items"]:
+    assert [i["data"]["path"] for i in page["nodes"]] == urls
+    for item in page["nodes"]:
         assert (item["status"], item["inProgress"], item["finishedJobIds"]) == ("TO_ANNOTATE",
                                                                               False, [])
         assert item["currentJobId"] and item["thumbnail"]
         labels = await admin.gql(LABELS, {"t": "cars", "d": item["dataId"]})
         assert labels["labels"]["annotations"] == []
-        assert labels["labelStatistics"]["value"] == {"objects": 0, "categories": {}}
+        assert statistics(labels["labelStatistics"]) == {"objects": 0, "categories": {}}
 
 
 async def test_spec_and_dataset_are_reused_by_content(admin, workspace) -> None:
@@ -60,8 +61,8 @@ async def test_spec_and_dataset_are_reused_by_content(admin, workspace) -> None:
     other = await create_task(admin, "c", spec={**SPEC, "settings": {"zoom": 2}})
     assert other["spec"]["id"] != first["spec"]["id"]
     data = await admin.gql(TASKS)
-    assert [t["name"] for t in data["tasks"]] == ["a", "b", "c"]
-    assert all(t["statusCounts"]["total"] == 2 for t in data["tasks"])
+    assert [t["name"] for t in data["tasks"]["nodes"]] == ["a", "b", "c"]
+    assert all(t["statusCounts"]["total"] == 2 for t in data["tasks"]["nodes"])
 
 
 async def test_users_read_tasks_admins_write_them(http, admin, alice, workspace) -> None:
@@ -74,7 +75,7 @@ async def test_users_read_tasks_admins_write_them(http, admin, alice, workspace)
     for query, variables in ((UPDATE_TASK, {"name": "cars", "input": {"settings": {}}}),
                              (DELETE_TASK, {"name": "cars"})):
         assert (await alice.gql_error(query, variables)).code == "FORBIDDEN"
-    assert [t["name"] for t in (await admin.gql(TASKS))["tasks"]] == ["cars"]
+    assert [t["name"] for t in (await admin.gql(TASKS))["tasks"]["nodes"]] == ["cars"]
 
 
 async def test_duplicate_name_is_a_conflict_and_changes_nothing(admin, workspace) -> None:
@@ -87,8 +88,8 @@ async def test_duplicate_name_is_a_conflict_and_changes_nothing(admin, workspace
     assert error.code == "CONFLICT" and "cars" in error.message
     task = (await admin.gql(TASK, {"name": "cars"}))["task"]
     assert task["dataset"]["path"] == "images/" and task["statusCounts"]["total"] == 2
-    assert (await results(admin, f={"inProgress": True}))["items"][0]["dataId"] == job["dataId"]
-    assert [d["path"] for d in (await admin.gql("query { datasets { path } }"))["datasets"]] == [
+    assert (await results(admin, f={"inProgress": True}))["nodes"][0]["dataId"] == job["dataId"]
+    assert [d["path"] for d in (await admin.gql("query { datasets { nodes { path } } }"))["datasets"]["nodes"]] == [
         "images/"]  # the other folder was not even scanned
 
 
@@ -169,14 +170,15 @@ async def test_delete_cascades_but_keeps_dataset_and_spec(http, admin, workspace
     job = await next_job(alice)
     await update_job(alice, job, status="TO_VALIDATE")
     held = await next_job(alice)
-    assert (await alice.gql(ME))["me"]["currAssignedJobs"] == {"cars/to_annotate": held["id"]}
+    assert (await me(alice))["currAssignedJobs"] == {"cars/to_annotate": held["id"]}
     assert (await admin.gql(DELETE_TASK, {"name": "cars"}))["deleteTask"] is True
-    assert (await admin.gql(TASKS))["tasks"] == []
+    assert (await admin.gql(TASKS))["tasks"]["nodes"] == []
     assert (await admin.gql_error(LABELS, {"t": "cars", "d": job["dataId"]})).code == "NOT_FOUND"
-    assert (await alice.gql(ME))["me"] == {"username": "alice", "currAssignedJobs": {},
+    assert (await me(alice)) == {"username": "alice", "currAssignedJobs": {},
                                           "queue": {}}
-    kept = await admin.gql("query { datasets { id } specs { id } }")
-    assert kept == {"datasets": [{"id": task["dataset"]["id"]}], "specs": [{"id": task["spec"]["id"]}]}
+    kept = await admin.gql("query { datasets { nodes { id: datasetId } } specs { nodes { id: specId } } }")
+    assert kept == {"datasets": {"nodes": [{"id": task["dataset"]["id"]}]},
+                    "specs": {"nodes": [{"id": task["spec"]["id"]}]}}
     # Now free: the dataset can go, and a task of the same name starts afresh.
     await create_task(admin)
     assert (await results(admin))["statusCounts"]["toAnnotate"] == 3

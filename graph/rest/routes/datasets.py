@@ -6,6 +6,7 @@ from typing import Any
 from graph.rest.shapes import (DATA_FRAGMENT, DATA_TYPES, DATASET_FRAGMENT, STRING, array_of, db_data,
                                db_dataset, enum_schema, ref, to_enum)
 from graph.rest.spec import Body, Call, Field, Param, Route
+from graph.rest.walk import all_nodes, every, follow_pages
 from graph.settings import MAX_PAGE_SIZE
 from resolvers.datasets.queries import encode_cursor
 
@@ -34,18 +35,19 @@ def _data_variables(call: Call) -> dict[str, Any]:
 def _data_page(data: dict[str, Any], call: Call) -> dict[str, Any]:
     connection = data["dataItems"]
     total = connection["totalCount"]
-    return {"results": [db_data(i) for i in connection["items"]], "counter": total,
+    return {"results": [db_data(i) for i in connection["nodes"]], "counter": total,
             "globalCounter": total}
 
 
-DATASET_ID = lambda call: {"id": call.path["dataset_id"]}  # noqa: E731
+DATASET_ID = lambda call: {"datasetId": call.path["dataset_id"]}  # noqa: E731
 
 ROUTES: tuple[Route, ...] = (
     Route(
         name="listDatasets", method="GET", path="/datasets", tag="datasets",
         summary="Every dataset (admins, as on the original server).",
-        document=DATASET_FRAGMENT + "\nquery Datasets { datasets { ...DbDataset } }",
-        result=lambda data, call: [db_dataset(d) for d in data["datasets"]],
+        document=DATASET_FRAGMENT + "\n" + every("datasets", "DbDataset", "Datasets"),
+        follow=follow_pages("datasets"),
+        result=lambda datas, call: [db_dataset(d) for d in all_nodes(datas, "datasets")],
         response=array_of(ref("DbDataset")), errors=(401, 403),
     ),
     Route(
@@ -64,14 +66,15 @@ mutation CreateDataset($input: CreateDatasetInput!) {
     Route(
         name="getDataset", method="GET", path="/datasets/{dataset_id}", tag="datasets",
         summary="One dataset (admins, as on the original server).",
-        document=DATASET_FRAGMENT + "\nquery Dataset($id: ID!) { dataset(id: $id) { ...DbDataset } }",
+        document=DATASET_FRAGMENT + """
+query Dataset($datasetId: ID!) { dataset(datasetId: $datasetId) { ...DbDataset } }""",
         variables=DATASET_ID, result=lambda data, call: db_dataset(data["dataset"]),
         response=ref("DbDataset"), errors=(401, 403, 404),
     ),
     Route(
         name="deleteDataset", method="DELETE", path="/datasets/{dataset_id}", tag="datasets",
         summary="Delete a dataset and its items (admins); 409 while a task uses it.",
-        document="mutation DeleteDataset($id: ID!) { deleteDataset(id: $id) }",
+        document="mutation DeleteDataset($datasetId: ID!) { deleteDataset(datasetId: $datasetId) }",
         variables=DATASET_ID, status=204, errors=(401, 403, 404, 409),
     ),
     Route(
@@ -81,7 +84,7 @@ mutation CreateDataset($input: CreateDatasetInput!) {
         document=DATA_FRAGMENT + """
 query DataItems($datasetId: ID!, $first: Int!, $after: String) {
   dataItems(datasetId: $datasetId, first: $first, after: $after) {
-    totalCount items { ...DbData } pageInfo { hasNextPage endCursor } } }""",
+    totalCount nodes { ...DbData } pageInfo { hasNextPage endCursor } } }""",
         params=(PAGE, COUNT),
         variables=_data_variables, result=_data_page, response=ref("DataPage"), errors=(400, 401, 404),
     ),
@@ -89,8 +92,10 @@ query DataItems($datasetId: ID!, $first: Int!, $after: String) {
         name="getData", method="GET", path="/datasets/{dataset_id}/data/{data_id}", tag="datasets",
         summary="One data item (with its thumbnail for images).",
         document=DATA_FRAGMENT + """
-query DataItem($datasetId: ID!, $id: ID!) { dataItem(datasetId: $datasetId, id: $id) { ...DbData } }""",
-        variables=lambda call: {"datasetId": call.path["dataset_id"], "id": call.path["data_id"]},
+query DataItem($datasetId: ID!, $dataId: ID!) {
+  dataItem(datasetId: $datasetId, dataId: $dataId) { ...DbData } }""",
+        variables=lambda call: {"datasetId": call.path["dataset_id"],
+                                "dataId": call.path["data_id"]},
         result=lambda data, call: db_data(data["dataItem"]), response=ref("DbData"), errors=(401, 404),
     ),
 )

@@ -6,6 +6,7 @@ from typing import Any
 from graph.rest.shapes import (ANY, DATA_TYPES, OBJECT, SPEC_FRAGMENT, STRING, array_of, db_spec,
                                enum_schema, ref, to_enum)
 from graph.rest.spec import Body, Call, Field, Route
+from graph.rest.walk import all_nodes, every, follow_pages
 
 SPEC_BODY = Body("RestSpecInput", (
     Field("plugin_name", STRING, required=True, example="rectangle"),
@@ -26,19 +27,20 @@ def spec_input(body: dict[str, Any]) -> dict[str, Any]:
     return spec
 
 
-SPEC_ID = lambda call: {"id": call.path["spec_id"]}  # noqa: E731
+SPEC_ID = lambda call: {"specId": call.path["spec_id"]}  # noqa: E731
 
 
 def _update(call: Call) -> dict[str, Any]:
-    return {"id": call.path["spec_id"], "input": spec_input(call.body)}
+    return {"specId": call.path["spec_id"], "input": spec_input(call.body)}
 
 
 ROUTES: tuple[Route, ...] = (
     Route(
         name="listSpecs", method="GET", path="/specs", tag="specs",
         summary="Every label specification.",
-        document=SPEC_FRAGMENT + "\nquery Specs { specs { ...DbSpec } }",
-        result=lambda data, call: [db_spec(s) for s in data["specs"]],
+        document=SPEC_FRAGMENT + "\n" + every("specs", "DbSpec", "Specs"),
+        follow=follow_pages("specs"),
+        result=lambda datas, call: [db_spec(s) for s in all_nodes(datas, "specs")],
         response=array_of(ref("DbSpec")), errors=(401,),
     ),
     Route(
@@ -53,7 +55,7 @@ mutation CreateSpec($input: SpecInput!) { createSpec(input: $input) { ...DbSpec 
     Route(
         name="getSpec", method="GET", path="/specs/{spec_id}", tag="specs",
         summary="One label specification.",
-        document=SPEC_FRAGMENT + "\nquery Spec($id: ID!) { spec(id: $id) { ...DbSpec } }",
+        document=SPEC_FRAGMENT + "\nquery Spec($specId: ID!) { spec(specId: $specId) { ...DbSpec } }",
         variables=SPEC_ID, result=lambda data, call: db_spec(data["spec"]),
         response=ref("DbSpec"), errors=(401, 404),
     ),
@@ -61,14 +63,14 @@ mutation CreateSpec($input: SpecInput!) { createSpec(input: $input) { ...DbSpec 
         name="updateSpec", method="PUT", path="/specs/{spec_id}", tag="specs",
         summary="Replace a spec's label_schema and settings (admins); plugin_name and data_type "
                 "must stay the same (400).",
-        document="""mutation UpdateSpec($id: ID!, $input: SpecInput!) {
-  updateSpec(id: $id, input: $input) { id } }""",
+        document="""mutation UpdateSpec($specId: ID!, $input: SpecInput!) {
+  updateSpec(specId: $specId, input: $input) { specId } }""",
         body=SPEC_BODY, variables=_update, status=204,
     ),
     Route(
         name="deleteSpec", method="DELETE", path="/specs/{spec_id}", tag="specs",
         summary="Delete a label specification (admins); 409 while a task uses it.",
-        document="mutation DeleteSpec($id: ID!) { deleteSpec(id: $id) }",
+        document="mutation DeleteSpec($specId: ID!) { deleteSpec(specId: $specId) }",
         variables=SPEC_ID, status=204, errors=(401, 403, 404, 409),
     ),
 )

@@ -8,6 +8,7 @@ from graph.rest.routes.specs import spec_input
 from graph.rest.shapes import (ANY, DATA_TYPES, INTEGER, OBJECT, STRING, STRINGS, TASK_FRAGMENT,
                                array_of, enum_schema, obj, ref, rest_task, to_enum)
 from graph.rest.spec import Body, Call, Field, Route
+from graph.rest.walk import all_nodes, every, follow_pages
 
 NEW_TASK_BODY = Body("RestNewTask", (
     Field("name", STRING, required=True, example="cars"),
@@ -90,8 +91,9 @@ ROUTES: tuple[Route, ...] = (
     Route(
         name="listTasks", method="GET", path="/tasks", tag="tasks",
         summary="Every task, with its dataset and spec.",
-        document=TASK_FRAGMENT + "\nquery Tasks { tasks { ...RestTask } }",
-        result=lambda data, call: [rest_task(t) for t in data["tasks"]],
+        document=TASK_FRAGMENT + "\n" + every("tasks", "RestTask", "Tasks"),
+        follow=follow_pages("tasks"),
+        result=lambda datas, call: [rest_task(t) for t in all_nodes(datas, "tasks")],
         response=array_of(ref("RestTask")), errors=(401,),
     ),
     Route(

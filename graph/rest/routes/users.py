@@ -7,6 +7,7 @@ from graph.bodies import SMALL_BODY_BYTES
 from graph.rest.shapes import (OBJECT, ROLES, STRING, USER_FRAGMENT, array_of, enum_schema, ref,
                                rest_user, to_enum)
 from graph.rest.spec import Body, Call, Field, Route
+from graph.rest.walk import all_nodes, every, follow_pages
 
 PASSWORD = Field("password", STRING, required=True, aliases=("pwd",), example="s3cret-pass")
 USERNAME = Field("username", STRING, required=True, example="alice")
@@ -81,8 +82,9 @@ mutation Login($username: String!, $password: String!) {
     Route(
         name="listUsers", method="GET", path="/users", tag="users",
         summary="Every account (admins).",
-        document=USER_FRAGMENT + "\nquery Users { users { ...RestUser } }",
-        result=lambda data, call: [rest_user(u) for u in data["users"]],
+        document=USER_FRAGMENT + "\n" + every("users", "RestUser", "Users"),
+        follow=follow_pages("users"),
+        result=lambda datas, call: [rest_user(u) for u in all_nodes(datas, "users")],
         response=array_of(ref("RestUser")), errors=(401, 403),
     ),
     Route(

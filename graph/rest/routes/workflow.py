@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from graph.node import encode_global_id
 from graph.rest.errors import RestError
 from graph.rest.shapes import (ANY, BOOLEAN, JOB_FRAGMENT, LABELS_FRAGMENT, OBJECTIVES, RESULT_FIELDS,
                                RESULT_FRAGMENT, SORTS, STATUSES, STRING, STRINGS, array_of, db_job,
@@ -79,7 +80,7 @@ def _listing(call: Call, default_count: int) -> dict[str, Any]:
 
 def _legacy_results(data: dict[str, Any], call: Call) -> dict[str, Any]:
     connection = data["results"]
-    return {"results": [db_result(r) for r in connection["items"]],
+    return {"results": [db_result(r) for r in connection["nodes"]],
             "counter": connection["totalCount"], "globalCounter": connection["globalCount"],
             "doneCounter": connection["statusCounts"]["done"],
             "toValidateCounter": connection["statusCounts"]["toValidate"]}
@@ -132,15 +133,35 @@ LABELS_BODY = Body("DbLabel", (
 ))
 
 
+#: The legacy objectives of GET jobs/next as nextJob's: `to_correct` always meant annotating
+#: (corrections are served first); anything else goes on as is, for the schema to refuse.
+NEXT_OBJECTIVES = {"to_annotate": "ANNOTATE", "to_correct": "ANNOTATE", "to_validate": "VALIDATE"}
+
+#: PUT jobs/{job_id} is one of three mutations, chosen by the body: the unused ones are skipped
+#: with @include, and their inputs default to placeholders that are never executed.
+UPDATE_JOB = """mutation UpdateJob($submits: Boolean!, $interrupts: Boolean!, $touches: Boolean!,
+  $submit: SubmitJobInput = {jobId: "", status: DONE},
+  $interrupt: InterruptJobInput = {jobId: ""}, $touch: TouchJobInput = {jobId: ""}) {
+  submitJob(input: $submit) @include(if: $submits) { job { jobId } }
+  interruptJob(input: $interrupt) @include(if: $interrupts) { job { jobId } }
+  touchJob(input: $touch) @include(if: $touches) { job { jobId } } }"""
+
+
 def _job_update(call: Call) -> dict[str, Any]:
-    changes: dict[str, Any] = {}
-    if "status" in call.body:
-        changes["status"] = to_enum(call.body["status"])
-    if "interrupt" in call.body:
-        changes["interrupt"] = call.body["interrupt"]
+    """A status ends the job (submitJob); else `interrupt: true` pauses it; else a heartbeat."""
+    job = {"jobId": encode_global_id("Job", call.path["task_name"], call.path["job_id"])}
     if "comments" in call.body:
-        changes["comments"] = call.body["comments"]
-    return {"taskName": call.path["task_name"], "jobId": call.path["job_id"], "input": changes}
+        job["comments"] = call.body["comments"]
+    submits = "status" in call.body
+    interrupts = not submits and bool(call.body.get("interrupt"))
+    touches = not submits and not interrupts
+    variables: dict[str, Any] = {"submits": submits, "interrupts": interrupts,
+                                 "touches": touches}
+    if submits:
+        variables["submit"] = {**job, "status": to_enum(call.body["status"])}
+    else:
+        variables["interrupt" if interrupts else "touch"] = job
+    return variables
 
 
 def _labels(call: Call) -> dict[str, Any]:
@@ -149,7 +170,8 @@ def _labels(call: Call) -> dict[str, Any]:
         raise RestError.bad_input(
             f"the body's task_name/data_id ({call.body['task_name']!r}, {call.body['data_id']!r}) "
             f"must be the URL's ({task!r}, {item!r})")
-    return {"taskName": task, "dataId": item, "annotations": call.body["annotations"]}
+    return {"input": {"taskName": task, "dataId": item,
+                      "annotations": call.body["annotations"]}}
 
 
 TASK_AND_ITEM = lambda call: {"taskName": call.path["task_name"], "dataId": call.path["data_id"]}  # noqa: E731
@@ -158,7 +180,7 @@ LISTING = """query Results($taskName: String!, $filter: ResultFilter, $sort: Sor
                       $first: Int, $offset: Int) {
   results(taskName: $taskName, filter: $filter, sort: $sort, first: $first, offset: $offset) {
     totalCount globalCount statusCounts { done toValidate }
-    items { %s } } }"""
+    nodes { %s } } }"""
 
 ROUTES: tuple[Route, ...] = (
     Route(
@@ -166,7 +188,7 @@ ROUTES: tuple[Route, ...] = (
         summary="A page of the task's results (DbResult[]), filtered and sorted.",
         document=RESULT_FRAGMENT + "\n" + LISTING % "...DbResult",
         params=(PAGE, JOBS_COUNT, *FILTERS, SORT), variables=lambda call: _listing(call, 50),
-        result=lambda data, call: [db_result(r) for r in data["results"]["items"]],
+        result=lambda data, call: [db_result(r) for r in data["results"]["nodes"]],
         response=array_of(ref("DbResult")), errors=(400, 401, 404),
     ),
     Route(
@@ -174,12 +196,13 @@ ROUTES: tuple[Route, ...] = (
         summary="Take the next job for an objective: your unfinished one, a correction queued for "
                 "you, then the first free item. `{}` when there is nothing to do.",
         document=JOB_FRAGMENT + """
-mutation NextJob($taskName: String!, $objective: Objective!) {
-  nextJob(taskName: $taskName, objective: $objective) { ...DbJob } }""",
+mutation NextJob($input: NextJobInput!) { nextJob(input: $input) { job { ...DbJob } } }""",
         params=(OBJECTIVE,),
-        variables=lambda call: {"taskName": call.path["task_name"],
-                                "objective": to_enum(call.params["objective"] or "to_annotate")},
-        result=lambda data, call: db_job(data["nextJob"]) if data["nextJob"] else {},
+        variables=lambda call: {"input": {
+            "taskName": call.path["task_name"],
+            "objective": NEXT_OBJECTIVES.get(call.params["objective"] or "to_annotate",
+                                             call.params["objective"])}},
+        result=lambda data, call: db_job(data["nextJob"]["job"]) if data["nextJob"]["job"] else {},
         response=or_empty("DbJob"), errors=(400, 401, 403, 404),
         description=LEGACY_GET_NOTE,
     ),
@@ -187,9 +210,8 @@ mutation NextJob($taskName: String!, $objective: Objective!) {
         name="updateJob", method="PUT", path="/tasks/{task_name}/jobs/{job_id}", tag="jobs",
         summary="Save heartbeat, interruption, or end of a job with the item's new status; 410 "
                 "`job_denied` when the job is not (or no longer) yours.",
-        document="""mutation UpdateJob($taskName: String!, $jobId: ID!, $input: UpdateJobInput!) {
-  updateJob(taskName: $taskName, jobId: $jobId, input: $input) }""",
-        body=JOB_UPDATE_BODY, variables=_job_update, status=204, errors=(400, 401, 404, 410),
+        document=UPDATE_JOB, body=JOB_UPDATE_BODY, variables=_job_update, status=204,
+        errors=(400, 401, 404, 410),
     ),
     Route(
         name="updateJobs", method="PUT", path="/tasks/{task_name}/jobs", tag="jobs",
@@ -245,8 +267,8 @@ query Labels($taskName: String!, $dataId: ID!) { labels(taskName: $taskName, dat
     Route(
         name="saveLabels", method="PUT", path="/tasks/{task_name}/labels/{data_id}", tag="labels",
         summary="Replace the labels of a data item: the holder of its current job, or an admin.",
-        document="""mutation SaveLabels($taskName: String!, $dataId: ID!, $annotations: JSON!) {
-  saveLabels(taskName: $taskName, dataId: $dataId, annotations: $annotations) { dataId } }""",
+        document="""mutation SaveLabels($input: SaveLabelsInput!) {
+  saveLabels(input: $input) { labels { dataId } } }""",
         body=LABELS_BODY, variables=_labels, status=204,
     ),
 )

@@ -1,0 +1,137 @@
+"""Relay connections: `edges { cursor node }`, `nodes`, `pageInfo`, `totalCount`, one maximum page
+size for every list, and the slicing of the root lists (users, datasets, specs, tasks).
+
+Results and data items are paged by the store with keyset cursors (a deep page costs what the
+first does). The root lists are small (accounts, folders, specs, tasks an admin made): they are
+read whole and sliced here in both directions; their cursor is the item's natural key.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+import strawberry
+
+from graph.errors import ApiError, ErrorCode
+from graph.settings import MAX_PAGE_SIZE  # the largest `first` / `last` of any connection
+
+T = TypeVar("T")
+
+
+@strawberry.type(description="Where a page starts and ends (Relay's PageInfo).")
+class PageInfo:
+    has_next_page: bool = strawberry.field(description="Whether items follow this page.")
+    has_previous_page: bool = strawberry.field(description="Whether items precede this page.")
+    start_cursor: str | None = strawberry.field(
+        description="Cursor of the page's first item (pass as `before`); null on an empty page.")
+    end_cursor: str | None = strawberry.field(
+        description="Cursor of the page's last item (pass as `after`); null on an empty page.")
+
+
+@strawberry.type(description="One item of a page, with its cursor.")
+class Edge(Generic[T]):
+    cursor: str = strawberry.field(description="Opaque position of this item in the list.")
+    node: T = strawberry.field(description="The item.")
+
+
+def check_page_size(value: int | None, name: str) -> None:
+    if value is not None and not 0 <= value <= MAX_PAGE_SIZE:
+        raise ApiError(ErrorCode.BAD_USER_INPUT,
+                       f"{name} must be between 0 and {MAX_PAGE_SIZE}", field=name)
+
+
+def encode_key(kind: str, key: str) -> str:
+    return base64.urlsafe_b64encode(f"{kind}:{key}".encode()).decode().rstrip("=")
+
+
+def decode_key(kind: str, cursor: str, field: str) -> str:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raw = ""
+    prefix, sep, key = raw.partition(":")
+    if prefix != kind or not sep:
+        raise ApiError(ErrorCode.BAD_USER_INPUT, f"invalid `{field}` cursor: pass a cursor of "
+                       f"this list", field=field)
+    return key
+
+
+@dataclass
+class Window:
+    """`first`/`after`/`last`/`before` as given to a connection field."""
+
+    first: int | None = None
+    after: str | None = None
+    last: int | None = None
+    before: str | None = None
+
+    def check(self) -> None:
+        check_page_size(self.first, "first")
+        check_page_size(self.last, "last")
+        if self.first is not None and self.last is not None:
+            raise ApiError(ErrorCode.BAD_USER_INPUT, "pass `first` or `last`, not both",
+                           field="last")
+
+
+def slice_list(items: Sequence[T], key: Callable[[T], str], kind: str,
+               window: Window) -> tuple[list[tuple[str, T]], PageInfo]:
+    """The (cursor, item) pairs of `window` over the whole ordered list, and its PageInfo. A
+    cursor whose item is gone is refused (BAD_USER_INPUT): the list is short, start again."""
+    window.check()
+    keys = [key(item) for item in items]
+    start, end = 0, len(items)
+    for name, cursor in (("after", window.after), ("before", window.before)):
+        if cursor is None:
+            continue
+        wanted = decode_key(kind, cursor, name)
+        if wanted not in keys:
+            raise ApiError(ErrorCode.BAD_USER_INPUT, f"the `{name}` cursor's item no longer "
+                           "exists: start the listing again", field=name)
+        if name == "after":
+            start = max(start, keys.index(wanted) + 1)
+        else:
+            end = min(end, keys.index(wanted))
+    end = max(start, end)
+    first = window.first if window.first is not None else (None if window.last else 50)
+    lo, hi = start, end
+    if first is not None:
+        hi = min(end, start + first)
+    if window.last is not None:
+        lo = max(lo, hi - window.last)
+    page = [(encode_key(kind, keys[i]), items[i]) for i in range(lo, hi)]
+    info = PageInfo(has_next_page=hi < len(items), has_previous_page=lo > 0,
+                    start_cursor=page[0][0] if page else None,
+                    end_cursor=page[-1][0] if page else None)
+    return page, info
+
+
+FIRST = "Return the first n items (at most the maximum page size, 1000); default 50."
+AFTER = "Start after the item of this cursor (a previous page's endCursor)."
+LAST = "Return the last n items of the window (at most 1000)."
+BEFORE = "End before the item of this cursor (a later page's startCursor)."
+
+
+@strawberry.type(description="A page of a list (Relay connection): edges with cursors, or just "
+                             "the nodes.")
+class Connection(Generic[T]):
+    edges: list[Edge[T]] = strawberry.field(description="The page's items with their cursors.")
+    page_info: PageInfo = strawberry.field(description="Where the page starts and ends.")
+    total_count: int = strawberry.field(description="Items in the whole list.")
+
+    @strawberry.field(description="The page's items (the edges' nodes).")
+    def nodes(self) -> list[T]:
+        return [edge.node for edge in self.edges]
+
+
+R = TypeVar("R")
+
+
+def connection_of(records: Sequence[R], key: Callable[[R], str], kind: str, window: Window,
+                  convert: Callable[[R], T]) -> Connection[T]:
+    """A root list's page as a Connection (see `slice_list`)."""
+    page, info = slice_list(records, key, kind, window)
+    return Connection(edges=[Edge(cursor=c, node=convert(r)) for c, r in page], page_info=info,
+                      total_count=len(records))

@@ -1,0 +1,1 @@
+"""Global object identification: `node(id:)` and `nodes(ids:)`."""

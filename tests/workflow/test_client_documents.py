@@ -1,0 +1,148 @@
+"""The client documents (`tests/client/*.graphql`) as a contract: each validates against the schema,
+and the annotator and validator loops, the dashboards, the results table and user management run
+exactly these documents; the annotator loop costs one request per step, counted."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from graphql import parse, validate
+
+from graph.schema import schema
+from tests.client import Caller
+from tests.client_docs import _fragments, _spreads, files, operation, operations
+from tests.conftest import ADMIN_PASSWORD, BOTH_ENGINES, USER_PASSWORD
+from tests.workflow.gql import create_task, image_folder
+
+
+@pytest.mark.parametrize("file", [f.name for f in files()])
+def test_every_client_document_validates(file: str) -> None:
+    assert operations(file), f"{file} holds no named operation"
+    for name in operations(file):
+        assert validate(schema._schema, parse(operation(file, name))) == [], (file, name)
+
+
+def test_every_shared_fragment_is_used() -> None:
+    used = set().union(*(_spreads(node) for f in files() for node in operations(f.name).values()))
+    used |= set().union(*(_spreads(f) for f in _fragments().values()))
+    assert used >= set(_fragments())
+
+
+@dataclass
+class Client:
+    """A UI: it speaks only the client documents, and counts its requests."""
+
+    caller: Caller
+    requests: int = 0
+
+    async def run(self, file: str, op: str, /, **variables: Any) -> dict[str, Any]:
+        self.requests += 1
+        return await self.caller.gql(operation(file, op), variables)
+
+
+async def _login(http, username: str, password: str) -> Client:
+    data = await Client(Caller(http)).run("login.graphql", "Login", username=username,
+                                          password=password)
+    http.session.cookie_jar.clear()
+    user = data["login"]["user"]
+    assert user["username"] == username and user["id"]
+    return Client(Caller(http, token=data["login"]["token"], username=username))
+
+
+@pytest.fixture
+async def team(http, workspace) -> tuple[Client, Client, Client, list[str]]:
+    admin = await _login(http, "admin", ADMIN_PASSWORD)
+    for name in ("ann", "val"):
+        await admin.run("users.graphql", "CreateUser",
+                        input={"username": name, "password": USER_PASSWORD})
+    urls = image_folder(workspace, 3)
+    await create_task(admin.caller)
+    return admin, await _login(http, "ann", USER_PASSWORD), await _login(http, "val",
+                                                                           USER_PASSWORD), urls
+
+
+@BOTH_ENGINES
+async def test_the_annotator_loop_is_one_request_per_step(team) -> None:
+    admin, ann, val, urls = team
+    before = ann.requests
+    job = (await ann.run("annotator.graphql", "TakeJob", taskName="cars"))["nextJob"]["job"]
+    assert ann.requests == before + 1  # claim and load everything: one request
+    done = []
+    while job is not None:
+        assert job["dataItem"]["urls"][0] in urls and job["dataItem"]["thumbnail"]
+        assert job["spec"]["labelSchema"]["default"] == "car" and job["task"]["name"] == "cars"
+        assert job["labels"]["annotations"] == [] and job["result"]["status"] == "TO_ANNOTATE"
+        boxes = [{"category": "car", "n": len(done)}]
+        step = ann.requests
+        data = (await ann.run("annotator.graphql", "SubmitAndNext", jobId=job["id"],
+                              labels=boxes))["submitJob"]
+        assert ann.requests == step + 1  # submit + labels + next: one request
+        assert data["result"]["status"] == "TO_VALIDATE" and data["job"]["startAt"] is None
+        done.append((job["dataId"], boxes))
+        job = data["nextJob"]
+    assert ann.requests == before + 1 + 3 and len(done) == 3
+    for data_id, boxes in done:  # the labels landed with each submit
+        detail = await admin.run("results.graphql", "ResultDetail", taskName="cars",
+                                 dataId=data_id)
+        assert detail["labels"]["annotations"] == boxes
+        assert detail["result"]["status"] == "TO_VALIDATE"
+
+
+@BOTH_ENGINES
+async def test_the_validator_loop_dashboards_results_table_and_users(team) -> None:
+    admin, ann, val, urls = team
+    job = (await ann.run("annotator.graphql", "TakeJob", taskName="cars"))["nextJob"]["job"]
+    await ann.run("annotator.graphql", "SaveLabels", taskName="cars", dataId=job["dataId"],
+                  annotations=[{"category": "car"}])
+    assert (await ann.run("annotator.graphql", "TouchJob", jobId=job["id"]))["touchJob"]
+    left = (await ann.run("annotator.graphql", "LeaveJob", jobId=job["id"]))["interruptJob"]
+    assert left["job"]["startAt"] is None
+    job = (await ann.run("annotator.graphql", "TakeJob", taskName="cars"))["nextJob"]["job"]
+    assert job["labels"]["annotations"] == [{"category": "car"}]  # resumed, labels kept
+    while job is not None:
+        job = (await ann.run("annotator.graphql", "SubmitAndNext",
+                             jobId=job["id"]))["submitJob"]["nextJob"]
+
+    review = (await val.run("validator.graphql", "TakeReview", taskName="cars"))["nextJob"]["job"]
+    assert review["annotator"] == "ann" and review["objective"] == "TO_VALIDATE"
+    verdicts = ["TO_CORRECT", "DONE", "DONE"]
+    for verdict in verdicts:
+        data = (await val.run("validator.graphql", "VerdictAndNext", jobId=review["id"],
+                              status=verdict,
+                              comments={"text": "left car"} if verdict == "TO_CORRECT" else None)
+                )["submitJob"]
+        assert data["result"]["status"] == verdict and data["result"]["validator"] == "val"
+        review = data["nextJob"]
+    assert review is None
+    fix = (await ann.run("annotator.graphql", "TakeJob", taskName="cars"))["nextJob"]["job"]
+    assert fix["objective"] == "TO_CORRECT" and fix["comments"] == {"text": "left car"}
+
+    [card] = (await admin.run("dashboard.graphql", "Dashboard"))["tasks"]["nodes"]
+    assert card["statusCounts"] == {"toAnnotate": 0, "toValidate": 0, "toCorrect": 1, "done": 2,
+                                    "discard": 0, "total": 3}
+    assert card["dataset"]["itemCount"] == 3
+    one = await ann.run("dashboard.graphql", "TaskDashboard", name="cars")
+    assert one["task"] == card
+
+    table = (await admin.run("results.graphql", "ResultsTable", taskName="cars",
+                             filter={"status": ["DONE"]}, first=1))["results"]
+    assert (table["totalCount"], table["globalCount"], len(table["nodes"])) == (2, 3, 1)
+    assert table["pageInfo"]["hasNextPage"] and table["nodes"][0]["thumbnail"]
+    rest = (await admin.run("results.graphql", "ResultsTable", taskName="cars",
+                            filter={"status": ["DONE"]},
+                            after=table["pageInfo"]["endCursor"]))["results"]
+    assert len(rest["nodes"]) == 1 and not rest["pageInfo"]["hasNextPage"]
+    await admin.run("results.graphql", "SetStatus", taskName="cars",
+                    dataIds=[rest["nodes"][0]["dataId"]], status="TO_VALIDATE")
+    [card] = (await admin.run("dashboard.graphql", "Dashboard"))["tasks"]["nodes"]
+    assert (card["statusCounts"]["done"], card["statusCounts"]["toValidate"]) == (1, 1)
+
+    users = (await admin.run("users.graphql", "Users"))["users"]["nodes"]
+    assert [u["username"] for u in users] == ["admin", "ann", "val"]
+    updated = await admin.run("users.graphql", "UpdateUser", username="val",
+                              input={"role": "ADMIN"})
+    assert updated["updateUser"]["role"] == "ADMIN"
+    assert (await admin.run("users.graphql", "DeleteUser", username="ann"))["deleteUser"]
+    assert (await val.run("login.graphql", "Me"))["me"]["role"] == "ADMIN"
+    assert (await val.run("login.graphql", "Logout"))["logout"] is True
