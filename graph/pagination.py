@@ -108,9 +108,9 @@ def slice_list(items: Sequence[T], key: Callable[[T], str], kind: str,
     return page, info
 
 
-FIRST = "Return the first n items (at most the maximum page size, 1000); default 50."
+FIRST = f"Return the first n items (at most the maximum page size, {MAX_PAGE_SIZE}); default 50."
 AFTER = "Start after the item of this cursor (a previous page's endCursor)."
-LAST = "Return the last n items of the window (at most 1000)."
+LAST = f"Return the last n items of the window (at most {MAX_PAGE_SIZE})."
 BEFORE = "End before the item of this cursor (a later page's startCursor)."
 
 

@@ -17,7 +17,7 @@ def cookie(caller: Caller) -> dict[str, str]:
 
 
 async def users(admin: Caller) -> list[str]:
-    return [u["username"] for u in (await admin.gql("{ users { username } }"))["users"]]
+    return [u["username"] for u in (await admin.gql("{ users { nodes { username } } }"))["users"]["nodes"]]
 
 
 @pytest.mark.parametrize("content_type", ["text/plain", "text/plain;charset=UTF-8",
@@ -78,8 +78,8 @@ async def test_legacy_state_changing_gets_are_same_origin_only(http, workspace, 
     assert response.status == 403
     response = await http.get("/api/v1/logout", headers=cross)
     assert response.status == 403
-    assert (await alice.gql("{ me { username currAssignedJobs } }"))["me"] == {
-        "username": "alice", "currAssignedJobs": {}}  # nothing was claimed, still logged in
+    assert (await alice.gql("{ me { username assignments { jobId } } }"))["me"] == {
+        "username": "alice", "assignments": []}  # nothing was claimed, still logged in
     same = {**cookie(alice), "Sec-Fetch-Site": "same-origin"}
     response = await http.get("/api/v1/tasks/cars/jobs/next", headers=same)
     assert response.status == 200 and (await response.json())["data_id"]

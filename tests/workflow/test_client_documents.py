@@ -10,7 +10,7 @@ import pytest
 from graphql import parse, validate
 
 from graph.schema import schema
-from tests.client import Caller
+from tests.client import Caller, GraphQLFailure
 from tests.client_docs import _fragments, _spreads, files, operation, operations
 from tests.conftest import ADMIN_PASSWORD, BOTH_ENGINES, USER_PASSWORD
 from tests.workflow.gql import create_task, image_folder
@@ -90,7 +90,7 @@ async def test_the_annotator_loop_is_one_request_per_step(team) -> None:
 
 
 @BOTH_ENGINES
-async def test_the_validator_loop_dashboards_results_table_and_users(team) -> None:
+async def test_the_validator_loop_dashboards_results_table_and_users(team, http) -> None:
     admin, ann, val, urls = team
     job = (await ann.run("annotator.graphql", "TakeJob", taskName="cars"))["nextJob"]["job"]
     await ann.run("annotator.graphql", "SaveLabels", taskName="cars", dataId=job["dataId"],
@@ -144,5 +144,9 @@ async def test_the_validator_loop_dashboards_results_table_and_users(team) -> No
                               input={"role": "ADMIN"})
     assert updated["updateUser"]["role"] == "ADMIN"
     assert (await admin.run("users.graphql", "DeleteUser", username="ann"))["deleteUser"]
+    with pytest.raises(GraphQLFailure) as ended:  # a role change ends the account's sessions
+        await val.run("login.graphql", "Me")
+    assert ended.value.code == "UNAUTHENTICATED"
+    val = await _login(http, "val", USER_PASSWORD)
     assert (await val.run("login.graphql", "Me"))["me"]["role"] == "ADMIN"
     assert (await val.run("login.graphql", "Logout"))["logout"] is True
