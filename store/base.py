@@ -5,12 +5,14 @@ from abc import abstractmethod
 from typing import Any
 
 from store.repositories.datasets import DatasetRepository
+from store.repositories.events import EventRepository
 from store.repositories.specs import SpecRepository
 from store.repositories.users import UserRepository
 from store.repositories.workflow import WorkflowRepository
 
 
-class Store(UserRepository, DatasetRepository, SpecRepository, WorkflowRepository):
+class Store(UserRepository, DatasetRepository, SpecRepository, WorkflowRepository,
+            EventRepository):
     """All repositories plus the lifecycle every engine shares."""
 
     #: "sqlite" or "mongodb", shown by /healthz and the CLI.

@@ -14,6 +14,7 @@ from store.base import Store
 from store.errors import StoreUnavailableError
 from store.migrations import MIGRATIONS, SCHEMA_VERSION, Migration, steps_from
 from store.mongo.datasets import MongoDatasets
+from store.mongo.events import MongoEvents
 from store.mongo.indexes import INDEXES
 from store.mongo.specs import MongoSpecs
 from store.mongo.users import MongoUsers
@@ -23,7 +24,7 @@ VERSION_KEY = {"_id": "v"}
 log = logging.getLogger("pixano_graph")
 
 
-class MongoStore(MongoUsers, MongoDatasets, MongoSpecs, MongoWorkflow, Store):
+class MongoStore(MongoUsers, MongoDatasets, MongoSpecs, MongoWorkflow, MongoEvents, Store):
     engine = "mongodb"
 
     def __init__(self, client: Any, database: str, migrations: tuple[Migration, ...] = MIGRATIONS,

@@ -77,4 +77,13 @@ WORKFLOW: dict[str, list[IndexSpec]] = {
     "labels": [([("task_name", 1), ("data_id", 1)], {"unique": True, "name": "labels_key"})],
 }
 
-INDEXES: dict[str, list[IndexSpec]] = {**USERS, **DATASETS, **SPECS, **TASKS, **WORKFLOW}
+#: The event log each instance follows by `seq` (store/mongo/events.py); `at` serves pruning.
+EVENTS: dict[str, list[IndexSpec]] = {
+    "events": [
+        ([("seq", 1)], {"unique": True, "name": "seq_unique"}),
+        ([("at", 1)], {"name": "by_time"}),
+    ],
+}
+
+INDEXES: dict[str, list[IndexSpec]] = {**USERS, **DATASETS, **SPECS, **TASKS, **WORKFLOW,
+                                       **EVENTS}

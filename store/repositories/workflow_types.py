@@ -202,6 +202,13 @@ def label_statistics(annotations: Any) -> dict[str, Any]:
     return {"objects": len(objects), "categories": categories}
 
 
+def add_statistics(totals: dict[str, Any], statistics: dict[str, Any]) -> None:
+    """Add one item's label statistics to `totals` (`{"objects": n, "categories": {...}}`)."""
+    totals["objects"] += int(statistics.get("objects", 0))
+    for category, count in statistics.get("categories", {}).items():
+        totals["categories"][category] = totals["categories"].get(category, 0) + int(count)
+
+
 def public_result(state: ResultState) -> ResultRecord:
     """The DbResult part of a result state (what legacy clients see)."""
     return ResultRecord(

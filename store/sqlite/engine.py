@@ -11,6 +11,7 @@ from store.base import Store
 from store.migrations import MIGRATIONS, SCHEMA_VERSION, Migration, steps_from
 from store.sqlite.database import SqliteDatabase, transaction
 from store.sqlite.datasets import SqliteDatasets
+from store.sqlite.events import SqliteEvents
 from store.sqlite.schema import SCHEMA
 from store.sqlite.specs import SqliteSpecs
 from store.sqlite.users import SqliteUsers
@@ -21,7 +22,7 @@ DATABASE_FILE = "pixano.sqlite3"
 log = logging.getLogger("pixano_graph")
 
 
-class SqliteStore(SqliteUsers, SqliteDatasets, SqliteSpecs, SqliteWorkflow, Store):
+class SqliteStore(SqliteUsers, SqliteDatasets, SqliteSpecs, SqliteWorkflow, SqliteEvents, Store):
     engine = "sqlite"
 
     def __init__(self, path: Path, migrations: tuple[Migration, ...] = MIGRATIONS,

@@ -153,4 +153,17 @@ WORKFLOW: tuple[str, ...] = (
     " PRIMARY KEY (task_name, data_id))",
 )
 
-SCHEMA: tuple[str, ...] = (*META, *USERS, *DATASETS, *SPECS, *TASKS, *WORKFLOW)
+EVENTS: tuple[str, ...] = (
+    # The event log every worker process follows (store/repositories/events.py). AUTOINCREMENT:
+    # a sequence number is never reused, even after the newest events are pruned; SQLite's one
+    # writer at a time means events commit in sequence order, so a follower never sees a gap.
+    "CREATE TABLE IF NOT EXISTS events ("
+    " seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " at REAL NOT NULL,"
+    " task_name TEXT NOT NULL,"
+    " kind TEXT NOT NULL,"
+    " data TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS events_by_time ON events (at)",
+)
+
+SCHEMA: tuple[str, ...] = (*META, *USERS, *DATASETS, *SPECS, *TASKS, *WORKFLOW, *EVENTS)
