@@ -7,6 +7,9 @@ from aiohttp import web
 
 from graph import graphiql, media, rest
 from graph.bootstrap import ensure_admin
+from graph.live.bus import EventBus
+from graph.live.listeners import LiveState
+from graph.live.socket import SOCKETS, Sockets, close_all, is_websocket, live_socket
 from graph.http import PixanoGraphQLView, healthz
 from graph.services import SERVICES, Services
 from graph.session import session_middleware
@@ -29,16 +32,30 @@ def create_app(settings: Settings, store_factory: StoreFactory = default_store) 
         secret = settings.secret or load_or_create_secret(settings.state_dir)
         store = store_factory(settings)
         await store.open()
+        events = EventBus(store, settings.clock, settings.live_poll_seconds,
+                          settings.live_retention_seconds)
         try:
             await ensure_admin(store, settings.admin_password)
+            await events.start()
             app[SERVICES] = Services(settings=settings, store=store,
-                                     tokens=TokenSigner(secret, settings.token_ttl_seconds))
+                                     tokens=TokenSigner(secret, settings.token_ttl_seconds),
+                                     events=events,
+                                     live=LiveState(events, settings.live_progress_interval))
             yield
         finally:
+            await events.stop()
             await store.close()
 
     app.cleanup_ctx.append(services_lifetime)
-    app.router.add_route("*", "/graphql", PixanoGraphQLView())
+    app[SOCKETS] = Sockets()
+    app.on_shutdown.append(close_all)
+    view = PixanoGraphQLView()
+
+    async def graphql_door(request: web.Request) -> web.StreamResponse:
+        """/graphql: WebSockets to the live door, everything else to the HTTP view."""
+        return await (live_socket(request) if is_websocket(request) else view(request))
+
+    app.router.add_route("*", "/graphql", graphql_door)
     app.router.add_get("/healthz", healthz)
     graphiql.add_asset_routes(app)
     media.add_routes(app)

@@ -39,6 +39,11 @@ class Context:
     def is_admin(self) -> bool:
         return self.user is not None and self.user["role"] == "admin"
 
+    def forget_loaders(self) -> None:
+        """Drop what this context's loaders remember: a subscription's context lives on, and
+        each of its messages must read the state of its own time."""
+        self._loaders.clear()
+
     def loader(self, name: str, factory: Callable[[Store], DataLoader[Any, Any]]) -> DataLoader[Any, Any]:
         """This request's DataLoader called `name`, made by `factory(store)` the first time."""
         if name not in self._loaders:

@@ -10,7 +10,7 @@ in-process that way, ~60 µs here.)
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from inspect import isawaitable
@@ -23,6 +23,7 @@ from graphql import (
     OperationDefinitionNode,
     execute,
     parse,
+    subscribe,
     validate,
 )
 from graphql.validation import NoSchemaIntrospectionCustomRule, specified_rules
@@ -80,6 +81,20 @@ async def execute_prepared(prepared: Prepared, ctx: Context, variables: dict[str
     result = execute(schema._schema, prepared.document, context_value=ctx,
                      variable_values=variables, operation_name=operation_name,
                      executor_class=schema.execution_context_class)
+    if isawaitable(result):
+        result = await result
+    return result
+
+
+async def subscribe_prepared(prepared: Prepared, ctx: Context, variables: dict[str, Any] | None,
+                             operation_name: str | None = None,
+                             ) -> AsyncIterator[ExecutionResult] | ExecutionResult:
+    """Start a subscription as the caller: its stream of results (each executed like a query on
+    one event), or the result holding the errors that stopped it from starting (raw, as
+    `execute_prepared`'s)."""
+    result = subscribe(schema._schema, prepared.document, context_value=ctx,
+                       variable_values=variables, operation_name=operation_name,
+                       executor_class=schema.execution_context_class)
     if isawaitable(result):
         result = await result
     return result

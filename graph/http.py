@@ -34,7 +34,9 @@ def _login_page(status: int, message: str) -> web.Response:
 
 class PixanoGraphQLView(GraphQLView):
     def __init__(self) -> None:
-        super().__init__(schema=schema, graphql_ide="graphiql", allow_queries_via_get=False)
+        # WebSockets never reach this view: graph.live.socket answers them (same execution path).
+        super().__init__(schema=schema, graphql_ide="graphiql", allow_queries_via_get=False,
+                         subscription_protocols=())
 
     def is_websocket_request(self, request: web.Request) -> bool:  # type: ignore[override]
         """Only a request asking for an upgrade can be one: Strawberry's own test builds a

@@ -11,6 +11,7 @@ from strawberry.tools import merge_types
 from graph.datasets.schema import DatasetMutation, DatasetQuery
 from graph.jobs.schema import JobMutation, JobQuery
 from graph.labels.schema import LabelMutation, LabelQuery
+from graph.live.schema import LiveSubscription
 from graph.results.schema import ResultMutation, ResultQuery
 from graph.specs.schema import SpecMutation, SpecQuery
 from graph.tasks.schema import TaskMutation, TaskQuery
@@ -25,4 +26,4 @@ Query = merge_types("Query", QUERIES)
 Mutation = merge_types("Mutation", MUTATIONS)
 
 
-schema = strawberry.Schema(query=Query, mutation=Mutation)
+schema = strawberry.Schema(query=Query, mutation=Mutation, subscription=LiveSubscription)

@@ -64,6 +64,17 @@ async def _authenticate(services: Services, token: str | None) -> tuple[UserReco
     return (user, claims) if user else (None, None)
 
 
+async def authenticate(services: Services, token: str | None) -> UserRecord | None:
+    """The user a session token stands for now, or None (bad, expired or ended session, or a
+    deleted account): what the middleware checks per request, and a live socket periodically."""
+    return (await _authenticate(services, token))[0]
+
+
+def request_token(request: web.Request) -> str | None:
+    """The token a request carries: the Bearer header, else the session cookie."""
+    return _bearer_token(request) or request.cookies.get(COOKIE_NAME)
+
+
 @web.middleware
 async def session_middleware(
     request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]

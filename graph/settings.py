@@ -44,6 +44,20 @@ class Settings:
     secure_cookies: bool = False
     # Introspection is always allowed to admins (GraphiQL needs it); this opens it to everyone.
     public_introspection: bool = False
+    # Live updates (docs/workflow.md "Subscriptions"): how often each process reads the event log
+    # for other processes' events, how long events are kept, a subscription's queue (beyond it
+    # the subscriber gets a resync notice), the least time between two taskProgress messages.
+    live_poll_seconds: float = 0.1
+    live_retention_seconds: float = 600.0
+    live_queue_size: int = 100
+    live_progress_interval: float = 0.25
+    # Open sockets: in all (beyond: closed with 1013) and per user (beyond: closed with 4430).
+    live_max_connections: int = 2000
+    live_max_connections_per_user: int = 20
+    # A socket's session is checked again this often (expiry, revocation, deleted user: 4401).
+    live_auth_recheck_seconds: float = 5.0
+    # A socket must send connection_init within this time (4408).
+    live_init_timeout_seconds: float = 10.0
     # Injected in tests so leases and durations can be checked without sleeping.
     clock: Clock = field(default=time.time, compare=False)
 

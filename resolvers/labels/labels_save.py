@@ -9,6 +9,7 @@ from graph.errors import ApiError, ErrorCode
 from graph.labels.types import Labels
 from graph.scalars import JSON
 from resolvers.jobs.task_check import task_must_exist
+from resolvers.live import publish
 from store.repositories.workflow_types import LabelsOutcome
 
 
@@ -26,4 +27,5 @@ async def save_labels(info: strawberry.Info, task_name: str, data_id: strawberry
         raise ApiError(ErrorCode.FORBIDDEN, f"only the user holding this item's job, or an admin, "
                        f"may save its labels ({who}); take it with nextJob first", field="dataId")
     assert saved.labels is not None
+    publish.labels_saved(ctx, task_name, str(data_id), ctx.user["username"])
     return Labels.from_record(saved.labels)
