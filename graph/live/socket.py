@@ -132,6 +132,9 @@ class _Connection:
             await self.close(4408, "Connection initialisation timeout")
             return False
         data = _decode(message.data) if message.type == WSMsgType.TEXT else None
+        if data is not None and data.get("type") == "subscribe":
+            await self.close(4401, "Unauthorized: send connection_init first")
+            return False
         if data is None or data.get("type") != "connection_init":
             await self.close(4400, "expected connection_init")
             return False
