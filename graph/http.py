@@ -70,6 +70,9 @@ class PixanoGraphQLView(GraphQLView):
             name = request_data.operation_name
             raise HTTPException(400, f"Unknown operation named {name!r}" if name
                                 else "Must provide operationName when the document has several")
+        if kind is OperationType.SUBSCRIPTION:
+            raise HTTPException(400, "subscriptions run over a WebSocket on /graphql "
+                                     "(graphql-transport-ws protocol); see docs/workflow.md")
         if request_adapter.method != "POST" or kind not in OperationType.from_http("POST"):
             raise HTTPException(400, f"{kind.value} operations are only allowed over POST")
         result = await execute_prepared(prepared, context, request_data.variables,

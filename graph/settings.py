@@ -23,6 +23,16 @@ def _env_float(name: str, default: float) -> float:
         raise ValueError(f"{name} must be a number of seconds, got {raw!r}") from exc
 
 
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ValueError(f"{name} must be a whole number, got {raw!r}") from exc
+
+
 @dataclass(frozen=True)
 class Settings:
     """What one server instance needs to run; immutable once the app is built."""
@@ -78,6 +88,9 @@ class Settings:
             "secure_cookies": os.environ.get("PIXANO_SECURE_COOKIES", "") in {"1", "true", "yes"},
             "public_introspection": os.environ.get("PIXANO_PUBLIC_INTROSPECTION", "")
             in {"1", "true", "yes"},
+            "live_max_connections": _env_int("PIXANO_LIVE_MAX_CONNECTIONS", 2000),
+            "live_max_connections_per_user": _env_int("PIXANO_LIVE_MAX_CONNECTIONS_PER_USER", 20),
+            "live_retention_seconds": _env_float("PIXANO_LIVE_RETENTION", 600.0),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(workspace=Path(workspace).resolve(), **values)  # type: ignore[arg-type]

@@ -131,6 +131,12 @@ async def test_protocol_errors_close_with_the_protocols_codes(http, alice) -> No
     assert (await live.closed())[0] == 4400
 
 
+async def test_a_subscription_over_http_is_refused_with_a_pointer_to_the_socket(http, alice) -> None:
+    response = await http.post("/graphql", json={"query": PROGRESS}, headers=alice.headers)
+    assert response.status == 400
+    assert "WebSocket" in await response.text()
+
+
 @pytest.mark.parametrize("protocol", ["graphql-ws", None])
 async def test_other_subprotocols_are_refused(http, alice, protocol) -> None:
     ws = await http.ws_connect("/graphql", protocols=(protocol,) if protocol else ())
