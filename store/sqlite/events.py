@@ -6,7 +6,7 @@ import sqlite3
 from collections.abc import Sequence
 
 from store.repositories.events import EventRecord, EventRepository, NewEvent
-from store.sqlite.database import SqliteDatabase
+from store.sqlite.database import SqliteDatabase, transaction
 
 INSERT = "INSERT INTO events (at, task_name, kind, data) VALUES (?, ?, ?, ?) RETURNING seq"
 AFTER = "SELECT seq, at, task_name, kind, data FROM events WHERE seq > ? ORDER BY seq LIMIT ?"
@@ -20,9 +20,17 @@ class SqliteEvents(EventRepository):
                 for e in events]
 
         def append(c: sqlite3.Connection) -> list[int]:
-            return [c.execute(INSERT, row).fetchone()[0] for row in rows]
+            # Events are notifications (a lost one costs a stale view, not data): their commit
+            # skips the fsync (`synchronous=NORMAL`, WAL), the next durable commit syncs them.
+            level = c.execute("PRAGMA synchronous").fetchone()[0]
+            c.execute("PRAGMA synchronous=NORMAL")
+            try:
+                with transaction(c):
+                    return [c.execute(INSERT, row).fetchone()[0] for row in rows]
+            finally:
+                c.execute(f"PRAGMA synchronous={int(level)}")
 
-        return await self._db.write(append) if rows else []
+        return await self._db.call(append) if rows else []
 
     async def events_after(self, cursor: int, limit: int) -> list[EventRecord]:
         rows = await self._db.call(lambda c: c.execute(AFTER, (cursor, limit)).fetchall())
