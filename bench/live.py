@@ -99,7 +99,9 @@ class Subscriber:
                   stop: asyncio.Event) -> None:
         async with session.ws_connect(f"{url}/graphql", protocols=("graphql-transport-ws",)) as ws:
             await ws.send_json({"type": "connection_init", "payload": {"token": token}})
-            await ws.receive_json()
+            ack = await ws.receive()
+            if ack.type != aiohttp.WSMsgType.TEXT:
+                raise RuntimeError(f"subscriber refused: {ws.close_code} {ack.extra}")
             await ws.send_json({"type": "subscribe", "id": "1", "payload": {"query": query}})
             await ws.send_json({"type": "ping"})
             while not stop.is_set():
@@ -137,7 +139,12 @@ async def phase(session: aiohttp.ClientSession, url: str, annotators: list[Api],
                   [(Subscriber(), ROWS) for _ in range(rows)]
     tasks = [asyncio.create_task(s.run(session, url, admin.token, q, sub_stop))
              for s, q in subscribers]
-    await asyncio.gather(*(s.ready.wait() for s, _ in subscribers))
+    ready = asyncio.ensure_future(asyncio.gather(*(s.ready.wait() for s, _ in subscribers)))
+    await asyncio.wait([ready, *tasks], return_when=asyncio.FIRST_COMPLETED)
+    for task in tasks:
+        if task.done():
+            task.result()  # a subscriber that failed to start: say why
+            raise RuntimeError("a subscriber's socket closed before it was ready")
     submits: list[float] = []
     acks: list[tuple[float, str]] = []
     started = time.perf_counter()
@@ -194,7 +201,7 @@ async def main() -> None:
     parser.add_argument("--progress", type=int, default=200)
     parser.add_argument("--rows", type=int, default=10)
     parser.add_argument("--annotators", type=int, default=20)
-    parser.add_argument("--items", type=int, default=1500,
+    parser.add_argument("--items", type=int, default=1200,
                         help="images of the task (scanned at start: ~30 ms each here)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-live-") as tmp:
@@ -209,7 +216,9 @@ async def main() -> None:
             [sys.executable, "-m", "graph.cli", "serve", str(workspace), "--port", str(port)],
             stdout=sys.stderr if os.environ.get("BENCH_VERBOSE") else subprocess.DEVNULL,
             stderr=subprocess.STDOUT,
-            env={**os.environ, "PIXANO_ADMIN_PASSWORD": ADMIN_PASSWORD})
+            # All subscribers use the admin's session: lift the per-user socket limit (20).
+            env={**os.environ, "PIXANO_ADMIN_PASSWORD": ADMIN_PASSWORD,
+                 "PIXANO_LIVE_MAX_CONNECTIONS_PER_USER": "100000"})
         try:
             connector = aiohttp.TCPConnector(limit=0)
             async with aiohttp.ClientSession(connector=connector) as session:
