@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.client import Caller
+from tests.conftest import BOTH_ENGINES
 from tests.live.wsclient import LiveClient
 from tests.workflow.gql import SAVE_LABELS, create_task, image_folder, next_job, update_job
 
@@ -14,6 +15,8 @@ PROGRESS = """subscription($t: String!) { taskProgress(taskName: $t) {
 CHANGES = """subscription($t: String!, $f: ResultFilter) { resultChanged(taskName: $t, filter: $f) {
   taskName dataId labelsChanged resync result { dataId status annotator validator inProgress } } }"""
 MY_WORK = """subscription { myWork { kind taskName job { id dataId objective comments } } }"""
+
+pytestmark = BOTH_ENGINES
 
 
 async def _task(workspace: Path, admin: Caller, count: int = 3) -> None:
