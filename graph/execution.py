@@ -86,18 +86,47 @@ async def execute_prepared(prepared: Prepared, ctx: Context, variables: dict[str
     return result
 
 
-async def subscribe_prepared(prepared: Prepared, ctx: Context, variables: dict[str, Any] | None,
-                             operation_name: str | None = None,
-                             ) -> AsyncIterator[ExecutionResult] | ExecutionResult:
-    """Start a subscription as the caller: its stream of results (each executed like a query on
-    one event), or the result holding the errors that stopped it from starting (raw, as
-    `execute_prepared`'s)."""
-    result = subscribe(schema._schema, prepared.document, context_value=ctx,
+@dataclass(frozen=True)
+class Refused:
+    """An operation that did not start (it did not parse, validate, fit the limits, or its
+    subscription could not begin): the errors a client may see."""
+
+    errors: list[GraphQLError]
+
+
+async def stream_operation(query: str, ctx: Context, variables: dict[str, Any] | None,
+                           operation_name: str | None = None,
+                           ) -> AsyncIterator[ExecutionResult | Refused]:
+    """Any operation, for a streaming door (the WebSocket): one `Refused`; or the result of a
+    query or mutation; or a subscription's results, one per event, until it is closed. Errors
+    are presented (masked) as over HTTP."""
+    prepared = prepare(query, may_introspect(ctx))
+    if not isinstance(prepared, Prepared):
+        yield Refused(present_errors(list(prepared)))
+        return
+    kind = prepared.operation_type(operation_name)
+    if kind is None:
+        yield Refused([GraphQLError(f"Unknown operation named {operation_name!r}"
+                                    if operation_name else
+                                    "Must provide operationName when the document has several")])
+        return
+    if kind is not OperationType.SUBSCRIPTION:
+        result = await execute_prepared(prepared, ctx, variables, operation_name)
+        yield ExecutionResult(result.data, present_errors(result.errors) or None)
+        return
+    stream = subscribe(schema._schema, prepared.document, context_value=ctx,
                        variable_values=variables, operation_name=operation_name,
                        executor_class=schema.execution_context_class)
-    if isawaitable(result):
-        result = await result
-    return result
+    if isawaitable(stream):
+        stream = await stream
+    if isinstance(stream, ExecutionResult):
+        yield Refused(present_errors(stream.errors))
+        return
+    try:
+        async for result in stream:
+            yield ExecutionResult(result.data, present_errors(result.errors) or None)
+    finally:
+        await stream.aclose()
 
 
 def present_errors(errors: list[GraphQLError] | None) -> list[GraphQLError]:

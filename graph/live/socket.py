@@ -27,14 +27,7 @@ from aiohttp import WSMsgType, web
 from graphql import ExecutionResult, GraphQLError
 
 from graph.context import Context
-from graph.execution import (
-    Prepared,
-    execute_prepared,
-    may_introspect,
-    prepare,
-    present_errors,
-    subscribe_prepared,
-)
+from graph.execution import UNEXPECTED, Refused, stream_operation
 from graph.services import SERVICES, Services
 from graph.session import COOKIE_NAME, _bearer_token, authenticate
 from store.records import UserRecord
@@ -46,6 +39,8 @@ PROTOCOL = "graphql-transport-ws"
 MAX_OPERATIONS = 50
 #: A single message may take this long to reach a client before its socket is closed.
 SEND_TIMEOUT = 30.0
+#: How long reading a socket's next message waits for the operation just started to listen.
+START_WAIT = 5.0
 #: Messages bigger than this close the socket (documents are small; limits apply after parsing).
 MAX_MESSAGE = 1024 * 1024
 
@@ -204,67 +199,50 @@ class _Connection:
                 or not isinstance(name, (str, type(None))):
             await self.close(4400, "Invalid subscribe payload")
             return
+        listening = asyncio.Event()
         ctx = Context(services=self.services, response=web.Response(), user=self.user,
-                      request=self.request)
-        prepared = prepare(query, may_introspect(ctx))
-        if not isinstance(prepared, Prepared):
-            await self._error(op_id, list(prepared))
-            return
-        kind = prepared.operation_type(name)
-        if kind is None:
-            await self._error(op_id, [GraphQLError(
-                f"Unknown operation named {name!r}" if name
-                else "Must provide operationName when the document has several")])
-            return
-        if kind.value != "subscription":
-            self._start(op_id, self._run_once(op_id, prepared, ctx, variables, name))
-            return
-        # Started here, before the next message is read: once the client has seen the answer to
-        # a later ping, the subscription is listening.
-        stream = await subscribe_prepared(prepared, ctx, variables, name)
-        if isinstance(stream, ExecutionResult):
-            await self._error(op_id, present_errors(stream.errors))
-            return
-        self._start(op_id, self._run_stream(op_id, stream, ctx))
-
-    def _start(self, op_id: str, work: Any) -> None:
-        task = asyncio.create_task(work)
+                      request=self.request, on_listening=listening.set)
+        task = asyncio.create_task(self._run(op_id, ctx, stream_operation(query, ctx, variables,
+                                                                          name), listening))
         self.operations[op_id] = task
         task.add_done_callback(lambda t: self.operations.pop(op_id, None)
                                if self.operations.get(op_id) is t else None)
+        # The next message is read once this operation listens for events, has answered, or
+        # ended (at most START_WAIT): a client whose later ping is answered knows its
+        # subscription misses nothing that happens from then on.
+        waiting = asyncio.ensure_future(listening.wait())
+        await asyncio.wait((waiting, task), timeout=START_WAIT,
+                           return_when=asyncio.FIRST_COMPLETED)
+        waiting.cancel()
 
-    async def _run_once(self, op_id: str, prepared: Prepared, ctx: Context,
-                        variables: dict[str, Any] | None, name: str | None) -> None:
-        ctx.user = self.user
-        result = await execute_prepared(prepared, ctx, variables, name)
-        await self._next(op_id, result)
-        await self.send({"type": "complete", "id": op_id})
-
-    async def _run_stream(self, op_id: str, stream: Any, ctx: Context) -> None:
+    async def _run(self, op_id: str, ctx: Context, stream: Any, listening: asyncio.Event) -> None:
         try:
-            async for result in stream:
+            async for item in stream:
+                if isinstance(item, Refused):
+                    await self.send({"type": "error", "id": op_id,
+                                     "payload": [e.formatted for e in item.errors]})
+                    return
+                listening.set()
+                await self._next(op_id, item)
                 ctx.user = self.user  # a role change applies from the next message on
-                await self._next(op_id, result)
             await self.send({"type": "complete", "id": op_id})
-        except Exception as exc:  # a failing stream ends this operation, masked, not the socket
-            await self._error(op_id, [GraphQLError(str(exc), original_error=exc)])
+        except Exception:  # a failing stream ends its operation (masked), not the socket
+            log.exception("live operation %s failed", op_id)
+            await self._error(op_id, [GraphQLError(UNEXPECTED)])
         finally:
-            aclose = getattr(stream, "aclose", None)
-            if aclose is not None:
-                await aclose()
+            listening.set()
+            await stream.aclose()
 
     # -- sending --------------------------------------------------------------------------------
 
     async def _next(self, op_id: str, result: ExecutionResult) -> None:
         payload: dict[str, Any] = {"data": result.data}
-        errors = present_errors(result.errors)
-        if errors:
-            payload["errors"] = [e.formatted for e in errors]
+        if result.errors:
+            payload["errors"] = [e.formatted for e in result.errors]
         await self.send({"type": "next", "id": op_id, "payload": payload})
 
     async def _error(self, op_id: str, errors: list[GraphQLError]) -> None:
-        await self.send({"type": "error", "id": op_id,
-                         "payload": [e.formatted for e in present_errors(errors)]})
+        await self.send({"type": "error", "id": op_id, "payload": [e.formatted for e in errors]})
 
     async def send(self, message: dict[str, Any]) -> None:
         if self.ws.closed:
