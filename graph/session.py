@@ -70,11 +70,6 @@ async def authenticate(services: Services, token: str | None) -> UserRecord | No
     return (await _authenticate(services, token))[0]
 
 
-def request_token(request: web.Request) -> str | None:
-    """The token a request carries: the Bearer header, else the session cookie."""
-    return _bearer_token(request) or request.cookies.get(COOKIE_NAME)
-
-
 @web.middleware
 async def session_middleware(
     request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
