@@ -21,6 +21,8 @@ from graph.guard import OperationGuard
 from graph.jobs.schema import JobMutation, JobQuery
 from graph.labels.schema import LabelMutation, LabelQuery
 from graph.project.schema import ProjectMutation
+from graph.live.extension import SubscriptionsOverSockets
+from graph.live.schema import LiveSubscription
 from graph.results.schema import ResultMutation, ResultQuery
 from graph.settings import MAX_PAGE_SIZE
 from graph.specs.schema import SpecMutation, SpecQuery
@@ -47,5 +49,6 @@ class PixanoSchema(strawberry.Schema):
                 log.error("unexpected error in %s", error.path, exc_info=error.original_error)
 
 
-schema = PixanoSchema(query=Query, mutation=Mutation, extensions=[OperationGuard],
+schema = PixanoSchema(query=Query, mutation=Mutation, subscription=LiveSubscription,
+                      extensions=[OperationGuard, SubscriptionsOverSockets],
                       config=StrawberryConfig(relay_max_results=MAX_PAGE_SIZE))

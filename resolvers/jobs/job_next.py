@@ -6,6 +6,7 @@ import strawberry
 from graph.enums import Objective
 from graph.jobs.types import Job
 from resolvers.jobs.task_check import task_must_exist
+from resolvers.live import publish
 
 
 async def next_job(info: strawberry.Info, task_name: str, objective: Objective) -> Job | None:
@@ -13,4 +14,7 @@ async def next_job(info: strawberry.Info, task_name: str, objective: Objective) 
     with task_must_exist():
         job = await ctx.store.claim_job(task_name, ctx.user["username"], objective.value,
                                         ctx.now(), ctx.settings.job_lease_seconds)
-    return Job.from_record(job) if job else None
+    if job is None:
+        return None
+    publish.claimed(ctx, job)
+    return Job.from_record(job)

@@ -10,6 +10,7 @@ import strawberry
 from graph.errors import ApiError, ErrorCode
 from graph.jobs.types import UpdateJobInput
 from resolvers.jobs.task_check import task_must_exist
+from resolvers.live import publish
 from store.repositories.workflow import KEEP
 from store.repositories.workflow_types import JobAction, JobUpdateOutcome
 
@@ -30,4 +31,6 @@ async def update_job(info: strawberry.Info, task_name: str, job_id: strawberry.I
                        field="jobId")
     if outcome.outcome is JobUpdateOutcome.DENIED:
         raise ApiError(ErrorCode.JOB_DENIED, outcome.reason, field="jobId")
+    if action is not JobAction.HEARTBEAT and outcome.job is not None:
+        publish.job_updated(ctx, outcome.job, status, outcome.next_job_id)
     return True

@@ -11,6 +11,7 @@ from graph.errors import ApiError, ErrorCode
 from graph.labels.types import Labels
 from graph.scalars import JSON
 from resolvers.jobs.task_check import task_must_exist
+from resolvers.live import publish
 from store.repositories.workflow_types import LabelsOutcome
 
 
@@ -32,4 +33,5 @@ async def save_labels(info: strawberry.Info, task_name: str, data_id: strawberry
                        f"while nobody holds it ({who}); take it with nextJob first",
                        field="dataId")
     assert saved.labels is not None
+    publish.labels_saved(ctx, task_name, str(data_id), ctx.user["username"])
     return Labels.from_record(saved.labels)
