@@ -66,9 +66,9 @@ async def test_a_stuck_subscriber_delays_nobody_and_resyncs(aiohttp_client, sett
     await create_task(admin)
     data_id = (await admin.gql('query { results(taskName: "cars") { items { dataId } } }')
                )["results"]["items"][0]["dataId"]
-    # Heavy messages (about 50 kB each): some 60 fill the socket buffers of a client not reading.
+    # Heavy messages (about 30 kB each): some 100 fill the socket buffers of a client not reading.
     heavy = ROWS.format("dataId").replace("result {", "pad: result {" + " ".join(
-        f"t{i}: thumbnail" for i in range(40)) + "} result {")
+        f"t{i}: thumbnail" for i in range(25)) + "} result {")
     stuck = await RawSocket.connect(http.make_url("/graphql"), "graphql-transport-ws")
     await stuck.send({"type": "connection_init", "payload": {"token": admin.token}})
     assert await stuck.receive() == {"type": "connection_ack"}
