@@ -8,7 +8,6 @@ callers that are not the HTTP view.
 """
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 from typing import Any

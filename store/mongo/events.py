@@ -32,7 +32,7 @@ class MongoEvents(EventRepository):
         seqs = list(range(first, first + len(events)))
         await self._db.events.insert_many(
             [{"seq": seq, "at": e["at"], "task_name": e["task_name"], "kind": e["kind"],
-              "data": e["data"]} for seq, e in zip(seqs, events)], ordered=True)
+              "data": e["data"]} for seq, e in zip(seqs, events, strict=False)], ordered=True)
         return seqs
 
     async def events_after(self, cursor: int, limit: int) -> list[EventRecord]:
