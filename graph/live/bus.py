@@ -56,6 +56,7 @@ class EventBus:
         self._gap_since: float | None = None
         self._pruned_at = 0.0
         self.delivered = 0
+        self._stopping = False
 
     async def start(self) -> None:
         self._cursor = await self._store.last_event_seq()
@@ -64,6 +65,12 @@ class EventBus:
 
     async def stop(self) -> None:
         """Flush what is pending, then stop following."""
+        # The flag, not only the cancellation, ends the loops: on Python 3.11 `wait_for` can
+        # swallow a cancellation that arrives as its wait completes (the follower then looped
+        # on, and this gather never returned: a test teardown hung on it).
+        self._stopping = True
+        self._follow_wake.set()
+        self._flush_wake.set()
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -78,8 +85,10 @@ class EventBus:
         self._flush_wake.set()
 
     async def _flush_loop(self) -> None:
-        while True:
+        while not self._stopping:
             await self._flush_wake.wait()
+            if self._stopping:
+                return  # stop() flushes what is left itself
             self._flush_wake.clear()
             await self._flush()
 
@@ -116,11 +125,14 @@ class EventBus:
         return sum(map(len, self._by_task.values())) + sum(map(len, self._by_user.values()))
 
     async def _follow_loop(self) -> None:
-        while True:
+        while not self._stopping:
             try:
-                await asyncio.wait_for(self._follow_wake.wait(), self._poll)
-            except asyncio.TimeoutError:
+                async with asyncio.timeout(self._poll):
+                    await self._follow_wake.wait()
+            except TimeoutError:
                 pass
+            if self._stopping:
+                return
             self._follow_wake.clear()
             try:
                 await self._follow()
