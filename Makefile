@@ -23,6 +23,7 @@ run: demo
 	$(BIN)/pixano-graph serve $(DEMO) --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed
+	$(BIN)/ruff check .
 	sh tests/browser/ensure_chromium.sh
 	$(BIN)/python -m pytest -q -p no:cacheprovider -n auto
 

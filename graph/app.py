@@ -13,6 +13,9 @@ from graph.bootstrap import ensure_admin
 from graph.csrf import csrf_middleware
 from graph.html_headers import add_nosniff
 from graph.http import PixanoGraphQLView, graphql_route, healthz
+from graph.live.bus import EventBus
+from graph.live.listeners import LiveState
+from graph.live.socket import SOCKETS, Sockets, close_all
 from graph.services import SERVICES, Services
 from graph.session import session_middleware
 from graph.settings import Settings
@@ -39,10 +42,15 @@ def create_app(settings: Settings, store_factory: StoreFactory = default_store) 
         secret = settings.secret or load_or_create_secret(settings.state_dir)
         store = store_factory(settings)
         await store.open()
+        events = EventBus(store, settings.clock, settings.live_poll_seconds,
+                          settings.live_retention_seconds)
         try:
             await ensure_admin(store, settings.admin_password)
+            await events.start()
             app[SERVICES] = Services(settings=settings, store=store,
-                                     tokens=TokenSigner(secret, settings.token_ttl_seconds))
+                                     tokens=TokenSigner(secret, settings.token_ttl_seconds),
+                                     events=events,
+                                     live=LiveState(events, settings.live_progress_interval))
             app[metrics.STORE_COUNTERS] = metrics.StoreCounters(store)
             warming = (asyncio.ensure_future(THUMBNAIL_POOL.warm())
                        if settings.warm_thumbnail_pool else None)
@@ -51,9 +59,12 @@ def create_app(settings: Settings, store_factory: StoreFactory = default_store) 
                 warming.cancel()
         finally:
             await THUMBNAIL_POOL.close()
+            await events.stop()
             await store.close()
 
     app.cleanup_ctx.append(services_lifetime)
+    app[SOCKETS] = Sockets()
+    app.on_shutdown.append(close_all)
     app.on_response_prepare.append(add_nosniff)
     app.router.add_route("*", "/graphql", graphql_route(PixanoGraphQLView()))
     app.router.add_get("/healthz", healthz)

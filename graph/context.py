@@ -21,6 +21,8 @@ class Context:
     response: web.StreamResponse
     user: UserRecord | None
     request: web.Request | None = None
+    # A streaming door (the WebSocket) is told when a subscription has started listening.
+    on_listening: Callable[[], None] | None = None
     # One DataLoader per kind of nested record, created on first use and living for one request.
     _loaders: dict[str, DataLoader[Any, Any]] = field(default_factory=dict)
 
@@ -38,6 +40,16 @@ class Context:
     @property
     def is_admin(self) -> bool:
         return self.user is not None and self.user["role"] == "admin"
+
+    def listening(self) -> None:
+        """Called by a subscription once it listens: no event published from now on is missed."""
+        if self.on_listening is not None:
+            self.on_listening()
+
+    def forget_loaders(self) -> None:
+        """Drop what this context's loaders remember: a subscription's context lives on, and
+        each of its messages must read the state of its own time."""
+        self._loaders.clear()
 
     def loader(self, name: str, factory: Callable[[Store], DataLoader[Any, Any]]) -> DataLoader[Any, Any]:
         """This request's DataLoader called `name`, made by `factory(store)` the first time."""

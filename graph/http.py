@@ -19,6 +19,7 @@ from graph.context import Context
 from graph.graphiql import graphiql_page
 from graph.html_headers import page_headers
 from graph.jsonbody import dumps, json_response
+from graph.live.socket import live_socket
 from graph.schema import schema
 from graph.services import SERVICES
 from graph.session import current_user
@@ -97,15 +98,13 @@ class PixanoGraphQLView(GraphQLView):
 
 
 def graphql_route(view: PixanoGraphQLView) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
-    """The `/graphql` handler: WebSocket upgrades (graphql-transport-ws, graphql-ws) are refused
-    here, so none reaches Strawberry's socket handlers; live updates will turn them on through
-    `graph.execution.run_operation`. Everything else goes to the view."""
+    """The `/graphql` handler: WebSocket upgrades go to the live door (`graph.live.socket`, which
+    runs every operation through `graph.execution.stream_operation`), so none reaches
+    Strawberry's own socket handlers. Everything else goes to the view."""
 
     async def handle(request: web.Request) -> web.StreamResponse:
         if "Upgrade" in request.headers or "Sec-WebSocket-Key" in request.headers:
-            return web.json_response({"errors": [{"message": "WebSockets are not enabled on this "
-                                                  "server: send operations with POST /graphql"}]},
-                                     status=400)
+            return await live_socket(request)
         return await view(request)
 
     return handle

@@ -22,6 +22,8 @@ from graph.jobs.schema import JobMutation, JobQuery
 from graph.labels.schema import LabelMutation, LabelQuery
 from graph.node import Node
 from graph.nodes import NodeQuery
+from graph.live.extension import SubscriptionsOverSockets
+from graph.live.schema import LiveSubscription
 from graph.project.schema import ProjectMutation
 from graph.results.schema import ResultMutation, ResultQuery
 from graph.settings import MAX_PAGE_SIZE
@@ -55,5 +57,6 @@ class PixanoSchema(strawberry.Schema):
                 log.error("unexpected error in %s", error.path, exc_info=error.original_error)
 
 
-schema = PixanoSchema(query=Query, mutation=Mutation, types=[Node], extensions=[OperationGuard],
+schema = PixanoSchema(query=Query, mutation=Mutation, subscription=LiveSubscription, types=[Node],
+                      extensions=[OperationGuard, SubscriptionsOverSockets],
                       config=StrawberryConfig(relay_max_results=MAX_PAGE_SIZE))

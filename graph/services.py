@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
+from graph.live.bus import EventBus
+from graph.live.listeners import LiveState
 from graph.settings import Settings
 from resolvers.auth.tokens import TokenSigner
 from store import Store
@@ -18,6 +20,10 @@ class Services:
     settings: Settings
     store: Store
     tokens: TokenSigner
+    #: The event log's publisher and follower (live updates).
+    events: EventBus
+    #: What this process's subscriptions share (progress feeds, reads made once per event).
+    live: LiveState
 
     def now(self) -> float:
         """The current time in seconds; injectable through Settings.clock for tests."""

@@ -72,6 +72,12 @@ async def _authenticate(services: Services, token: str | None) -> tuple[UserReco
     return (user, claims) if user and session_is_live(user, claims) else (None, None)
 
 
+async def authenticate(services: Services, token: str | None) -> UserRecord | None:
+    """The user a session token stands for now, or None (bad, expired or ended session, or a
+    deleted account): what the middleware checks per request, and a live socket periodically."""
+    return (await _authenticate(services, token))[0]
+
+
 @web.middleware
 async def session_middleware(
     request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]

@@ -124,6 +124,20 @@ class Settings:
     # server to a private address) or "off".
     metrics: str = "admin"
     graphql: GraphQLLimits = field(default_factory=GraphQLLimits)
+    # Live updates (docs/workflow.md "Subscriptions"): how often each process reads the event log
+    # for other processes' events, how long events are kept, a subscription's queue (beyond it
+    # the subscriber gets a resync notice), the least time between two taskProgress messages.
+    live_poll_seconds: float = 0.1
+    live_retention_seconds: float = 600.0
+    live_queue_size: int = 100
+    live_progress_interval: float = 0.25
+    # Open sockets: in all (beyond: closed with 1013) and per user (beyond: closed with 4430).
+    live_max_connections: int = 2000
+    live_max_connections_per_user: int = 20
+    # A socket's session is checked again this often (expiry, revocation, deleted user: 4401).
+    live_auth_recheck_seconds: float = 5.0
+    # A socket must send connection_init within this time (4408).
+    live_init_timeout_seconds: float = 10.0
     # Injected in tests so leases and durations can be checked without sleeping.
     clock: Clock = field(default=time.time, compare=False)
 
@@ -162,6 +176,9 @@ class Settings:
                 admin_budget=_env_int("PIXANO_GRAPHQL_ADMIN_BUDGET", GraphQLLimits.admin_budget),
                 max_document_bytes=_env_int("PIXANO_GRAPHQL_MAX_DOCUMENT_BYTES",
                                             GraphQLLimits.max_document_bytes)),
+            "live_max_connections": _env_int("PIXANO_LIVE_MAX_CONNECTIONS", 2000),
+            "live_max_connections_per_user": _env_int("PIXANO_LIVE_MAX_CONNECTIONS_PER_USER", 20),
+            "live_retention_seconds": _env_float("PIXANO_LIVE_RETENTION", 600.0),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(workspace=Path(workspace).resolve(), **values)  # type: ignore[arg-type]

@@ -6,6 +6,7 @@ from typing import Any
 
 from store.repositories.datasets import DatasetRepository
 from store.repositories.dump import DumpRepository
+from store.repositories.events import EventRepository
 from store.repositories.specs import SpecRepository
 from store.repositories.throttle import LoginThrottleRepository
 from store.repositories.users import UserRepository
@@ -13,7 +14,7 @@ from store.repositories.workflow import WorkflowRepository
 
 
 class Store(UserRepository, LoginThrottleRepository, DatasetRepository, SpecRepository,
-            WorkflowRepository, DumpRepository):
+            WorkflowRepository, DumpRepository, EventRepository):
     """All repositories plus the lifecycle every engine shares."""
 
     #: "sqlite" or "mongodb", shown by /healthz and the CLI.

@@ -55,7 +55,7 @@ async def test_strawberry_honours_the_guard_hooks(alice: Caller) -> None:
 
     text = "{ me { username } }"
     planted = parse("{ me { role } __schema { queryType { name } } }")
-    DOCUMENTS.clear()  # an earlier test in this process may have cached the real document
+    DOCUMENTS.clear()  # an earlier test of this process may have cached the real document
     DOCUMENTS.put((text, False), Prepared(planted, {None: 0}))
     try:
         assert await alice.gql(text) == {"me": {"role": "USER"}, "__schema": {"queryType": {"name": "Query"}}}

@@ -182,8 +182,9 @@ async def test_acknowledged_writes_of_concurrent_workers_survive_sigkill(tmp_pat
                 status, label = await admin.call("GET", f"/tasks/cars/labels/{data_id}")
                 assert status == 200 and label["annotations"] == [{"id": marker, "category": "car"}]
             statuses = {}
-            for number in (1, 2):  # 400 results, in pages of the maximum size (200)
-                status, page = await admin.call("GET", f"/tasks/cars/results?page={number}&count=200")
+            for number in (1, 2):  # 400 items, pages of at most 200
+                status, page = await admin.call(
+                    "GET", f"/tasks/cars/results?page={number}&count=200")
                 assert status == 200, page
                 statuses.update({r["data_id"]: r["status"] for r in page["results"]})
             assert len(statuses) == 400

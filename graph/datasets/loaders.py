@@ -34,7 +34,7 @@ def _data_items(store: Store) -> DataLoader[tuple[str, str], DataRecord | None]:
             by_dataset.setdefault(dataset_id, []).append(data_id)
         found: dict[tuple[str, str], DataRecord | None] = {}
         for dataset_id, data_ids in by_dataset.items():
-            for data_id, record in zip(data_ids, await store.get_data_items(dataset_id, data_ids)):
+            for data_id, record in zip(data_ids, await store.get_data_items(dataset_id, data_ids), strict=False):
                 found[(dataset_id, data_id)] = record
         return [found[key] for key in keys]
 

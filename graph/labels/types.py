@@ -56,6 +56,20 @@ class LabelStatistics(Node):
         return (self.task_name, str(self.data_id))
 
 
+@strawberry.type(description="Label statistics summed over many items (a whole task's).")
+class LabelTotals:
+    object_count: int = strawberry.field(description="Objects labelled, all items.")
+    categories: list[CategoryCount] = strawberry.field(
+        description="Objects per category, by category name.")
+
+    @classmethod
+    def from_totals(cls, totals: dict[str, Any]) -> "LabelTotals":
+        """From the store's `{"objects": n, "categories": {name: n}}`."""
+        counts = totals["categories"]
+        return cls(object_count=totals["objects"], categories=[
+            CategoryCount(category=name, count=counts[name]) for name in sorted(counts)])
+
+
 @strawberry.input(description="New annotations for one data item of a task.")
 class SaveLabelsInput:
     task_name: str = strawberry.field(description="The task's name.")

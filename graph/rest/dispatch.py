@@ -6,7 +6,6 @@ method: 405) and each path works with or without a trailing slash, as old script
 """
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
@@ -69,7 +68,7 @@ def _match(parts: list[str], segments: list[str]) -> dict[str, str] | None:
     if len(parts) != len(segments):
         return None
     params: dict[str, str] = {}
-    for part, segment in zip(parts, segments):
+    for part, segment in zip(parts, segments, strict=False):
         if part.startswith("{"):
             if not segment:
                 return None

@@ -32,7 +32,7 @@ def load_or_create_secret(state_dir: Path) -> str:
     except FileExistsError:
         secret = path.read_text(encoding="utf-8").strip()
         if len(secret) < 32:
-            raise ValueError(f"{path} holds no usable secret (too short); delete it to regenerate")
+            raise ValueError(f"{path} holds no usable secret (too short); delete it to regenerate") from None
         return secret
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         secret = secrets.token_urlsafe(48)

@@ -6,6 +6,7 @@ from typing import Any
 
 from graph.enums import LabellingStatus
 from graph.errors import ApiError, ErrorCode
+from resolvers.live import publish
 from resolvers.tasks.lookup import require_task
 
 MAX_BATCH = 50_000
@@ -29,4 +30,5 @@ async def reset_items(ctx: Any, task_name: str, ids: list[str], by_job: bool,
         current = " current" if by_job else ""
         raise ApiError(ErrorCode.NOT_FOUND, f"no item of task {task_name!r} has the{current} "
                        f"{what} {shown}{more}; nothing was changed", field=field)
+    publish.items_reset(ctx, task_name, None if by_job else ids)
     return outcome.changed

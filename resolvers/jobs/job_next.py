@@ -7,6 +7,7 @@ import strawberry
 
 from graph.jobs.types import Job, NextJobInput, NextJobPayload
 from resolvers.jobs.task_check import task_must_exist
+from resolvers.live import publish
 
 
 async def claim(info: strawberry.Info, task_name: str, objective: str) -> Job | None:
@@ -15,7 +16,10 @@ async def claim(info: strawberry.Info, task_name: str, objective: str) -> Job | 
     with task_must_exist():
         job = await ctx.store.claim_job(task_name, ctx.user["username"], objective,
                                         ctx.now(), ctx.settings.job_lease_seconds)
-    return Job.from_record(job) if job else None
+    if job is None:
+        return None
+    publish.claimed(ctx, job)
+    return Job.from_record(job)
 
 
 async def next_job(

@@ -14,6 +14,7 @@ from graph.errors import ApiError, ErrorCode
 from graph.jobs.types import Job
 from graph.node import decode_global_id
 from resolvers.jobs.task_check import task_must_exist
+from resolvers.live import publish
 from store.repositories.workflow import KEEP
 from store.repositories.workflow_types import JobAction, JobUpdate, JobUpdateOutcome
 
@@ -47,4 +48,8 @@ async def change_job(info: strawberry.Info, global_id: strawberry.ID, action: Jo
     if outcome.outcome is JobUpdateOutcome.DENIED:
         raise ApiError(ErrorCode.JOB_DENIED, outcome.reason, field="jobId")
     assert outcome.job is not None
+    if action is not JobAction.HEARTBEAT:
+        publish.job_updated(ctx, outcome.job, status, outcome.next_job_id)
+        if annotations is not KEEP:
+            publish.labels_saved(ctx, task_name, outcome.job["data_id"], ctx.user["username"])
     return outcome

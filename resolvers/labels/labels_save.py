@@ -12,6 +12,7 @@ import strawberry
 from graph.errors import ApiError, ErrorCode
 from graph.labels.types import Labels, SaveLabelsInput, SaveLabelsPayload
 from resolvers.jobs.task_check import task_must_exist
+from resolvers.live import publish
 from store.repositories.workflow_types import LabelsOutcome
 
 
@@ -37,4 +38,5 @@ async def save_labels(
                        f"while nobody holds it ({who}); take it with nextJob first",
                        field="dataId")
     assert saved.labels is not None
+    publish.labels_saved(ctx, task_name, str(data_id), ctx.user["username"])
     return SaveLabelsPayload(labels=Labels.from_record(saved.labels))

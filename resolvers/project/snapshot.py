@@ -15,7 +15,7 @@ import os
 import zipfile
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -109,7 +109,7 @@ async def _entries(zf: zipfile.ZipFile, path: Path) -> AsyncIterator[list[DumpEn
         lines = io.TextIOWrapper(raw, encoding="utf-8")
 
         def take() -> list[str]:
-            return [line for _, line in zip(range(BATCH), lines)]
+            return [line for _, line in zip(range(BATCH), lines, strict=False)]
 
         number = 0
         while chunk := await asyncio.to_thread(take):

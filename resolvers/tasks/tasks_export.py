@@ -63,7 +63,7 @@ async def run_export(ctx: Any, path: str, show_progress: bool | None = None) -> 
     try:
         await asyncio.to_thread(folder.real.mkdir, parents=True, exist_ok=True)
         with reporting(f"export to {folder.relative}", total, show) as advance:
-            for task, stem in zip(tasks, stems):
+            for task, stem in zip(tasks, stems, strict=False):
                 written += await _export_task(store, task, folder, stem, advance)
     except OSError as exc:
         raise unwritable(folder, exc) from exc
@@ -86,7 +86,7 @@ async def _export_task(store: Store, task: TaskRecord, folder: Folder, stem: str
             labels = await store.get_labels_many(task["name"],
                                                  [s["data_id"] for s in page.items])
             files = []
-            for state, label in zip(page.items, labels):
+            for state, label in zip(page.items, labels, strict=False):
                 data = page.data.get(state["data_id"])
                 if data is None:
                     log.warning("task %s: data item %s is missing, not exported", task["name"],

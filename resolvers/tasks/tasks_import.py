@@ -93,7 +93,7 @@ async def run_import(ctx: Any, path: str, show_progress: bool | None = None) -> 
     renamed: list[tuple[str, str]] = []
     try:
         with reporting(f"import from {folder.relative}", total, show) as advance:
-            for task_file, entry in zip(task_files, listing):
+            for task_file, entry in zip(task_files, listing, strict=False):
                 task = await _import_task(ctx, folder, task_file, entry, created, advance, show)
                 tasks.append(task)
                 if task["name"] != task_file.name:
@@ -183,8 +183,8 @@ async def _read_seeds(folder: Folder, task_file: TaskFile, files: list[Path],
     seen: dict[str, str] = {}  # data id -> the file that described it
     for start in range(0, len(files), READ_CHUNK):
         chunk = files[start:start + READ_CHUNK]
-        documents = await asyncio.to_thread(lambda: [read_json(folder, f) for f in chunk])
-        for file, document in zip(chunk, documents):
+        documents = await asyncio.to_thread(lambda chunk=chunk: [read_json(folder, f) for f in chunk])
+        for file, document in zip(chunk, documents, strict=False):
             shown = folder.show(file)
             key, seed = read_item_file(document, shown)
             data_id = by_path.get(key)

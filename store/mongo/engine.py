@@ -15,6 +15,7 @@ from store.errors import StoreUnavailableError
 from store.migrations import MIGRATIONS, SCHEMA_VERSION, Migration, steps_from
 from store.mongo.datasets import MongoDatasets
 from store.mongo.dump import MongoDump
+from store.mongo.events import MongoEvents
 from store.mongo.indexes import INDEXES
 from store.mongo.specs import MongoSpecs
 from store.mongo.throttle import MongoLoginThrottle
@@ -26,7 +27,7 @@ log = logging.getLogger("pixano_graph")
 
 
 class MongoStore(MongoUsers, MongoLoginThrottle, MongoDatasets, MongoSpecs, MongoWorkflow,
-                 MongoDump, Store):
+                 MongoDump, MongoEvents, Store):
     engine = "mongodb"
 
     def __init__(self, client: Any, database: str, migrations: tuple[Migration, ...] = MIGRATIONS,

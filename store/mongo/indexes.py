@@ -85,5 +85,13 @@ LOGIN_THROTTLE: dict[str, list[IndexSpec]] = {
     ],
 }
 
+#: The event log each instance follows by `seq` (store/mongo/events.py); `at` serves pruning.
+EVENTS: dict[str, list[IndexSpec]] = {
+    "events": [
+        ([("seq", 1)], {"unique": True, "name": "seq_unique"}),
+        ([("at", 1)], {"name": "by_time"}),
+    ],
+}
+
 INDEXES: dict[str, list[IndexSpec]] = {**USERS, **DATASETS, **SPECS, **TASKS, **WORKFLOW,
-                                       **LOGIN_THROTTLE}
+                                       **LOGIN_THROTTLE, **EVENTS}

@@ -6,7 +6,12 @@ from typing import Any
 
 from store.mongo.workflow_docs import set_and
 from store.records import LabelRecord, LabelStatisticsRecord
-from store.repositories.workflow_types import LabelsOutcome, LabelsSave, label_statistics
+from store.repositories.workflow_types import (
+    LabelsOutcome,
+    LabelsSave,
+    add_statistics,
+    label_statistics,
+)
 
 
 class MongoLabels:
@@ -37,6 +42,16 @@ class MongoLabels:
             {"task_name": task_name, "data_id": data_id},
             {"$set": {"annotations": annotations, "statistics": label_statistics(annotations)}},
             upsert=True)
+
+    async def get_label_totals(self, task_name: str) -> dict[str, Any]:
+        # Summed here from the statistics alone (projection): a pipeline with $objectToArray
+        # would do the same on the server, at the same cost per item.
+        totals = {"objects": 0, "categories": {}}
+        async for doc in self._db.labels.find({"task_name": task_name},
+                                              {"_id": 0, "statistics": 1}):
+            add_statistics(totals, doc["statistics"])
+        totals["categories"] = dict(sorted(totals["categories"].items()))
+        return totals
 
     async def save_labels(self, task_name: str, data_id: str, annotations: Any, username: str,
                           is_admin: bool, now: float, grace: float = 0.0) -> LabelsSave:

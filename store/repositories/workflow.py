@@ -157,6 +157,11 @@ class WorkflowRepository(ABC):
         """The item's label statistics (`value`: objects, count per category), or None."""
 
     @abstractmethod
+    async def get_label_totals(self, task_name: str) -> dict[str, Any]:
+        """The task's label statistics summed over its items: `{"objects": n, "categories":
+        {category: count}}` (categories sorted by name; zeros when nothing is labelled)."""
+
+    @abstractmethod
     async def save_labels(self, task_name: str, data_id: str, annotations: Any, username: str,
                           is_admin: bool, now: float, grace: float = 0.0) -> LabelsSave:
         """Replace the item's annotations and statistics in one write, if `username` holds the

@@ -459,7 +459,7 @@ class ResultListing:
         if kind == "data":
             ids = request[2]
             records = await self.get_data_items(request[1], ids)  # type: ignore[attr-defined]
-            return dict(zip(ids, records))
+            return dict(zip(ids, records, strict=False))
         raise ValueError(f"unknown listing request {kind!r}")
 
     async def adjacent_result(self, anchor: ResultState, filter: ResultFilter, sort: ResultSort,

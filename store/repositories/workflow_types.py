@@ -218,6 +218,13 @@ def relative_data_path(path: Any) -> str | list[str]:
     return unquote(path[len(MEDIA_PREFIX):] if path.startswith(MEDIA_PREFIX) else path)
 
 
+def add_statistics(totals: dict[str, Any], statistics: dict[str, Any]) -> None:
+    """Add one item's label statistics to `totals` (`{"objects": n, "categories": {...}}`)."""
+    totals["objects"] += int(statistics.get("objects", 0))
+    for category, count in statistics.get("categories", {}).items():
+        totals["categories"][category] = totals["categories"].get(category, 0) + int(count)
+
+
 def public_result(state: ResultState) -> ResultRecord:
     """The DbResult part of a result state (what legacy clients see)."""
     return ResultRecord(

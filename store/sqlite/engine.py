@@ -12,6 +12,7 @@ from store.migrations import MIGRATIONS, SCHEMA_VERSION, Migration, steps_from
 from store.sqlite.database import DEFAULT_READERS, SqliteDatabase, transaction
 from store.sqlite.datasets import SqliteDatasets
 from store.sqlite.dump import SqliteDump
+from store.sqlite.events import SqliteEvents
 from store.sqlite.schema import LATE_SCHEMA, SCHEMA
 from store.sqlite.specs import SqliteSpecs
 from store.sqlite.throttle import SqliteLoginThrottle
@@ -24,7 +25,7 @@ log = logging.getLogger("pixano_graph")
 
 
 class SqliteStore(SqliteUsers, SqliteLoginThrottle, SqliteDatasets, SqliteSpecs, SqliteWorkflow,
-                  SqliteDump, Store):
+                  SqliteDump, SqliteEvents, Store):
     engine = "sqlite"
 
     def __init__(self, path: Path, migrations: tuple[Migration, ...] = MIGRATIONS,

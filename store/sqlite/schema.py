@@ -160,6 +160,19 @@ WORKFLOW: tuple[str, ...] = (
     " PRIMARY KEY (task_name, data_id))",
 )
 
+EVENTS: tuple[str, ...] = (
+    # The event log every worker process follows (store/repositories/events.py). AUTOINCREMENT:
+    # a sequence number is never reused, even after the newest events are pruned; SQLite's one
+    # writer at a time means events commit in sequence order, so a follower never sees a gap.
+    "CREATE TABLE IF NOT EXISTS events ("
+    " seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " at REAL NOT NULL,"
+    " task_name TEXT NOT NULL,"
+    " kind TEXT NOT NULL,"
+    " data TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS events_by_time ON events (at)",
+)
+
 LOGIN_THROTTLE: tuple[str, ...] = (
     # Failed logins per key ('user:<name>' or 'addr:<ip>'); see resolvers/auth/throttle.py.
     "CREATE TABLE IF NOT EXISTS login_failures ("
@@ -170,7 +183,8 @@ LOGIN_THROTTLE: tuple[str, ...] = (
     "CREATE INDEX IF NOT EXISTS login_failures_by_age ON login_failures (last_failure)",
 )
 
-SCHEMA: tuple[str, ...] = (*META, *USERS, *DATASETS, *SPECS, *TASKS, *WORKFLOW, *LOGIN_THROTTLE)
+SCHEMA: tuple[str, ...] = (*META, *USERS, *DATASETS, *SPECS, *TASKS, *WORKFLOW, *LOGIN_THROTTLE,
+                           *EVENTS)
 
 #: Created after the migrations (they name columns an older database gets from a migration).
 LATE_SCHEMA: tuple[str, ...] = (

@@ -59,6 +59,18 @@ class SqliteLabels:
             return None
         return LabelStatisticsRecord(task_name=task_name, data_id=data_id, value=json.loads(row[0]))
 
+    async def get_label_totals(self, task_name: str) -> dict[str, Any]:
+        def totals(c: sqlite3.Connection) -> dict[str, Any]:
+            objects = c.execute("SELECT total(json_extract(statistics, '$.objects')) FROM labels"
+                                " WHERE task_name = ?", (task_name,)).fetchone()[0]
+            categories = c.execute(
+                "SELECT j.key, total(j.value) FROM labels, json_each(labels.statistics,"
+                " '$.categories') AS j WHERE labels.task_name = ? GROUP BY j.key ORDER BY j.key",
+                (task_name,)).fetchall()
+            return {"objects": int(objects), "categories": {k: int(n) for k, n in categories}}
+
+        return await self._db.call(totals)
+
     async def save_labels(self, task_name: str, data_id: str, annotations: Any, username: str,
                           is_admin: bool, now: float, grace: float = 0.0) -> LabelsSave:
         params = {"t": task_name, "d": data_id, "u": username, "now": now, "since": now - grace}

@@ -74,8 +74,10 @@ def locate(c: sqlite3.Connection, task_name: str, statuses: list[str], k: int) -
     # The block counts in data order (primary key order: no sort), summed until the one holding
     # the k-th match. (A window sum inside SQLite was measured twice as slow: ~120 µs at 200 rows.)
     before = 0
-    for number, n in c.execute(f"SELECT block, {' + '.join(statuses)} FROM result_blocks"
-                               " WHERE task_name = ? ORDER BY block", (task_name,)):
+    # `number` is read after the loop: the block holding the k-th match.
+    for number, n in c.execute(  # noqa: B007
+            f"SELECT block, {' + '.join(statuses)} FROM result_blocks"
+            " WHERE task_name = ? ORDER BY block", (task_name,)):
         if k < before + n:
             break
         before += n
@@ -226,7 +228,7 @@ class SqliteResults(ResultListing):
                             " WHERE t.name = ?", (task_name,)).fetchone()
             if row is None:
                 return None, None
-            counts = None if row[1] is None else with_total(dict(zip(COUNT_COLUMNS, row[1:])))
+            counts = None if row[1] is None else with_total(dict(zip(COUNT_COLUMNS, row[1:], strict=False)))
             return json.loads(row[0]), counts
         if kind == "seek":
             return _seek_now(c, request[1])

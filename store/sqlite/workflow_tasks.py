@@ -131,7 +131,7 @@ class SqliteTasks:
                 marks = ", ".join("?" * len(batch))
                 for row in c.execute(f"SELECT task_name, {', '.join(COUNT_COLUMNS)}"
                                      f" FROM task_counts WHERE task_name IN ({marks})", batch):
-                    found[row[0]] = with_total(dict(zip(COUNT_COLUMNS, row[1:])))
+                    found[row[0]] = with_total(dict(zip(COUNT_COLUMNS, row[1:], strict=False)))
             return found
 
         found = await self._db.read(read)

@@ -1,0 +1,1 @@
+"""Live updates: the event bus, GraphQL subscriptions and the graphql-transport-ws door."""

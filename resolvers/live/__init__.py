@@ -1,0 +1,1 @@
+"""Live updates: what the workflow publishes, and the subscriptions built on it."""
