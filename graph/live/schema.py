@@ -10,7 +10,7 @@ from graph.permissions import IsAuthenticated
 from resolvers.live import subscriptions
 
 
-@strawberry.type
+@strawberry.type(description="Live updates over a WebSocket (graphql-transport-ws on /graphql).")
 class LiveSubscription:
     task_progress: AsyncGenerator[TaskProgress, None] = strawberry.subscription(
         resolver=subscriptions.task_progress, permission_classes=[IsAuthenticated],

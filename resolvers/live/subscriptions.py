@@ -8,7 +8,7 @@ unregisters when the subscription ends (completed by the client, or the socket c
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Callable
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -32,8 +32,10 @@ from store.repositories.events import EventRecord
 
 # -- taskProgress ------------------------------------------------------------------------------
 
-async def task_progress(info: strawberry.Info,
-                        task_name: str) -> AsyncGenerator[TaskProgress, None]:
+async def task_progress(
+        info: strawberry.Info,
+        task_name: Annotated[str, strawberry.argument(description="The task to follow.")],
+) -> AsyncGenerator[TaskProgress, None]:
     ctx = info.context
     await require_task(ctx, task_name)
     store: Store = ctx.store
@@ -68,8 +70,12 @@ async def _progress_stream(ctx: Any, task_name: str, slot: Slot[TaskProgress],
 RESULT_KINDS = frozenset({"claim", "interrupt", "end", "labels", "reset"})
 
 
-async def result_changed(info: strawberry.Info, task_name: str,
-                         filter: ResultFilter | None = None) -> AsyncGenerator[ResultChange, None]:
+async def result_changed(
+        info: strawberry.Info,
+        task_name: Annotated[str, strawberry.argument(description="The task to follow.")],
+        filter: Annotated[ResultFilter | None, strawberry.argument(
+            description="Only rows matching this filter carry their result.")] = None,
+) -> AsyncGenerator[ResultChange, None]:
     ctx = info.context
     task = await require_task(ctx, task_name)
     listener = QueueListener(ctx.settings.live_queue_size, lambda e: e["kind"] in RESULT_KINDS)

@@ -64,8 +64,8 @@ async def test_a_stuck_subscriber_delays_nobody_and_resyncs(aiohttp_client, sett
     admin = await login(http, "admin", ADMIN_PASSWORD)
     image_folder(workspace, 1)
     await create_task(admin)
-    data_id = (await admin.gql('query { results(taskName: "cars") { items { dataId } } }')
-               )["results"]["items"][0]["dataId"]
+    data_id = (await admin.gql('query { results(taskName: "cars") { nodes { dataId } } }')
+               )["results"]["nodes"][0]["dataId"]
     # Heavy messages (about 30 kB each): some 100 fill the socket buffers of a client not reading.
     heavy = ROWS.format("dataId").replace("result {", "pad: result {" + " ".join(
         f"t{i}: thumbnail" for i in range(25)) + "} result {")

@@ -101,7 +101,7 @@ def _refusals() -> dict[str, str]:
         "depth": "{ " + 'result(taskName: "t", dataId: "d") { data { ' * 8 + "id"
                  + " } }" * 8 + " }",
         "cost": "query { " + " ".join(
-            f'r{i}: results(taskName: "cars", first: 1000) {{ items {{ thumbnail }} }}'
+            f'r{i}: results(taskName: "cars", first: 1000) {{ nodes {{ thumbnail }} }}'
             for i in range(3)) + " }",
         "mutations": f"mutation {{ {saves} }}",
         "syntax": "query { me { username ",
@@ -128,7 +128,7 @@ async def test_an_admin_may_introspect_over_the_socket_as_over_http(http, admin)
 
 
 async def test_permissions_are_the_same_as_over_http(http, alice) -> None:
-    query = "query { users { username } }"
+    query = "query { users { nodes { username } } }"
     refused = (await alice.raw_gql(query))["errors"]
     assert refused[0]["extensions"]["code"] == "FORBIDDEN"
     live = await (await LiveClient.connect(http, alice.token)).acked()

@@ -14,7 +14,7 @@ PROGRESS = """subscription($t: String!) { taskProgress(taskName: $t) {
   labelTotals { objectCount categories { category count } } } }"""
 CHANGES = """subscription($t: String!, $f: ResultFilter) { resultChanged(taskName: $t, filter: $f) {
   taskName dataId labelsChanged resync result { dataId status annotator validator inProgress } } }"""
-MY_WORK = """subscription { myWork { kind taskName job { id dataId objective comments } } }"""
+MY_WORK = """subscription { myWork { kind taskName job { id: jobId dataId objective comments } } }"""
 
 pytestmark = BOTH_ENGINES
 
@@ -57,7 +57,7 @@ async def test_result_changes_arrive_in_order_and_rejection_reaches_the_annotato
     job = await next_job(alice)
     await alice.gql(SAVE_LABELS, {"t": "cars", "d": job["dataId"], "a": [{"category": "car"}]})
     await update_job(alice, job, status="TO_VALIDATE")
-    review = await next_job(bob, objective="TO_VALIDATE")
+    review = await next_job(bob, objective="VALIDATE")
     await update_job(bob, review, status="TO_CORRECT", comments={"why": "box too small"})
 
     # One message per change, in order (the labels save is the second); each shows the row as
@@ -98,15 +98,15 @@ async def test_a_batch_reset_names_its_items(http, workspace, admin, alice) -> N
     table = await (await LiveClient.connect(http, admin.token)).acked()
     rows = await table.subscribe(CHANGES, {"t": "cars"})
     ids = [r["dataId"] for r in (await admin.gql(
-        'query { results(taskName: "cars") { items { dataId } } }'))["results"]["items"]]
+        'query { results(taskName: "cars") { nodes { dataId } } }'))["results"]["nodes"]]
     await admin.gql('mutation($ids: [ID!]!) { updateResults(taskName: "cars", dataIds: $ids, '
                     'status: DONE) }', {"ids": ids[:2]})
     got = [(await table.next(rows))["resultChanged"] for _ in range(2)]
     assert [(c["dataId"], c["result"]["status"]) for c in got] == [(ids[0], "DONE"),
                                                                    (ids[1], "DONE")]
-    job = (await admin.gql('query { results(taskName: "cars") { items { currentJobId } } }'))
+    job = (await admin.gql('query { results(taskName: "cars") { nodes { currentJobId } } }'))
     await admin.gql('mutation($j: [ID!]!) { updateJobs(taskName: "cars", jobIds: $j) }',
-                    {"j": [job["results"]["items"][2]["currentJobId"]]})
+                    {"j": [job["results"]["nodes"][2]["currentJobId"]]})
     assert (await table.next(rows))["resultChanged"]["resync"] is True
 
 
