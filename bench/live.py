@@ -5,7 +5,7 @@ one. 20 annotators loop claim → save labels → submit for a few seconds, firs
 subscribed, then with `--progress` sockets subscribed to `taskProgress` and `--rows` sockets to
 `resultChanged` on the same task (alternating, `--rounds` times each). Printed:
 
-- submit (`updateJob` to TO_VALIDATE) median and p99, without and with the subscribers, and
+- submit (`submitJob` to TO_VALIDATE) median and p99, without and with the subscribers, and
   their ratio (the subscribers' cost to the request path; target ≤ 1.2x);
 - submit → message latency (median, p99), from the moment the submit request is sent: exact on
   the `resultChanged` sockets (the message showing that item TO_VALIDATE); on the `taskProgress`
@@ -41,13 +41,14 @@ CREATE_USER = """mutation($u: String!, $p: String!) {
 CREATE_TASK = """mutation { createTask(input: {name: "live", dataset: {path: "images/"},
   spec: {pluginName: "rectangle", dataType: IMAGE,
          labelSchema: {category: [{name: "car", color: "green"}], default: "car"}}}) { name } }"""
-NEXT_JOB = 'mutation { nextJob(taskName: "live", objective: TO_ANNOTATE) { id dataId } }'
-SAVE = """mutation($d: ID!, $a: JSON!) { saveLabels(taskName: "live", dataId: $d,
-  annotations: $a) { dataId } }"""
-SUBMIT = """mutation($j: ID!) { updateJob(taskName: "live", jobId: $j,
-  input: {status: TO_VALIDATE}) }"""
+NEXT_JOB = """mutation { nextJob(input: {taskName: "live", objective: ANNOTATE}) {
+  job { id dataId } } }"""
+SAVE = """mutation($d: ID!, $a: JSON!) { saveLabels(input: {taskName: "live", dataId: $d,
+  annotations: $a}) { labels { dataId } } }"""
+SUBMIT = """mutation($j: ID!) { submitJob(input: {jobId: $j, status: TO_VALIDATE}) {
+  job { jobId } } }"""
 PROGRESS = """subscription { taskProgress(taskName: "live") {
-  statusCounts { toValidate } labelTotals { objects } } }"""
+  statusCounts { toValidate } labelTotals { objectCount } } }"""
 ROWS = """subscription { resultChanged(taskName: "live") { dataId result { status } } }"""
 ANNOTATIONS = [{"id": str(i), "category": "car"} for i in range(5)]
 
@@ -121,7 +122,7 @@ class Subscriber:
 async def annotate(api: Api, stop: asyncio.Event, submits: list[float],
                    acks: list[tuple[float, str]]) -> None:
     while not stop.is_set():
-        job = (await api.gql(NEXT_JOB))["nextJob"]
+        job = (await api.gql(NEXT_JOB))["nextJob"]["job"]
         if job is None:
             return
         await api.gql(SAVE, {"d": job["dataId"], "a": ANNOTATIONS})

@@ -11,7 +11,7 @@ import base64
 import binascii
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import strawberry
 
@@ -19,6 +19,7 @@ from graph.errors import ApiError, ErrorCode
 from graph.settings import MAX_PAGE_SIZE  # the largest `first` / `last` of any connection
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 @strawberry.type(description="Where a page starts and ends (Relay's PageInfo).")
@@ -108,6 +109,56 @@ def slice_list(items: Sequence[T], key: Callable[[T], str], kind: str,
     return page, info
 
 
+@dataclass(frozen=True)
+class KeysetWindow:
+    """A keyset connection's page request (results, data items: paged by the store): `size`
+    items after `cursor`, or with `backward` the `size` items just before it (none: the last
+    ones), read by the same index in the other direction. `stop` is the other cursor when both
+    are given (Relay's `after` and `before` together): the page ends at its item."""
+
+    size: int
+    cursor: str | None
+    backward: bool
+    stop: str | None = None
+
+    @property
+    def cursor_field(self) -> str:
+        return "before" if self.backward else "after"
+
+    @property
+    def stop_field(self) -> str:
+        return "after" if self.backward else "before"
+
+    def bounded(self, items: list[R], key: Callable[[R], Any], stop_key: Any) -> tuple[list[R], bool]:
+        """`items` (in sort order) without those at or past the `stop` cursor's key (the
+        caller's key order), and whether any were cut."""
+        if self.stop is None:
+            return items, False
+        kept = [i for i in items if (key(i) > stop_key if self.backward else key(i) < stop_key)]
+        return kept, len(kept) < len(items)
+
+    def page_info(self, edges: Sequence[Edge[T]], more: bool, skipped: bool = False) -> PageInfo:
+        """`more`: items lie beyond the page in its direction; `skipped`: an offset was used."""
+        came_from = self.cursor is not None or skipped
+        return PageInfo(has_next_page=came_from if self.backward else more,
+                        has_previous_page=more if self.backward else came_from,
+                        start_cursor=edges[0].cursor if edges else None,
+                        end_cursor=edges[-1].cursor if edges else None)
+
+
+def keyset_window(first: int | None, after: str | None, last: int | None,
+                  before: str | None) -> KeysetWindow:
+    """Relay's window over a keyset list: `last` (or `before` alone) reads backward from
+    `before` (or the end), anything else forward from `after` (or the start); the other cursor,
+    if given, bounds the page."""
+    Window(first, after, last, before).check()
+    backward = last is not None or (before is not None and after is None and first is None)
+    size = (last if backward else first)
+    return KeysetWindow(size=50 if size is None else size, backward=backward,
+                        cursor=before if backward else after,
+                        stop=after if backward else before)
+
+
 FIRST = f"Return the first n items (at most the maximum page size, {MAX_PAGE_SIZE}); default 50."
 AFTER = "Start after the item of this cursor (a previous page's endCursor)."
 LAST = f"Return the last n items of the window (at most {MAX_PAGE_SIZE})."
@@ -126,7 +177,6 @@ class Connection(Generic[T]):
         return [edge.node for edge in self.edges]
 
 
-R = TypeVar("R")
 
 
 def connection_of(records: Sequence[R], key: Callable[[R], str], kind: str, window: Window,

@@ -10,8 +10,8 @@ import strawberry
 
 from graph.datasets.loaders import data_item_loader, dataset_loader
 from graph.datasets.types import DataItem, Dataset
-from graph.pagination import (AFTER, BEFORE, FIRST, LAST, Connection, Edge, PageInfo, Window,
-                              check_page_size, connection_of)
+from graph.pagination import (AFTER, BEFORE, FIRST, LAST, Connection, Edge, Window,
+                              connection_of, keyset_window)
 from graph.errors import ApiError, ErrorCode
 from store.records import DatasetRecord
 
@@ -20,7 +20,7 @@ def encode_cursor(order: int) -> str:
     return base64.urlsafe_b64encode(f"data:{order}".encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str) -> int:
+def decode_cursor(cursor: str, field: str = "after") -> int:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         kind, _, value = raw.partition(":")
@@ -28,8 +28,8 @@ def decode_cursor(cursor: str) -> int:
             raise ValueError(raw)
         return int(value)
     except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
-        raise ApiError(ErrorCode.BAD_USER_INPUT, "invalid `after` cursor: pass the endCursor of "
-                       "a previous dataItems page", field="after") from exc
+        raise ApiError(ErrorCode.BAD_USER_INPUT, f"invalid `{field}` cursor: pass a cursor of "
+                       "a dataItems page", field=field) from exc
 
 
 async def load_dataset(info: strawberry.Info, dataset_id: str) -> DatasetRecord:
@@ -63,20 +63,22 @@ async def data_items(
         info: strawberry.Info,
         dataset_id: Annotated[strawberry.ID, strawberry.argument(
             description="The dataset whose items to list.")],
-        first: Annotated[int, strawberry.argument(description=FIRST)] = 50,
+        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
         after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+        last: Annotated[int | None, strawberry.argument(description=LAST)] = None,
+        before: Annotated[str | None, strawberry.argument(description=BEFORE)] = None,
 ) -> Connection[DataItem]:
-    """Forward keyset pages in data order (the cursor is the item's rank)."""
-    check_page_size(first, "first")
-    after_order = decode_cursor(after) if after else None
+    """Keyset pages in data order, both ways (the cursor is the item's rank)."""
+    window = keyset_window(first, after, last, before)
+    order = decode_cursor(window.cursor, window.cursor_field) if window.cursor else None
     await load_dataset(info, str(dataset_id))
-    page = await info.context.store.list_data_items(str(dataset_id), first, after_order)
-    edges = [Edge(cursor=encode_cursor(r["order"]), node=DataItem.from_record(r))
-             for r in page.items]
-    return Connection(edges=edges, total_count=page.total, page_info=PageInfo(
-        has_next_page=page.has_next, has_previous_page=after is not None,
-        start_cursor=edges[0].cursor if edges else None,
-        end_cursor=edges[-1].cursor if edges else None))
+    stop = decode_cursor(window.stop, window.stop_field) if window.stop else None
+    page = await info.context.store.list_data_items(str(dataset_id), window.size, order,
+                                                    backward=window.backward)
+    items, cut = window.bounded(page.items, lambda r: r["order"], stop)
+    edges = [Edge(cursor=encode_cursor(r["order"]), node=DataItem.from_record(r)) for r in items]
+    return Connection(edges=edges, total_count=page.total,
+                      page_info=window.page_info(edges, page.has_next or cut))
 
 
 async def data_item(

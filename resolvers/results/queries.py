@@ -9,12 +9,12 @@ from strawberry.types.nodes import FragmentSpread, InlineFragment
 
 from graph.enums import SortParam
 from graph.errors import ApiError, ErrorCode
-from graph.pagination import AFTER, FIRST, Edge, PageInfo, check_page_size
+from graph.pagination import AFTER, BEFORE, FIRST, LAST, Edge, keyset_window
 from graph.results.types import UNREAD, Result, ResultConnection, ResultContains, ResultFilter
 from graph.tasks.types import StatusCounts
 from resolvers.tasks.lookup import require_task
 from store.repositories.workflow_listing import (CONTAINS_FIELDS, BadCursorError, ResultSort,
-                                                 encode_cursor, sort_key)
+                                                 decode_cursor, encode_cursor, sort_key)
 from store.repositories.workflow_listing import ResultFilter as StoreFilter
 from store.repositories.workflow_types import ResultState, with_total
 
@@ -48,43 +48,51 @@ async def results(
                         "result.")] = None,
         sort: Annotated[SortParam | None, strawberry.argument(
             description="The order of the results.")] = SortParam.DATA,
-        first: Annotated[int | None, strawberry.argument(description=FIRST)] = 50,
+        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
         after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+        last: Annotated[int | None, strawberry.argument(description=LAST)] = None,
+        before: Annotated[str | None, strawberry.argument(description=BEFORE)] = None,
         offset: Annotated[int | None, strawberry.argument(
-            description="Skip this many rows first (legacy page numbers; prefer `after`).")
+            description="Skip this many rows first (legacy page numbers; prefer `after`); "
+                        "forward pages only.")
         ] = None,
 ) -> ResultConnection:
-    """Forward keyset pages (the cursor is the sort key of a result)."""
-    first = 50 if first is None else first
+    """Keyset pages both ways (the cursor is the sort key of a result)."""
+    window = keyset_window(first, after, last, before)
     sort = sort or SortParam.DATA
-    check_page_size(first, "first")
     if offset is not None and offset < 0:
         raise ApiError(ErrorCode.BAD_USER_INPUT, "offset must be 0 or more", field="offset")
+    if offset and window.backward:
+        raise ApiError(ErrorCode.BAD_USER_INPUT, "an offset pages forward: pass it without "
+                       "`last` or `before`", field="offset")
+    order = ResultSort(sort.value)
+    try:
+        stop = decode_cursor(order, window.stop) if window.stop else None
+    except BadCursorError as exc:
+        raise ApiError(ErrorCode.BAD_USER_INPUT, str(exc), field=window.stop_field) from exc
     try:  # one store round trip: task, counters, page and (if asked) the items' data
-        page = await info.context.store.list_results(task_name, store_filter(filter),
-                                                     ResultSort(sort.value), first, after,
-                                                     offset or 0, with_data=_wants_data(info))
+        page = await info.context.store.list_results(
+            task_name, store_filter(filter), order, window.size, window.cursor,
+            offset or 0, with_data=_wants_data(info), backward=window.backward)
     except BadCursorError as exc:
         if await info.context.store.get_task(task_name) is None:
             raise _no_task(task_name) from exc
-        raise ApiError(ErrorCode.BAD_USER_INPUT, str(exc), field="after") from exc
+        raise ApiError(ErrorCode.BAD_USER_INPUT, str(exc),
+                       field=window.cursor_field) from exc
     task = page.task
     if task is None:
         raise _no_task(task_name)
     counts = with_total(page.counts)
     read = page.data  # the items' `data` / `thumbnail` then cost no further read
-    order = ResultSort(sort.value)
+    items, cut = window.bounded(page.items, lambda s: sort_key(order, s), stop)
     edges = [Edge(cursor=encode_cursor(order, sort_key(order, s)),
                   node=Result.from_state(s, task["dataset_id"],
                                          read[s["data_id"]] if s["data_id"] in read else UNREAD))
-             for s in page.items]
+             for s in items]
     return ResultConnection(
         total_count=page.total, global_count=counts["total"],
         status_counts=StatusCounts.from_record(counts), edges=edges,
-        page_info=PageInfo(has_next_page=page.has_next,
-                           has_previous_page=after is not None or bool(offset),
-                           start_cursor=edges[0].cursor if edges else None,
-                           end_cursor=page.end_cursor))
+        page_info=window.page_info(edges, page.has_next or cut, skipped=bool(offset)))
 
 
 def _no_task(name: str) -> ApiError:

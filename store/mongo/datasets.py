@@ -83,11 +83,15 @@ class MongoDatasets(DatasetRepository):
             {"dataset_id": dataset_id, "id": {"$in": list(set(ids))}}, NO_ID)}
         return [found.get(i) for i in ids]
 
-    async def list_data_items(self, dataset_id: str, first: int,
-                              after_order: int | None = None) -> DataPage:
+    async def list_data_items(self, dataset_id: str, first: int, after_order: int | None = None,
+                              backward: bool = False) -> DataPage:
         query: dict[str, Any] = {"dataset_id": dataset_id}
         if after_order is not None:
-            query["order"] = {"$gt": after_order}
-        rows = await self._db.data.find(query, NO_ID).sort("order", 1).limit(first + 1).to_list(None)
+            query["order"] = {"$lt" if backward else "$gt": after_order}
+        rows = await self._db.data.find(query, NO_ID).sort(
+            "order", -1 if backward else 1).limit(first + 1).to_list(None)
         total = (await self.count_data_items([dataset_id]))[0]
-        return DataPage(items=rows[:first], total=total, has_next=len(rows) > first)
+        items = rows[:first]
+        if backward:
+            items.reverse()
+        return DataPage(items=items, total=total, has_next=len(rows) > first)

@@ -86,7 +86,9 @@ class DatasetRepository(ABC):
         """Many items of one dataset in one round trip, in the order asked (None when unknown)."""
 
     @abstractmethod
-    async def list_data_items(self, dataset_id: str, first: int,
-                              after_order: int | None = None) -> DataPage:
+    async def list_data_items(self, dataset_id: str, first: int, after_order: int | None = None,
+                              backward: bool = False) -> DataPage:
         """Up to `first` items in data order, starting after the item of rank `after_order`
-        (keyset pagination: no offset to skip), with the dataset's total item count."""
+        (keyset pagination: no offset to skip), with the dataset's total item count.
+        `backward`: the `first` items just before rank `after_order` (none: the last items),
+        still in data order; `has_next` then says whether items precede them."""

@@ -129,9 +129,11 @@ class WorkflowRepository(ABC):
     @abstractmethod
     async def list_results(self, task_name: str, filter: ResultFilter, sort: ResultSort,
                            first: int, after: str | None = None, offset: int = 0,
-                           with_data: bool = False) -> ResultPage:
+                           with_data: bool = False, backward: bool = False) -> ResultPage:
         """A page of results: `after` = a cursor from a previous page (keyset), `offset` =
         rows to skip (legacy page numbers). BadCursorError for a cursor we did not make.
+        `backward`: the `first` rows just *before* the cursor `after` (none: the last rows), in
+        sort order, `has_next` then saying whether rows precede them; no offset.
         `page.task` is the task (None: no such task, empty page); `with_data` also reads the
         page's data items (`page.data`, by data id) in the same store round trip."""
 

@@ -219,11 +219,11 @@ def decode_cursor(sort: ResultSort, cursor: str) -> tuple[Any, ...]:
         key = tuple(data["k"])
         valid = data["s"] == sort.value and _key_is_valid(sort, key)
     except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
-        raise BadCursorError("the cursor is not valid: pass an endCursor returned by this "
+        raise BadCursorError("the cursor is not valid: pass a cursor returned by this "
                              "listing (with the same sort)") from exc
     if not valid:
         raise BadCursorError("the cursor was made for another sort: restart the listing "
-                             "without `after`, or keep the sort of the cursor")
+                             "without a cursor, or keep the sort of the cursor")
     return key
 
 
@@ -332,8 +332,12 @@ def merge_branches(sort: ResultSort, branches: Iterable[Sequence[ResultState]],
 
 
 def cut_page(sort: ResultSort, merged: list[ResultState], offset: int, first: int,
-             total: int, counts: dict[str, int]) -> ResultPage:
+             total: int, counts: dict[str, int], backward: bool = False) -> ResultPage:
+    """The page out of `merged` (rows in the listing's direction); a backward page is read
+    toward the start and returned in sort order, `has_next` then meaning "rows precede it"."""
     items = merged[offset:offset + first]
+    if backward:
+        items.reverse()
     end = encode_cursor(sort, sort_key(sort, items[-1])) if items else None
     return ResultPage(items=items, total=total, has_next=len(merged) > offset + first,
                       end_cursor=end, counts=counts)
@@ -349,8 +353,12 @@ Listing = Generator[Request, Any, ResultPage]
 
 
 def listing(task_name: str, filter: ResultFilter, sort: ResultSort, first: int,
-            after: str | None, offset: int, with_data: bool) -> Listing:
-    """`list_results`, as the requests it makes (see `Request`); returns the page."""
+            after: str | None, offset: int, with_data: bool, backward: bool = False) -> Listing:
+    """`list_results`, as the requests it makes (see `Request`); returns the page. `backward`
+    reads toward the start: the `first` rows just before the cursor `after` (or the last ones),
+    by the same index seeks in the other direction."""
+    if backward and offset:
+        raise ValueError("an offset only pages forward")
     task, found = yield ("task",)
     if task is None:
         return ResultPage(items=[], total=0, has_next=False, end_cursor=None,
@@ -364,12 +372,13 @@ def listing(task_name: str, filter: ResultFilter, sort: ResultSort, first: int,
         filter = folded
         state = yield ("result", filter.data_id)
         matching = [state] if state is not None and filter.matches(state) else []
-        merged = [s for s in matching if key is None or sort_key(sort, s) > key]
-        page = cut_page(sort, merged, offset, first, len(matching), counts)
+        merged = [s for s in matching if key is None
+                  or (sort_key(sort, s) < key if backward else sort_key(sort, s) > key)]
+        page = cut_page(sort, merged, offset, first, len(matching), counts, backward)
     elif folded.contains:
-        total, rows = yield ("scan", ScanQuery(task_name, folded, sort, key, False, offset,
+        total, rows = yield ("scan", ScanQuery(task_name, folded, sort, key, backward, offset,
                                                first + 1))
-        page = cut_page(sort, rows, 0, first, total, counts)
+        page = cut_page(sort, rows, 0, first, total, counts, backward)
     else:
         filter = folded
         if filter.only_statuses:
@@ -380,9 +389,11 @@ def listing(task_name: str, filter: ResultFilter, sort: ResultSort, first: int,
         if key is None and offset > 0 and filter.only_statuses and sort is not ResultSort.ASSIGNED:
             key = yield from _locate_offset(filter, sort, offset, counts)
             past_end, offset = key is None, 0
-        branches = [] if past_end else plan_branches(task_name, filter, sort, key, offset + first + 1)
-        merged = merge_branches(sort, (yield ("seek", branches))) if branches else []
-        page = cut_page(sort, merged, offset, first, total, counts)
+        branches = [] if past_end else plan_branches(task_name, filter, sort, key,
+                                                     offset + first + 1, descending=backward)
+        merged = (merge_branches(sort, (yield ("seek", branches)), descending=backward)
+                  if branches else [])
+        page = cut_page(sort, merged, offset, first, total, counts, backward)
     page.task = task
     if with_data and page.items:
         page.data = yield ("data", task["dataset_id"], [s["data_id"] for s in page.items])
@@ -431,8 +442,8 @@ class ResultListing:
 
     async def list_results(self, task_name: str, filter: ResultFilter, sort: ResultSort,
                            first: int, after: str | None = None, offset: int = 0,
-                           with_data: bool = False) -> ResultPage:
-        steps = listing(task_name, filter, sort, first, after, offset, with_data)
+                           with_data: bool = False, backward: bool = False) -> ResultPage:
+        steps = listing(task_name, filter, sort, first, after, offset, with_data, backward)
         answer: Any = None
         while True:
             try:

@@ -119,14 +119,23 @@ class SqliteDatasets(DatasetRepository):
             c, "data_items", "id", ids, "dataset_id = ? AND ", (dataset_id,)))
         return [found.get(i) for i in ids]
 
-    async def list_data_items(self, dataset_id: str, first: int,
-                              after_order: int | None = None) -> DataPage:
+    async def list_data_items(self, dataset_id: str, first: int, after_order: int | None = None,
+                              backward: bool = False) -> DataPage:
         def read(c: sqlite3.Connection) -> DataPage:
             row = c.execute("SELECT item_count FROM datasets WHERE id = ?", (dataset_id,)).fetchone()
-            rows = c.execute(
-                "SELECT doc FROM data_items WHERE dataset_id = ? AND ord > ? ORDER BY ord LIMIT ?",
-                (dataset_id, -1 if after_order is None else after_order, first + 1)).fetchall()
+            if backward:
+                rows = c.execute(
+                    "SELECT doc FROM data_items WHERE dataset_id = ? AND ord < ? "
+                    "ORDER BY ord DESC LIMIT ?",
+                    (dataset_id, 2**62 if after_order is None else after_order, first + 1)
+                ).fetchall()
+            else:
+                rows = c.execute(
+                    "SELECT doc FROM data_items WHERE dataset_id = ? AND ord > ? ORDER BY ord LIMIT ?",
+                    (dataset_id, -1 if after_order is None else after_order, first + 1)).fetchall()
             items = [json.loads(r[0]) for r in rows[:first]]
+            if backward:
+                items.reverse()
             return DataPage(items=items, total=row[0] if row else 0, has_next=len(rows) > first)
 
         return await self._db.read(read)

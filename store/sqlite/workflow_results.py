@@ -207,9 +207,9 @@ class SqliteResults(ResultListing):
 
     async def list_results(self, task_name: str, filter: ResultFilter, sort: ResultSort,
                            first: int, after: str | None = None, offset: int = 0,
-                           with_data: bool = False) -> ResultPage:
+                           with_data: bool = False, backward: bool = False) -> ResultPage:
         def read(c: sqlite3.Connection) -> ResultPage:
-            steps = listing(task_name, filter, sort, first, after, offset, with_data)
+            steps = listing(task_name, filter, sort, first, after, offset, with_data, backward)
             answer: Any = None
             while True:
                 try:

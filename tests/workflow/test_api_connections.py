@@ -1,6 +1,6 @@
 """Relay connections on both engines: every list has edges with cursors, nodes, pageInfo and
-totalCount; the root lists page both ways (first/after, last/before); results and data items
-page forward with keyset cursors that edges and pageInfo agree on."""
+totalCount; every list pages both ways (first/after, last/before), results and data items with
+keyset cursors that edges and pageInfo agree on."""
 from __future__ import annotations
 
 from typing import Any
@@ -116,3 +116,89 @@ async def test_results_and_data_items_are_connections(http, admin, workspace) ->
     assert items["totalCount"] == 5 and len(items["edges"]) == 3
     assert items["pageInfo"]["hasNextPage"] and not items["pageInfo"]["hasPreviousPage"]
     assert [e["node"]["dataId"] for e in items["edges"]] == seen[:3]  # both in data order
+
+
+WINDOW = """query($first: Int, $after: String, $last: Int, $before: String, $f: ResultFilter,
+               $s: SortParam) {
+  results(taskName: "cars", first: $first, after: $after, last: $last, before: $before,
+          filter: $f, sort: $s) {
+    totalCount edges { cursor node { dataId status } }
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }"""
+
+
+async def _walk_backward(caller, size: int, **variables: Any) -> list[str]:
+    """Every result from the end to the start, `size` by size, through startCursor."""
+    seen: list[str] = []
+    before = None
+    while True:
+        page = (await caller.gql(WINDOW, {"last": size, "before": before, **variables}))["results"]
+        ids = [e["node"]["dataId"] for e in page["edges"]]
+        assert page["pageInfo"]["hasNextPage"] is (before is not None)
+        seen = ids + seen
+        if not page["pageInfo"]["hasPreviousPage"]:
+            return seen
+        before = page["pageInfo"]["startCursor"]
+        assert before == page["edges"][0]["cursor"]
+
+
+async def test_results_page_backward_as_forward(http, admin, alice, workspace) -> None:
+    image_folder(workspace, 7)
+    await create_task(admin)
+    for _ in range(3):  # three items move on: the status order differs from data order
+        job = (await alice.gql("""mutation { nextJob(input: {taskName: "cars",
+          objective: ANNOTATE}) { job { id } } }"""))["nextJob"]["job"]
+        await alice.gql("""mutation($j: ID!) { submitJob(input: {jobId: $j,
+          status: TO_VALIDATE}) { job { jobId } } }""", {"j": job["id"]})
+    for variables in ({}, {"s": "STATUS"}, {"s": "ASSIGNED"}, {"f": {"status": ["TO_ANNOTATE"]}},
+                      {"f": {"worker": "alice"}}, {"s": "STATUS", "f": {"inProgress": False}},
+                      {"s": "STATUS", "f": {"contains": {"dataId": ["1", "2", "3"]}}}):
+        forward = (await admin.gql(WINDOW, {"first": 100, **variables}))["results"]
+        everything = [e["node"]["dataId"] for e in forward["edges"]]
+        assert everything and await _walk_backward(admin, 2, **variables) == everything, variables
+        last = (await admin.gql(WINDOW, {"last": 2, **variables}))["results"]
+        assert [e["node"]["dataId"] for e in last["edges"]] == everything[-2:]
+        assert last["pageInfo"]["hasPreviousPage"] is (len(everything) > 2)
+        assert last["pageInfo"]["hasNextPage"] is False
+    forward = (await admin.gql(WINDOW, {"first": 100}))["results"]["edges"]
+    between = (await admin.gql(WINDOW, {"after": forward[1]["cursor"],
+                                        "before": forward[5]["cursor"]}))["results"]
+    assert [e["node"]["dataId"] for e in between["edges"]] == [
+        e["node"]["dataId"] for e in forward[2:5]]
+    assert between["pageInfo"]["hasNextPage"] and between["pageInfo"]["hasPreviousPage"]
+    tail = (await admin.gql(WINDOW, {"last": 2, "after": forward[3]["cursor"],
+                                     "before": forward[5]["cursor"]}))["results"]
+    assert [e["node"]["dataId"] for e in tail["edges"]] == [forward[4]["node"]["dataId"]]
+
+
+async def test_results_window_refusals(http, admin, workspace) -> None:
+    image_folder(workspace, 3)
+    await create_task(admin)
+    for window, field in (({"last": 1, "before": "garbage"}, "before"),
+                          ({"first": 1, "before": "garbage"}, "before"),
+                          ({"first": 1, "last": 1}, "last"), ({"last": 201}, "last")):
+        error = await admin.gql_error(WINDOW, window)
+        assert error.code == "BAD_USER_INPUT", (window, error.errors)
+        assert error.errors[0]["extensions"]["field"] == field, error.errors
+    error = await admin.gql_error('{ results(taskName: "cars", last: 1, offset: 1) { totalCount } }')
+    assert error.code == "BAD_USER_INPUT" and "offset" in error.errors[0]["message"]
+
+
+async def test_data_items_page_backward(http, admin, workspace) -> None:
+    image_folder(workspace, 5)
+    await create_task(admin)
+    dataset_id = (await admin.gql('{ task(name: "cars") { dataset { datasetId } } }'))[
+        "task"]["dataset"]["datasetId"]
+    query = """query($d: ID!, $first: Int, $after: String, $last: Int, $before: String) {
+      dataItems(datasetId: $d, first: $first, after: $after, last: $last, before: $before) {
+        edges { cursor node { dataId } } pageInfo { hasNextPage hasPreviousPage startCursor } } }"""
+    everything = [e["node"]["dataId"] for e in (await admin.gql(
+        query, {"d": dataset_id, "first": 10}))["dataItems"]["edges"]]
+    seen, before = [], None
+    while True:
+        page = (await admin.gql(query, {"d": dataset_id, "last": 2, "before": before}))[
+            "dataItems"]
+        seen = [e["node"]["dataId"] for e in page["edges"]] + seen
+        if not page["pageInfo"]["hasPreviousPage"]:
+            break
+        before = page["pageInfo"]["startCursor"]
+    assert len(everything) == 5 and seen == everything
