@@ -90,7 +90,7 @@ async def _child(workspace: Path, mode: str, path: str) -> dict:
                         warm_thumbnail_pool=True)
     async with TestClient(TestServer(create_app(settings))) as client:
         login = await client.post("/graphql", json={
-            "query": "mutation($p: String!) { login(username: \"admin\", password: $p) { token } }",
+            "query": "mutation($p: String!) { login(input: {username: \"admin\", password: $p}) { token } }",
             "variables": {"p": ADMIN_PASSWORD}})
         token = (await login.json())["data"]["login"]["token"]
         print("start", flush=True)  # the parent measures memory from here (not the login's argon2)

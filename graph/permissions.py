@@ -42,10 +42,12 @@ class IsAdmin(_Permission):
 
 
 class IsAdminOrSelf(_Permission):
-    """Admins, or the user named by the field's `username` argument."""
+    """Admins, or the user named by the field's `username` argument (a mutation's: its
+    input's `username`)."""
 
     message = "only an administrator or the user themself may do this"
 
     def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
         _require_login(info)
-        return info.context.is_admin or info.context.user["username"] == kwargs.get("username")
+        username = kwargs.get("username", getattr(kwargs.get("input"), "username", None))
+        return info.context.is_admin or info.context.user["username"] == username

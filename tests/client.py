@@ -68,11 +68,11 @@ class Caller:
 
 
 LOGIN = """mutation Login($username: String!, $password: String!) {
-  login(username: $username, password: $password) { token user { username role } }
+  login(input: {username: $username, password: $password}) { token user { username role } }
 }"""
 
 CREATE_USER = """mutation CreateUser($input: CreateUserInput!) {
-  createUser(input: $input) { username role }
+  createUser(input: $input) { user { username role } }
 }"""
 
 

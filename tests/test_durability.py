@@ -21,7 +21,7 @@ def post_graphql(url: str, query: str, variables: dict, token: str | None = None
 
 
 def login(url: str) -> str:
-    body = post_graphql(url, "mutation($p: String!) { login(username: \"admin\", password: $p) { token } }",
+    body = post_graphql(url, "mutation($p: String!) { login(input: {username: \"admin\", password: $p}) { token } }",
                         {"p": PASSWORD})
     return body["data"]["login"]["token"]
 
@@ -35,11 +35,11 @@ def test_acknowledged_writes_survive_sigkill_and_restart(tmp_path: Path) -> None
         created = []
         for index in range(25):
             body = post_graphql(server.url, "mutation($u: String!) { createUser(input: {username: $u, "
-                                "password: \"pw\", preferences: {n: 1}}) { username } }", {"u": f"user{index}"}, token)
+                                "password: \"pw\", preferences: {n: 1}}) { user { username } } }", {"u": f"user{index}"}, token)
             assert "errors" not in body, body
             created.append(f"user{index}")
-        body = post_graphql(server.url, "mutation { updateUser(username: \"user3\", input: {preferences: {k: 42}}) "
-                            "{ username } }", {}, token)
+        body = post_graphql(server.url, "mutation { updateUser(input: {username: \"user3\", preferences: {k: 42}}) "
+                            "{ user { username } } }", {}, token)
         assert "errors" not in body, body
         server.kill()
     finally:

@@ -25,7 +25,7 @@ def test_generated_admin_password_is_printed_once_and_works(tmp_path: Path) -> N
     again = ServerProcess(tmp_path, env={"PIXANO_ADMIN_PASSWORD": "", "MONGODB_URI": ""})
     try:
         again.wait_ready()
-        body = post_graphql(again.url, "mutation($p: String!) { login(username: \"admin\", password: $p) "
+        body = post_graphql(again.url, "mutation($p: String!) { login(input: {username: \"admin\", password: $p}) "
                             "{ user { role } } }", {"p": password})
         assert body["data"]["login"]["user"]["role"] == "ADMIN"
     finally:

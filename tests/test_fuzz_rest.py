@@ -45,8 +45,8 @@ def _call(url: str, method: str, path: str, token: str | None = None, body: Any 
 
 
 def _token(url: str, username: str, password: str) -> str:
-    body = json.dumps({"query": "mutation($u: String!, $p: String!) { login(username: $u, "
-                                "password: $p) { token } }",
+    body = json.dumps({"query": "mutation($u: String!, $p: String!) { login(input: {username: $u, "
+                                "password: $p}) { token } }",
                        "variables": {"u": username, "p": password}}).encode()
     request = urllib.request.Request(url + "/graphql", data=body,
                                      headers={"Content-Type": "application/json"})

@@ -13,8 +13,8 @@ from tests.instances import second_instance
 
 pytestmark = BOTH_ENGINES
 
-UPDATE = """mutation U($username: String!, $input: UpdateUserInput!) {
-  updateUser(username: $username, input: $input) { username } }"""
+UPDATE = """mutation U($input: UpdateUserInput!) {
+  updateUser(input: $input) { user { username } } }"""
 EVERYWHERE = """mutation E($input: LogoutEverywhereInput!) {
   logoutEverywhere(input: $input) { user { username role } } }"""
 
@@ -41,14 +41,17 @@ async def test_rest_logout_revokes_the_token_as_cookie_and_as_bearer(http, alice
 
 async def test_graphql_logout_revokes_a_bearer_token_and_survives_a_restart(
         http, aiohttp_client, settings, alice: Caller) -> None:
-    assert (await alice.gql("mutation { logout }")) == {"logout": True}
+    assert (await alice.gql("mutation { logout { user { username } } }")) == {
+        "logout": {"user": {"username": "alice"}}}
     assert not await works_as_bearer(http, alice.token)
+    # The dead token opens no session: logging out again ends nobody's.
+    assert (await alice.gql("mutation { logout { user { username } } }")) == {"logout": {"user": None}}
     restarted = await second_instance(aiohttp_client, http, settings)
     assert not await works_as_bearer(restarted, alice.token)
 
 
 async def test_a_password_change_ends_every_older_session(http, admin: Caller, alice: Caller) -> None:
-    await admin.gql(UPDATE, {"username": "alice", "input": {"password": "changed-by-admin"}})
+    await admin.gql(UPDATE, {"input": {"username": "alice", "password": "changed-by-admin"}})
     assert not await works_as_bearer(http, alice.token)
     fresh = await login(http, "alice", "changed-by-admin")
     assert await works_as_bearer(http, fresh.token)
@@ -56,7 +59,7 @@ async def test_a_password_change_ends_every_older_session(http, admin: Caller, a
 
 async def test_changing_ones_own_password_keeps_the_caller_logged_in_by_cookie(http, alice: Caller) -> None:
     response = await http.post("/graphql", headers={"Cookie": f"token={alice.token}"}, json={
-        "query": UPDATE, "variables": {"username": "alice", "input": {"password": "mine-now"}}})
+        "query": UPDATE, "variables": {"input": {"username": "alice", "password": "mine-now"}}})
     assert response.status == 200 and "errors" not in await response.json()
     renewed = response.cookies["token"].value
     http.session.cookie_jar.clear()  # each check below sends exactly one token
@@ -66,16 +69,16 @@ async def test_changing_ones_own_password_keeps_the_caller_logged_in_by_cookie(h
 
 
 async def test_a_role_change_ends_every_older_session(http, admin: Caller, alice: Caller) -> None:
-    await admin.gql(UPDATE, {"username": "alice", "input": {"role": "USER"}})  # no change
+    await admin.gql(UPDATE, {"input": {"username": "alice", "role": "USER"}})  # no change
     assert await works_as_bearer(http, alice.token)
-    await admin.gql(UPDATE, {"username": "alice", "input": {"role": "ADMIN"}})
+    await admin.gql(UPDATE, {"input": {"username": "alice", "role": "ADMIN"}})
     assert not await works_as_bearer(http, alice.token)
 
 
 async def test_a_recreated_account_never_accepts_the_old_token(http, admin: Caller) -> None:
     dave = await make_user(http, admin, "dave")
     assert await works_as_bearer(http, dave.token)
-    await admin.gql('mutation { deleteUser(username: "dave") }')
+    await admin.gql('mutation { deleteUser(input: {username: "dave"}) { deletedId } }')
     assert not await works_as_bearer(http, dave.token)
     await make_user(http, admin, "dave")
     assert not await works_as_bearer(http, dave.token)
@@ -111,7 +114,7 @@ async def test_many_logouts_keep_the_user_record_small(http, admin: Caller, sett
     await make_user(http, admin, "carol")
     for _ in range(MAX_REVOKED + 2):
         caller = await login(http, "carol", USER_PASSWORD)
-        await caller.gql("mutation { logout }")
+        await caller.gql("mutation { logout { user { username } } }")
     last = await login(http, "carol", USER_PASSWORD)
     assert await works_as_bearer(http, last.token)
     record = await http.server.app[SERVICES].store.get_user("carol")

@@ -10,9 +10,10 @@ from tests.conftest import ADMIN_PASSWORD, USER_PASSWORD, make_user
 
 ME = "{ me { username role preferences } }"
 USERS = "{ users { nodes { username role } } }"
-UPDATE = """mutation U($username: String!, $input: UpdateUserInput!) {
-  updateUser(username: $username, input: $input) { username role preferences } }"""
-DELETE = "mutation D($username: String!) { deleteUser(username: $username) }"
+UPDATE = """mutation U($input: UpdateUserInput!) {
+  updateUser(input: $input) { user { username role preferences } } }"""
+DELETE = """mutation D($username: String!) {
+  deleteUser(input: {username: $username}) { deletedId deletedUsername } }"""
 
 
 async def test_login_sets_an_httponly_lax_cookie_that_authenticates(http) -> None:
@@ -58,7 +59,7 @@ async def test_tokens_expire_after_24_hours_and_are_renewed_when_close(http, adm
 async def test_admin_creates_users_and_duplicates_conflict_without_overwriting(http, admin: Caller) -> None:
     created = await admin.gql(CREATE_USER, {"input": {"username": "carol", "password": "first-pass",
                                                       "preferences": {"lang": "fr"}}})
-    assert created["createUser"] == {"username": "carol", "role": "USER"}
+    assert created["createUser"]["user"] == {"username": "carol", "role": "USER"}
     again = await admin.gql_error(CREATE_USER, {"input": {"username": "carol", "password": "second",
                                                           "role": "ADMIN"}})
     assert again.code == "CONFLICT" and "carol" in again.message
@@ -89,14 +90,14 @@ async def test_plain_users_cannot_administer(http, admin: Caller, alice: Caller)
 
 
 async def test_users_change_their_own_preferences_and_password_but_not_their_role(http, alice: Caller) -> None:
-    changed = await alice.gql(UPDATE, {"username": "alice", "input": {"preferences": {"zoom": 2},
-                                                                      "password": "new-password"}})
-    assert changed["updateUser"] == {"username": "alice", "role": "USER", "preferences": {"zoom": 2}}
+    changed = await alice.gql(UPDATE, {"input": {"username": "alice", "preferences": {"zoom": 2},
+                                                 "password": "new-password"}})
+    assert changed["updateUser"]["user"] == {"username": "alice", "role": "USER", "preferences": {"zoom": 2}}
     alice = await login(http, "alice", "new-password")  # the password change ended the old session
     assert (await anonymous_login_fails(http, "alice", USER_PASSWORD))
-    failure = await alice.gql_error(UPDATE, {"username": "alice", "input": {"role": "ADMIN"}})
+    failure = await alice.gql_error(UPDATE, {"input": {"username": "alice", "role": "ADMIN"}})
     assert failure.code == "FORBIDDEN"
-    failure = await alice.gql_error(UPDATE, {"username": "admin", "input": {"preferences": {}}})
+    failure = await alice.gql_error(UPDATE, {"input": {"username": "admin", "preferences": {}}})
     assert failure.code == "FORBIDDEN"
 
 
@@ -105,16 +106,18 @@ async def anonymous_login_fails(http, username: str, password: str) -> bool:
 
 
 async def test_admin_updates_roles_but_never_demotes_or_deletes_themself(http, admin: Caller, alice: Caller) -> None:
-    promoted = await admin.gql(UPDATE, {"username": "alice", "input": {"role": "ADMIN"}})
-    assert promoted["updateUser"]["role"] == "ADMIN"
-    assert (await admin.gql_error(UPDATE, {"username": "admin", "input": {"role": "USER"}})).code == "BAD_USER_INPUT"
+    promoted = await admin.gql(UPDATE, {"input": {"username": "alice", "role": "ADMIN"}})
+    assert promoted["updateUser"]["user"]["role"] == "ADMIN"
+    assert (await admin.gql_error(UPDATE, {"input": {"username": "admin", "role": "USER"}})).code == "BAD_USER_INPUT"
     assert (await admin.gql_error(DELETE, {"username": "admin"})).code == "BAD_USER_INPUT"
-    assert (await admin.gql_error(UPDATE, {"username": "ghost", "input": {"preferences": {}}})).code == "NOT_FOUND"
+    assert (await admin.gql_error(UPDATE, {"input": {"username": "ghost", "preferences": {}}})).code == "NOT_FOUND"
     assert (await admin.gql(ME))["me"]["role"] == "ADMIN"
 
 
 async def test_deleting_a_user_kills_their_sessions(http, admin: Caller, alice: Caller) -> None:
-    assert (await admin.gql(DELETE, {"username": "alice"}))["deleteUser"] is True
+    alice_id = (await admin.gql('{ user(username: "alice") { id } }'))["user"]["id"]
+    deleted = (await admin.gql(DELETE, {"username": "alice"}))["deleteUser"]
+    assert deleted == {"deletedId": alice_id, "deletedUsername": "alice"}  # what caches evict
     assert (await alice.gql_error(ME)).code == "UNAUTHENTICATED"
     assert (await admin.gql_error(DELETE, {"username": "alice"})).code == "NOT_FOUND"
 

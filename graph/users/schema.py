@@ -5,7 +5,8 @@ import strawberry
 
 from graph.pagination import Connection
 from graph.permissions import IsAdmin, IsAdminOrSelf, IsAuthenticated
-from graph.users.types import LoginPayload, LogoutEverywherePayload, User
+from graph.users.types import (CreateUserPayload, DeleteUserPayload, LoginPayload,
+                               LogoutEverywherePayload, LogoutPayload, UpdateUserPayload, User)
 from resolvers.users import (queries, user_create, user_delete, user_login, user_logout,
                              user_logout_everywhere, user_update)
 
@@ -27,21 +28,20 @@ class UserMutation:
     login: LoginPayload = strawberry.mutation(
         resolver=user_login.login,
         description="Open a session: sets the httpOnly `token` cookie and returns the token.")
-    logout: bool = strawberry.mutation(resolver=user_logout.logout,
-                                       description="Close this session: its token is refused from now on "
-                                                   "(and the cookie is cleared).")
+    logout: LogoutPayload = strawberry.mutation(
+        resolver=user_logout.logout,
+        description="Close this session: its token is refused from now on (and the cookie is "
+                    "cleared). Takes no input: the session is the caller's own.")
     logout_everywhere: LogoutEverywherePayload = strawberry.mutation(
         resolver=user_logout_everywhere.logout_everywhere, permission_classes=[IsAuthenticated],
         description="End every session of an account (yours, or anyone's for admins): each "
                     "token issued before is refused from now on, on every instance.")
-    create_user: User = strawberry.mutation(resolver=user_create.create_user,
-                                            permission_classes=[IsAdmin],
-                                            description="Create an account (CONFLICT if it exists).")
-    signup: User = strawberry.mutation(resolver=user_create.signup, permission_classes=[IsAdmin],
-                                       description="Legacy alias of createUser.")
-    update_user: User = strawberry.mutation(
+    create_user: CreateUserPayload = strawberry.mutation(
+        resolver=user_create.create_user, permission_classes=[IsAdmin],
+        description="Create an account (CONFLICT if it exists). Admins only.")
+    update_user: UpdateUserPayload = strawberry.mutation(
         resolver=user_update.update_user, permission_classes=[IsAdminOrSelf],
         description="Change password, preferences or (admins) role.")
-    delete_user: bool = strawberry.mutation(resolver=user_delete.delete_user,
-                                            permission_classes=[IsAdmin],
-                                            description="Delete an account (never your own).")
+    delete_user: DeleteUserPayload = strawberry.mutation(
+        resolver=user_delete.delete_user, permission_classes=[IsAdmin],
+        description="Delete an account (never your own). Admins only.")

@@ -6,7 +6,7 @@ import strawberry
 from graph.enums import Objective, Role
 from graph.jobs.types import Job
 from graph.jobs.loaders import assignments_loader
-from graph.node import Node
+from graph.node import Node, encode_global_id
 from graph.scalars import JSON
 from store.records import UserRecord
 
@@ -55,12 +55,25 @@ class User(Node):
         return (self.username,)
 
 
+@strawberry.input(description="Credentials of an account.")
+class LoginInput:
+    username: str = strawberry.field(description="Your username.")
+    password: str = strawberry.field(description="Your password.")
+
+
 @strawberry.type(description="A new session: the user, and the token also set as the `token` cookie.")
 class LoginPayload:
     user: User = strawberry.field(description="The logged-in user.")
     token: str = strawberry.field(
         description="Signed session token; send it as `Authorization: Bearer <token>` or rely on the cookie."
     )
+
+
+@strawberry.type(description="This session is over (its token is refused from now on).")
+class LogoutPayload:
+    user: User | None = strawberry.field(
+        description="The account whose session ended; null when the call carried no session "
+                    "(the cookie is cleared all the same).")
 
 
 @strawberry.input(description="Whose sessions to end.")
@@ -84,9 +97,37 @@ class CreateUserInput:
         default=None, description="Free JSON object of UI preferences.")
 
 
+@strawberry.type(description="The account just created.")
+class CreateUserPayload:
+    user: User = strawberry.field(description="The new account.")
+
+
 @strawberry.input(description="Changes to an account; omitted fields stay as they are.")
 class UpdateUserInput:
+    username: str = strawberry.field(description="The account's username.")
     password: str | None = strawberry.field(default=None, description="A new password.")
     role: Role | None = strawberry.field(default=None, description="Admins only.")
     preferences: JSON | None = strawberry.field(
         default=None, description="New UI preferences (a JSON object), replacing the old ones.")
+
+
+@strawberry.type(description="The account as it is after the change.")
+class UpdateUserPayload:
+    user: User = strawberry.field(description="The changed account.")
+
+
+@strawberry.input(description="The account to delete.")
+class DeleteUserInput:
+    username: str = strawberry.field(description="The account's username (never your own).")
+
+
+@strawberry.type(description="The account that no longer exists, by its ids.")
+class DeleteUserPayload:
+    deleted_id: strawberry.ID = strawberry.field(
+        description="The global id the account had: evict it from client caches.")
+    deleted_username: str = strawberry.field(description="The username the account had.")
+
+    @classmethod
+    def of(cls, username: str) -> "DeleteUserPayload":
+        return cls(deleted_id=strawberry.ID(encode_global_id(User.__name__, username)),
+                   deleted_username=username)

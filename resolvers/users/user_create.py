@@ -1,14 +1,12 @@
-"""`createUser` and its legacy alias `signup` (admins only)."""
+"""`createUser` (admins only)."""
 from __future__ import annotations
 
 from typing import Annotated
 
 import strawberry
 
-from graph.enums import Role
 from graph.errors import ApiError, ErrorCode, InputErrors
-from graph.scalars import JSON
-from graph.users.types import CreateUserInput, User
+from graph.users.types import CreateUserInput, CreateUserPayload, User
 from resolvers.auth.passwords import hash_password
 from resolvers.auth.sessions import new_session_key
 from resolvers.users.validation import check_password, check_preferences, check_username
@@ -19,7 +17,7 @@ from store.records import UserRecord
 async def create_user(
         info: strawberry.Info,
         input: Annotated[CreateUserInput, strawberry.argument(description="The new account.")],
-) -> User:
+) -> CreateUserPayload:
     problems = InputErrors()  # every bad field at once
     for check, value in ((check_username, input.username), (check_password, input.password),
                          (check_preferences, input.preferences)):
@@ -38,17 +36,5 @@ async def create_user(
         await info.context.store.create_user(record)
     except DuplicateKeyError as exc:
         raise ApiError(ErrorCode.CONFLICT, f"user {input.username!r} already exists") from exc
-    return User.from_record(record)
+    return CreateUserPayload(user=User.from_record(record))
 
-
-async def signup(
-        info: strawberry.Info,
-        username: Annotated[str, strawberry.argument(description="The new account's username.")],
-        password: Annotated[str, strawberry.argument(description="The new account's password.")],
-        role: Annotated[Role, strawberry.argument(
-            description="The new account's role.")] = Role.USER,
-        preferences: Annotated[JSON | None, strawberry.argument(
-            description="Free JSON object of UI preferences.")] = None,
-) -> User:
-    return await create_user(info, CreateUserInput(username=username, password=password,
-                                                   role=role, preferences=preferences))

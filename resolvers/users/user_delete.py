@@ -6,16 +6,19 @@ from typing import Annotated
 import strawberry
 
 from graph.errors import ApiError, ErrorCode
+from graph.users.types import DeleteUserInput, DeleteUserPayload
 
 
 async def delete_user(
         info: strawberry.Info,
-        username: Annotated[str, strawberry.argument(description="The account's username.")],
-) -> bool:
+        input: Annotated[DeleteUserInput, strawberry.argument(
+            description="The account to delete.")],
+) -> DeleteUserPayload:
     ctx = info.context
+    username = input.username
     if username == ctx.user["username"]:
         raise ApiError(ErrorCode.BAD_USER_INPUT, "you cannot delete your own account",
                        field="username")
     if not await ctx.store.delete_user(username):
         raise ApiError(ErrorCode.NOT_FOUND, f"no user named {username!r}")
-    return True
+    return DeleteUserPayload.of(username)

@@ -7,17 +7,17 @@ import strawberry
 
 from graph.errors import ApiError, ErrorCode
 from graph.session import issue_session
-from graph.users.types import LoginPayload, User
+from graph.users.types import LoginInput, LoginPayload, User
 from resolvers.auth import throttle
 from resolvers.auth.passwords import verify_password
 
 
 async def login(
         info: strawberry.Info,
-        username: Annotated[str, strawberry.argument(description="Your username.")],
-        password: Annotated[str, strawberry.argument(description="Your password.")],
+        input: Annotated[LoginInput, strawberry.argument(description="Your credentials.")],
 ) -> LoginPayload:
     ctx = info.context
+    username, password = input.username, input.password
     address = ctx.request.remote if ctx.request is not None else None
     try:
         await throttle.refuse_if_locked(ctx.store, ctx.settings, username, address, ctx.now())

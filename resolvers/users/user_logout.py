@@ -5,13 +5,15 @@ from __future__ import annotations
 import strawberry
 
 from graph.session import clear_session_cookie, current_session
+from graph.users.types import LogoutPayload, User
 from resolvers.auth.sessions import end_session
 
 
-async def logout(info: strawberry.Info) -> bool:
+async def logout(info: strawberry.Info) -> LogoutPayload:
     ctx = info.context
     claims = current_session(ctx.request)
     if claims is not None:
         await end_session(ctx.store, claims, ctx.now())
     clear_session_cookie(ctx.response)
-    return True
+    ended = claims is not None and ctx.user is not None
+    return LogoutPayload(user=User.from_record(ctx.user) if ended else None)

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import strawberry
 
 from graph.errors import ApiError, ErrorCode
-from graph.users.types import UpdateUserInput, User
+from graph.users.types import UpdateUserInput, UpdateUserPayload, User
 from graph.session import issue_session
 from resolvers.auth.passwords import hash_password
 from resolvers.auth.sessions import new_session_key
@@ -18,11 +18,11 @@ from resolvers.users.validation import check_password, check_preferences
 
 async def update_user(
         info: strawberry.Info,
-        username: Annotated[str, strawberry.argument(description="The account's username.")],
         input: Annotated[UpdateUserInput, strawberry.argument(
-            description="The changes; omitted fields stay as they are.")],
-) -> User:
+            description="The account and its changes; omitted fields stay as they are.")],
+) -> UpdateUserPayload:
     ctx = info.context
+    username = input.username
     changes: dict[str, Any] = {}
     if input.role is not None:
         if not ctx.is_admin:
@@ -45,4 +45,4 @@ async def update_user(
         raise ApiError(ErrorCode.NOT_FOUND, f"no user named {username!r}")
     if "session_key" in changes and username == ctx.user["username"]:
         issue_session(ctx.services, ctx.response, record)  # the caller stays logged in here
-    return User.from_record(record)
+    return UpdateUserPayload(user=User.from_record(record))

@@ -66,7 +66,7 @@ async def test_token_expiry_on_the_clock_ends_the_subscription(http, alice, cloc
 async def test_deleting_the_user_ends_their_subscription(http, admin, alice) -> None:
     live = await (await LiveClient.connect(http, alice.token)).acked()
     await live.subscribe("subscription { myWork { kind } }")
-    await admin.gql("mutation { deleteUser(username: \"alice\") }")
+    await admin.gql("mutation { deleteUser(input: {username: \"alice\"}) { deletedId } }")
     assert (await live.closed())[0] == 4401
 
 

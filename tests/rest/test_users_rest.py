@@ -12,21 +12,20 @@ from tests.rest.legacy import LegacyClient
 
 CREATE = Action(
     graphql=lambda username, password="pw-123", role="USER": (
-        CREATE_USER, {"input": {"username": username, "password": password, "role": role}}, "createUser"),
+        CREATE_USER, {"input": {"username": username, "password": password, "role": role}}, "createUser.user"),
     rest=lambda username, password="pw-123", role="USER": (
         "POST", "/users", {"username": username, "password": password, "role": role.lower()}),
 )
 UPDATE = Action(
     graphql=lambda username, **changes: (
-        """mutation U($username: String!, $input: UpdateUserInput!) {
-             updateUser(username: $username, input: $input) { username } }""",
-        {"username": username, "input": {k: (v.upper() if k == "role" else v) for k, v in changes.items()}},
-        "updateUser"),
+        """mutation U($input: UpdateUserInput!) { updateUser(input: $input) { user { username } } }""",
+        {"input": {"username": username, **{k: (v.upper() if k == "role" else v) for k, v in changes.items()}}},
+        "updateUser.user"),
     rest=lambda username, **changes: ("PUT", f"/users/{username}", changes),
 )
 DELETE = Action(
-    graphql=lambda username: ("mutation D($u: String!) { deleteUser(username: $u) }", {"u": username},
-                              "deleteUser"),
+    graphql=lambda username: ("mutation D($u: String!) { deleteUser(input: {username: $u}) { deletedUsername } }",
+                              {"u": username}, "deleteUser.deletedUsername"),
     rest=lambda username: ("DELETE", f"/users/{username}", None),
 )
 PROFILE = Action(graphql=lambda: ("{ me { username } }", {}, "me"), rest=lambda: ("GET", "/profile", None))

@@ -63,7 +63,7 @@ async def test_root_list_refusals(http, admin) -> None:
     await make_user(http, admin, "gone")
     page = await _page(admin, first=2)
     cursor = page["edges"][1]["cursor"]  # "gone"
-    await admin.gql('mutation { deleteUser(username: "gone") }')
+    await admin.gql('mutation { deleteUser(input: {username: "gone"}) { deletedId } }')
     for window in ({"after": cursor}, {"first": 1, "last": 1}, {"first": 1001},
                    {"last": -1}, {"after": "garbage"}):
         error = await admin.gql_error(PAGE, window)

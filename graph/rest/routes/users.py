@@ -42,21 +42,21 @@ def _user_update(call: Call) -> dict[str, Any]:
     # preferences change: an empty password there means "unchanged", never "no password".
     changes = {k: (to_enum(v) if k == "role" else v) for k, v in call.body.items()
                if not (k == "password" and v == "")}
-    return {"username": call.path["username"], "input": changes}
+    return {"input": {"username": call.path["username"], **changes}}
 
 
 CREATE_USER = USER_FRAGMENT + """
-mutation CreateUser($input: CreateUserInput!) { createUser(input: $input) { ...RestUser } }"""
+mutation CreateUser($input: CreateUserInput!) { createUser(input: $input) { user { ...RestUser } } }"""
 
 ROUTES: tuple[Route, ...] = (
     Route(
         name="login", method="POST", path="/login", tag="users",
         summary="Log in: sets the session cookie `token` and returns the user.",
         document=USER_FRAGMENT + """
-mutation Login($username: String!, $password: String!) {
-  login(username: $username, password: $password) { user { ...RestUser } } }""",
+mutation Login($input: LoginInput!) { login(input: $input) { user { ...RestUser } } }""",
         body=LOGIN_BODY,
-        variables=lambda call: {"username": call.body["username"], "password": call.body["password"]},
+        variables=lambda call: {"input": {"username": call.body["username"],
+                                          "password": call.body["password"]}},
         result=lambda data, call: {"message": "Authentication successful!",
                                    "user": rest_user(data["login"]["user"])},
         response=ref("LoginResult"), errors=(400, 401, 413, 429), public=True,
@@ -65,7 +65,7 @@ mutation Login($username: String!, $password: String!) {
     Route(
         name="logout", method="GET", path="/logout", tag="users",
         summary="Log out: clears the session cookie.",
-        document="mutation Logout { logout }",
+        document="mutation Logout { logout { user { username } } }",
         result=lambda data, call: {}, response=OBJECT, errors=(403,), public=True,
         description="A GET that changes state (it ends the session), kept for the old web app: "
                     "with the session cookie it is refused (403) when the browser marks it as "
@@ -76,7 +76,7 @@ mutation Login($username: String!, $password: String!) {
         name="signup", method="POST", path="/signup", tag="users",
         summary="Add a user (admins). An existing username is a 400.",
         document=CREATE_USER, body=NEW_USER_BODY, variables=_new_user,
-        result=lambda data, call: rest_user(data["createUser"]),
+        result=lambda data, call: rest_user(data["createUser"]["user"]),
         response=ref("RestUser"), conflict_status=400, errors=(400, 401, 403),
     ),
     Route(
@@ -91,22 +91,23 @@ mutation Login($username: String!, $password: String!) {
         name="createUser", method="POST", path="/users", tag="users",
         summary="Add a user (admins); 201 with the user. An existing username is a 400.",
         document=CREATE_USER, body=NEW_USER_BODY, variables=_new_user,
-        result=lambda data, call: rest_user(data["createUser"]), status=201,
+        result=lambda data, call: rest_user(data["createUser"]["user"]), status=201,
         response=ref("RestUser"), conflict_status=400, errors=(400, 401, 403),
     ),
     Route(
         name="updateUser", method="PUT", path="/users/{username}", tag="users",
         summary="Change a user's password, preferences or (admins) role. Users may change "
                 "their own password and preferences.",
-        document="""mutation UpdateUser($username: String!, $input: UpdateUserInput!) {
-  updateUser(username: $username, input: $input) { username } }""",
+        document="""mutation UpdateUser($input: UpdateUserInput!) {
+  updateUser(input: $input) { user { username } } }""",
         body=USER_UPDATE_BODY, variables=_user_update, status=204,
     ),
     Route(
         name="deleteUser", method="DELETE", path="/users/{username}", tag="users",
         summary="Delete an account (admins; never one's own: 400).",
-        document="mutation DeleteUser($username: String!) { deleteUser(username: $username) }",
-        variables=lambda call: {"username": call.path["username"]}, status=204,
+        document="""mutation DeleteUser($input: DeleteUserInput!) {
+  deleteUser(input: $input) { deletedId } }""",
+        variables=lambda call: {"input": {"username": call.path["username"]}}, status=204,
     ),
     Route(
         name="endSessions", method="DELETE", path="/users/{username}/sessions", tag="users",
