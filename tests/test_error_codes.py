@@ -29,8 +29,8 @@ async def test_several_validation_errors_all_have_codes(admin) -> None:
     assert {e["extensions"]["code"] for e in body["errors"]} == {"GRAPHQL_VALIDATION_FAILED"}
 
 
-CREATE_TASK = "mutation($i: CreateTaskInput!) { createTask(input: $i) { name } }"
-CREATE_USER = "mutation($i: CreateUserInput!) { createUser(input: $i) { username } }"
+CREATE_TASK = "mutation($i: CreateTaskInput!) { createTask(input: $i) { task { name } } }"
+CREATE_USER = "mutation($i: CreateUserInput!) { createUser(input: $i) { user { username } } }"
 
 
 async def test_bad_input_reports_every_offending_field_at_once(admin) -> None:

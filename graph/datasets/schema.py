@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import strawberry
 
-from graph.datasets.types import CreateDatasetPayload, DataItem, Dataset
+from graph.datasets.types import CreateDatasetPayload, DataItem, Dataset, DeleteDatasetPayload
 from graph.pagination import Connection
 from graph.permissions import IsAdmin, IsAuthenticated
 from resolvers.datasets import dataset_create, dataset_delete, queries
@@ -35,6 +35,6 @@ class DatasetMutation:
         resolver=dataset_create.create_dataset, permission_classes=[IsAdmin],
         description="Find or create the dataset of (path, dataType): scans the folder, "
                     "thumbnails its images. Admins only.")
-    delete_dataset: bool = strawberry.mutation(
+    delete_dataset: DeleteDatasetPayload = strawberry.mutation(
         resolver=dataset_delete.delete_dataset, permission_classes=[IsAdmin],
         description="Delete a dataset and its items (CONFLICT while a task uses it). Admins only.")

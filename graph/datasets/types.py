@@ -5,7 +5,7 @@ import strawberry
 
 from graph.datasets.loaders import item_count_loader
 from graph.enums import DataType
-from graph.node import Node
+from graph.node import Node, encode_global_id
 from graph.scalars import JSON
 from graph.thumbnails import thumbnail_url
 from store.records import DataRecord, DatasetRecord, FrameRecord
@@ -99,3 +99,21 @@ class CreateDatasetPayload:
     item_count: int = strawberry.field(description="How many data items it holds.")
     skipped: list[str] = strawberry.field(
         description="URLs of images that could not be read: kept as items, without thumbnail.")
+
+
+@strawberry.input(description="The dataset to delete.")
+class DeleteDatasetInput:
+    dataset_id: strawberry.ID = strawberry.field(description="The dataset's datasetId.")
+
+
+@strawberry.type(description="The dataset that no longer exists (with its items), by its ids.")
+class DeleteDatasetPayload:
+    deleted_id: strawberry.ID = strawberry.field(
+        description="The global id the dataset had: evict it from client caches.")
+    deleted_dataset_id: strawberry.ID = strawberry.field(
+        description="The datasetId the dataset had.")
+
+    @classmethod
+    def of(cls, dataset_id: str) -> "DeleteDatasetPayload":
+        return cls(deleted_id=strawberry.ID(encode_global_id(Dataset.__name__, dataset_id)),
+                   deleted_dataset_id=strawberry.ID(dataset_id))

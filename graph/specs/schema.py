@@ -5,7 +5,7 @@ import strawberry
 
 from graph.pagination import Connection
 from graph.permissions import IsAdmin, IsAuthenticated
-from graph.specs.types import Spec
+from graph.specs.types import CreateSpecPayload, DeleteSpecPayload, Spec, UpdateSpecPayload
 from resolvers.specs import queries, spec_create, spec_delete, spec_update
 
 
@@ -22,13 +22,13 @@ class SpecQuery:
 
 @strawberry.type
 class SpecMutation:
-    create_spec: Spec = strawberry.mutation(resolver=spec_create.create_spec,
-                                            permission_classes=[IsAdmin],
-                                            description="Create a label specification. Admins only.")
-    update_spec: Spec = strawberry.mutation(
+    create_spec: CreateSpecPayload = strawberry.mutation(
+        resolver=spec_create.create_spec, permission_classes=[IsAdmin],
+        description="Create a label specification. Admins only.")
+    update_spec: UpdateSpecPayload = strawberry.mutation(
         resolver=spec_update.update_spec, permission_classes=[IsAdmin],
         description="Replace labelSchema and settings; pluginName and dataType must stay the "
                     "same (BAD_USER_INPUT otherwise). Admins only.")
-    delete_spec: bool = strawberry.mutation(
+    delete_spec: DeleteSpecPayload = strawberry.mutation(
         resolver=spec_delete.delete_spec, permission_classes=[IsAdmin],
         description="Delete a label specification (CONFLICT while a task uses it). Admins only.")

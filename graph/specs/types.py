@@ -4,7 +4,7 @@ from __future__ import annotations
 import strawberry
 
 from graph.enums import DataType
-from graph.node import Node
+from graph.node import Node, encode_global_id
 from graph.scalars import JSON
 from store.records import SpecRecord
 
@@ -37,3 +37,41 @@ class SpecInput:
     label_schema: JSON = strawberry.field(
         description="Free JSON object: categories (name, color, properties), default category …")
     settings: JSON | None = strawberry.field(default=None, description="Free JSON plugin settings.")
+
+
+@strawberry.input(description="The content of a new label specification.")
+class CreateSpecInput(SpecInput):
+    pass
+
+
+@strawberry.type(description="The label specification just created.")
+class CreateSpecPayload:
+    spec: Spec = strawberry.field(description="The new spec.")
+
+
+@strawberry.input(description="A spec and its new content; pluginName and dataType must stay "
+                              "the same.")
+class UpdateSpecInput(SpecInput):
+    spec_id: strawberry.ID = strawberry.field(description="The spec's specId.")
+
+
+@strawberry.type(description="The label specification as it is after the change.")
+class UpdateSpecPayload:
+    spec: Spec = strawberry.field(description="The changed spec.")
+
+
+@strawberry.input(description="The label specification to delete.")
+class DeleteSpecInput:
+    spec_id: strawberry.ID = strawberry.field(description="The spec's specId.")
+
+
+@strawberry.type(description="The label specification that no longer exists, by its ids.")
+class DeleteSpecPayload:
+    deleted_id: strawberry.ID = strawberry.field(
+        description="The global id the spec had: evict it from client caches.")
+    deleted_spec_id: strawberry.ID = strawberry.field(description="The specId the spec had.")
+
+    @classmethod
+    def of(cls, spec_id: str) -> "DeleteSpecPayload":
+        return cls(deleted_id=strawberry.ID(encode_global_id(Spec.__name__, spec_id)),
+                   deleted_spec_id=strawberry.ID(spec_id))

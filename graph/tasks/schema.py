@@ -6,7 +6,7 @@ import strawberry
 from graph.pagination import Connection
 from graph.permissions import IsAdmin, IsAuthenticated
 from graph.tasks.transfer_types import ExportTasksPayload, ImportTasksPayload
-from graph.tasks.types import Task
+from graph.tasks.types import CreateTaskPayload, DeleteTaskPayload, Task, UpdateTaskPayload
 from resolvers.tasks import queries, task_create, task_delete, task_update, tasks_export, tasks_import
 
 
@@ -22,16 +22,16 @@ class TaskQuery:
 
 @strawberry.type
 class TaskMutation:
-    create_task: Task = strawberry.mutation(
+    create_task: CreateTaskPayload = strawberry.mutation(
         resolver=task_create.create_task, permission_classes=[IsAdmin],
         description="Create a task: finds or creates its spec and dataset, then one job, one "
                     "result and empty labels per data item. CONFLICT if the name is taken. "
                     "Admins only.")
-    update_task: Task = strawberry.mutation(
+    update_task: UpdateTaskPayload = strawberry.mutation(
         resolver=task_update.update_task, permission_classes=[IsAdmin],
         description="Change the label schema and/or settings of the task's spec (a spec shared "
                     "with other tasks is not changed: this task moves to its own). Admins only.")
-    delete_task: bool = strawberry.mutation(
+    delete_task: DeleteTaskPayload = strawberry.mutation(
         resolver=task_delete.delete_task, permission_classes=[IsAdmin],
         description="Delete a task with its jobs, results, labels, label statistics and users' "
                     "assignments in it (its dataset and spec stay). Admins only.")

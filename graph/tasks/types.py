@@ -7,7 +7,7 @@ from graph.datasets.loaders import dataset_loader, spec_loader
 from graph.datasets.types import Dataset
 from graph.enums import DataType
 from graph.errors import ApiError, ErrorCode
-from graph.node import Node
+from graph.node import Node, encode_global_id
 from graph.scalars import JSON
 from graph.specs.types import Spec, SpecInput
 from graph.tasks.loaders import status_counts_loader
@@ -82,10 +82,39 @@ class CreateTaskInput:
     spec: SpecInput = strawberry.field(description="The label specification.")
 
 
-@strawberry.input(description="New label schema and/or settings for a task's spec; omitted "
-                              "fields stay as they are.")
+@strawberry.type(description="The task just created.")
+class CreateTaskPayload:
+    task: Task = strawberry.field(description="The new task.")
+
+
+@strawberry.input(description="A task and the new label schema and/or settings of its spec; "
+                              "omitted fields stay as they are.")
 class UpdateTaskInput:
+    name: str = strawberry.field(description="The task's name.")
     label_schema: JSON | None = strawberry.field(
         default=strawberry.UNSET, description="The new label schema (a JSON object).")
     settings: JSON | None = strawberry.field(
         default=strawberry.UNSET, description="null removes the settings.")
+
+
+@strawberry.type(description="The task as it is after the change.")
+class UpdateTaskPayload:
+    task: Task = strawberry.field(description="The changed task (its spec may be a new one).")
+
+
+@strawberry.input(description="The task to delete.")
+class DeleteTaskInput:
+    name: str = strawberry.field(description="The task's name.")
+
+
+@strawberry.type(description="The task that no longer exists (with its jobs, results and "
+                             "labels), by its ids.")
+class DeleteTaskPayload:
+    deleted_id: strawberry.ID = strawberry.field(
+        description="The global id the task had: evict it from client caches.")
+    deleted_task_name: str = strawberry.field(description="The name the task had.")
+
+    @classmethod
+    def of(cls, name: str) -> "DeleteTaskPayload":
+        return cls(deleted_id=strawberry.ID(encode_global_id(Task.__name__, name)),
+                   deleted_task_name=name)

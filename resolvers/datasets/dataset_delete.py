@@ -5,15 +5,17 @@ from typing import Annotated
 
 import strawberry
 
+from graph.datasets.types import DeleteDatasetInput, DeleteDatasetPayload
 from graph.errors import ApiError, ErrorCode
 from store.repositories.datasets import DeleteOutcome
 
 
 async def delete_dataset(
         info: strawberry.Info,
-        dataset_id: Annotated[strawberry.ID, strawberry.argument(
-            description="The dataset's datasetId.")],
-) -> bool:
+        input: Annotated[DeleteDatasetInput, strawberry.argument(
+            description="The dataset to delete.")],
+) -> DeleteDatasetPayload:
+    dataset_id = input.dataset_id
     outcome = await info.context.store.delete_dataset(str(dataset_id))
     if outcome is DeleteOutcome.NOT_FOUND:
         raise ApiError(ErrorCode.NOT_FOUND, f"no dataset with id {str(dataset_id)!r}", field="datasetId")
@@ -21,4 +23,4 @@ async def delete_dataset(
         used = await info.context.store.count_tasks_using(dataset_id=str(dataset_id))
         raise ApiError(ErrorCode.CONFLICT, f"dataset {str(dataset_id)!r} is used by {used} task(s): "
                        "delete those tasks first", field="datasetId")
-    return True
+    return DeleteDatasetPayload.of(str(dataset_id))

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 import strawberry
 
 from graph.errors import ApiError, ErrorCode
-from graph.specs.types import Spec, SpecInput
+from graph.specs.types import CreateSpecInput, CreateSpecPayload, Spec
 from resolvers.datasets.ids import new_id
 from resolvers.specs.validation import spec_record
 from store import DuplicateKeyError
@@ -28,8 +28,8 @@ async def get_or_create_spec(ctx: Any, plugin_name: str, data_type: str, label_s
 
 async def create_spec(
         info: strawberry.Info,
-        input: Annotated[SpecInput, strawberry.argument(description="The spec's content.")],
-) -> Spec:
+        input: Annotated[CreateSpecInput, strawberry.argument(description="The spec's content.")],
+) -> CreateSpecPayload:
     """Always a new spec, even if an equal one exists (as POST /specs did)."""
     record = spec_record(new_id(), input.plugin_name, input.data_type.value, input.label_schema,
                          input.settings)
@@ -38,4 +38,4 @@ async def create_spec(
     except DuplicateKeyError as exc:
         raise ApiError(ErrorCode.CONFLICT, "the spec could not be stored (an id collided); "
                        "try again") from exc
-    return Spec.from_record(record)
+    return CreateSpecPayload(spec=Spec.from_record(record))

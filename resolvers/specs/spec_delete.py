@@ -6,13 +6,16 @@ from typing import Annotated
 import strawberry
 
 from graph.errors import ApiError, ErrorCode
+from graph.specs.types import DeleteSpecInput, DeleteSpecPayload
 from store.repositories.datasets import DeleteOutcome
 
 
 async def delete_spec(
         info: strawberry.Info,
-        spec_id: Annotated[strawberry.ID, strawberry.argument(description="The spec's specId.")],
-) -> bool:
+        input: Annotated[DeleteSpecInput, strawberry.argument(
+            description="The spec to delete.")],
+) -> DeleteSpecPayload:
+    spec_id = input.spec_id
     outcome = await info.context.store.delete_spec(str(spec_id))
     if outcome is DeleteOutcome.NOT_FOUND:
         raise ApiError(ErrorCode.NOT_FOUND, f"no spec with id {str(spec_id)!r}", field="specId")
@@ -20,4 +23,4 @@ async def delete_spec(
         used = await info.context.store.count_tasks_using(spec_id=str(spec_id))
         raise ApiError(ErrorCode.CONFLICT, f"spec {str(spec_id)!r} is used by {used} task(s): delete "
                        "those tasks first", field="specId")
-    return True
+    return DeleteSpecPayload.of(str(spec_id))

@@ -6,17 +6,18 @@ from typing import Annotated
 import strawberry
 
 from graph.errors import ApiError, ErrorCode
-from graph.specs.types import Spec, SpecInput
+from graph.specs.types import Spec, UpdateSpecInput, UpdateSpecPayload
 from resolvers.specs.validation import check_label_schema, check_plugin_name
 
 
 async def update_spec(
         info: strawberry.Info,
-        spec_id: Annotated[strawberry.ID, strawberry.argument(description="The spec's specId.")],
-        input: Annotated[SpecInput, strawberry.argument(
-            description="The new content; pluginName and dataType must stay the same.")],
-) -> Spec:
+        input: Annotated[UpdateSpecInput, strawberry.argument(
+            description="The spec and its new content; pluginName and dataType must stay the "
+                        "same.")],
+) -> UpdateSpecPayload:
     store = info.context.store
+    spec_id = input.spec_id
     current = await store.get_spec(str(spec_id))
     if current is None:
         raise ApiError(ErrorCode.NOT_FOUND, f"no spec with id {str(spec_id)!r}", field="specId")
@@ -32,4 +33,4 @@ async def update_spec(
                                       input.settings)
     if updated is None:  # deleted meanwhile
         raise ApiError(ErrorCode.NOT_FOUND, f"no spec with id {str(spec_id)!r}", field="specId")
-    return Spec.from_record(updated)
+    return UpdateSpecPayload(spec=Spec.from_record(updated))

@@ -13,7 +13,7 @@ from typing import Annotated
 import strawberry
 
 from graph.errors import ApiError, ErrorCode, InputErrors
-from graph.tasks.types import CreateTaskInput, Task
+from graph.tasks.types import CreateTaskInput, CreateTaskPayload, Task
 from resolvers.datasets.dataset_create import get_or_create_dataset, normalise_path
 from resolvers.progress import Progress
 from resolvers.specs.spec_create import get_or_create_spec
@@ -30,7 +30,7 @@ async def create_task(
         info: strawberry.Info,
         input: Annotated[CreateTaskInput, strawberry.argument(
             description="The task's name, dataset and spec.")],
-) -> Task:
+) -> CreateTaskPayload:
     ctx = info.context
     name = input.name
     data_type = input.spec.data_type.value
@@ -64,7 +64,7 @@ async def create_task(
             await ctx.store.create_task(record, data_ids, ctx.now())
     except DuplicateKeyError as exc:
         raise _exists(name) from exc
-    return Task.from_record(record)
+    return CreateTaskPayload(task=Task.from_record(record))
 
 
 def _exists(name: str) -> ApiError:

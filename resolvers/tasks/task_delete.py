@@ -7,12 +7,14 @@ from typing import Annotated
 import strawberry
 
 from graph.errors import ApiError, ErrorCode
+from graph.tasks.types import DeleteTaskInput, DeleteTaskPayload
 
 
 async def delete_task(
         info: strawberry.Info,
-        name: Annotated[str, strawberry.argument(description="The task's name.")],
-) -> bool:
+        input: Annotated[DeleteTaskInput, strawberry.argument(description="The task to delete.")],
+) -> DeleteTaskPayload:
+    name = input.name
     if not await info.context.store.delete_task(name):
         raise ApiError(ErrorCode.NOT_FOUND, f"no task named {name!r}", field="name")
-    return True
+    return DeleteTaskPayload.of(name)

@@ -11,7 +11,7 @@ from typing import Annotated
 import strawberry
 
 from graph.errors import ApiError, ErrorCode
-from graph.tasks.types import Task, UpdateTaskInput
+from graph.tasks.types import Task, UpdateTaskInput, UpdateTaskPayload
 from resolvers.specs.spec_create import get_or_create_spec
 from resolvers.specs.validation import check_label_schema
 from resolvers.tasks.lookup import require_task
@@ -19,11 +19,11 @@ from resolvers.tasks.lookup import require_task
 
 async def update_task(
         info: strawberry.Info,
-        name: Annotated[str, strawberry.argument(description="The task's name.")],
         input: Annotated[UpdateTaskInput, strawberry.argument(
-            description="The new label schema and/or settings.")],
-) -> Task:
+            description="The task and its new label schema and/or settings.")],
+) -> UpdateTaskPayload:
     ctx = info.context
+    name = input.name
     if input.label_schema is strawberry.UNSET and input.settings is strawberry.UNSET:
         raise ApiError(ErrorCode.BAD_USER_INPUT, "give labelSchema and/or settings to change",
                        field="input")
@@ -37,9 +37,9 @@ async def update_task(
     if await ctx.store.count_tasks_using(spec_id=spec["id"]) <= 1:
         if await ctx.store.update_spec(spec["id"], schema, settings) is None:
             raise ApiError(ErrorCode.NOT_FOUND, f"the spec of task {name!r} is missing")
-        return Task.from_record(task)
+        return UpdateTaskPayload(task=Task.from_record(task))
     moved = await get_or_create_spec(ctx, spec["plugin_name"], spec["data_type"], schema, settings)
     updated = await ctx.store.set_task_spec(name, moved["id"])
     if updated is None:  # deleted meanwhile
         raise ApiError(ErrorCode.NOT_FOUND, f"no task named {name!r}", field="name")
-    return Task.from_record(updated)
+    return UpdateTaskPayload(task=Task.from_record(updated))

@@ -17,7 +17,8 @@ CREATE_DATASET = """mutation Create($input: CreateDatasetInput!) {
   }
 }"""
 
-DELETE_DATASET = "mutation Delete($id: ID!) { deleteDataset(datasetId: $id) }"
+DELETE_DATASET = """mutation Delete($id: ID!) {
+  deleteDataset(input: {datasetId: $id}) { deletedId deletedDatasetId } }"""
 
 DATASETS = "{ datasets { nodes { id: datasetId path dataType itemCount } } }"
 

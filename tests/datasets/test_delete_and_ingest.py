@@ -11,7 +11,10 @@ async def test_delete_removes_the_dataset_and_its_items(admin, workspace) -> Non
     make_images(workspace / "images", ["a.jpg", "b.jpg"])
     dataset_id = (await create_dataset(admin, "images"))["dataset"]["id"]
     item_id = (await all_items(admin, dataset_id))[0]["id"]
-    assert (await admin.gql(DELETE_DATASET, {"id": dataset_id}))["deleteDataset"] is True
+    gid = (await admin.gql("query($id: ID!) { dataset(datasetId: $id) { id } }",
+                           {"id": dataset_id}))["dataset"]["id"]
+    assert (await admin.gql(DELETE_DATASET, {"id": dataset_id}))["deleteDataset"] == {
+        "deletedId": gid, "deletedDatasetId": dataset_id}  # what caches evict
     assert (await admin.gql_error(DATASET, {"id": dataset_id})).code == "NOT_FOUND"
     error = await admin.gql_error(DATA_ITEM, {"datasetId": dataset_id, "id": item_id})
     assert error.code == "NOT_FOUND"

@@ -203,7 +203,7 @@ async def test_users_read_items_admins_datasets_strangers_nothing(http, admin, a
     assert (await user.gql_error(DATASET, {"id": dataset_id})).code == "FORBIDDEN"
     assert [d["id"] for d in (await admin.gql(DATASETS))["datasets"]["nodes"]] == [dataset_id]
     assert len(await all_items(user, dataset_id)) == 1
-    error = await user.gql_error("mutation($id: ID!) { deleteDataset(datasetId: $id) }", {"id": dataset_id})
+    error = await user.gql_error("mutation($id: ID!) { deleteDataset(input: {datasetId: $id}) { deletedId } }", {"id": dataset_id})
     assert error.code == "FORBIDDEN"
     for query, variables in ((DATASETS, None), (DATA_ITEMS, {"datasetId": dataset_id})):
         error = await anonymous.gql_error(query, variables)

@@ -23,7 +23,8 @@ GET_DATASET = Action(
     rest=lambda id: ("GET", f"/datasets/{id}", None),
 )
 DELETE_DATASET = Action(
-    graphql=lambda id: ("mutation D($id: ID!) { deleteDataset(datasetId: $id) }", {"id": id}, "deleteDataset"),
+    graphql=lambda id: ("mutation D($id: ID!) { deleteDataset(input: {datasetId: $id}) { deletedDatasetId } }",
+                        {"id": id}, "deleteDataset.deletedDatasetId"),
     rest=lambda id: ("DELETE", f"/datasets/{id}", None),
 )
 GET_DATA = Action(
@@ -35,22 +36,23 @@ LIST_DATASETS = Action(graphql=lambda: ("{ datasets { nodes { id: datasetId } } 
                        rest=lambda: ("GET", "/datasets", None))
 CREATE_SPEC = Action(
     graphql=lambda plugin="rectangle", data_type="image", schema=RECT_SCHEMA: (
-        "mutation C($input: SpecInput!) { createSpec(input: $input) { id: specId } }",
-        {"input": {"pluginName": plugin, "dataType": data_type.upper(), "labelSchema": schema}}, "createSpec"),
+        "mutation C($input: CreateSpecInput!) { createSpec(input: $input) { spec { id: specId } } }",
+        {"input": {"pluginName": plugin, "dataType": data_type.upper(), "labelSchema": schema}}, "createSpec.spec"),
     rest=lambda plugin="rectangle", data_type="image", schema=RECT_SCHEMA: (
         "POST", "/specs", {"plugin_name": plugin, "data_type": data_type, "label_schema": schema}),
 )
 UPDATE_SPEC = Action(
     graphql=lambda id, plugin="rectangle", data_type="image", schema=RECT_SCHEMA: (
-        "mutation U($id: ID!, $input: SpecInput!) { updateSpec(specId: $id, input: $input) { id: specId } }",
-        {"id": id, "input": {"pluginName": plugin, "dataType": data_type.upper(), "labelSchema": schema}},
-        "updateSpec"),
+        "mutation U($input: UpdateSpecInput!) { updateSpec(input: $input) { spec { id: specId } } }",
+        {"input": {"specId": id, "pluginName": plugin, "dataType": data_type.upper(), "labelSchema": schema}},
+        "updateSpec.spec"),
     rest=lambda id, plugin="rectangle", data_type="image", schema=RECT_SCHEMA: (
         "PUT", f"/specs/{id}", {"plugin_name": plugin, "data_type": data_type, "label_schema": schema}),
 )
 GET_SPEC = Action(graphql=lambda id: ("query S($id: ID!) { spec(specId: $id) { id: specId } }", {"id": id}, "spec"),
                   rest=lambda id: ("GET", f"/specs/{id}", None))
-DELETE_SPEC = Action(graphql=lambda id: ("mutation D($id: ID!) { deleteSpec(specId: $id) }", {"id": id}, "deleteSpec"),
+DELETE_SPEC = Action(graphql=lambda id: ("mutation D($id: ID!) { deleteSpec(input: {specId: $id}) { deletedSpecId } }",
+                                         {"id": id}, "deleteSpec.deletedSpecId"),
                      rest=lambda id: ("DELETE", f"/specs/{id}", None))
 
 

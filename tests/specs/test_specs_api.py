@@ -11,9 +11,9 @@ from tests.conftest import make_user
 from tests.datasets.test_store_contract import _use_in_task
 
 FIELDS = "id: specId pluginName dataType labelSchema settings"
-CREATE = f"mutation($input: SpecInput!) {{ createSpec(input: $input) {{ {FIELDS} }} }}"
-UPDATE = f"mutation($id: ID!, $input: SpecInput!) {{ updateSpec(specId: $id, input: $input) {{ {FIELDS} }} }}"
-DELETE = "mutation($id: ID!) { deleteSpec(specId: $id) }"
+CREATE = f"mutation($input: CreateSpecInput!) {{ createSpec(input: $input) {{ spec {{ {FIELDS} }} }} }}"
+UPDATE = f"mutation($input: UpdateSpecInput!) {{ updateSpec(input: $input) {{ spec {{ {FIELDS} }} }} }}"
+DELETE = "mutation($id: ID!) { deleteSpec(input: {specId: $id}) { deletedId deletedSpecId } }"
 ONE = f"query($id: ID!) {{ spec(specId: $id) {{ {FIELDS} }} }}"
 ALL = f"{{ specs {{ nodes {{ {FIELDS} }} }} }}"
 
@@ -27,13 +27,13 @@ def _input(**changes):
 
 
 async def test_create_read_list(admin) -> None:
-    first = (await admin.gql(CREATE, {"input": _input()}))["createSpec"]
+    first = (await admin.gql(CREATE, {"input": _input()}))["createSpec"]["spec"]
     assert first["pluginName"] == "rectangle" and first["dataType"] == "IMAGE"
     assert first["labelSchema"] == SCHEMA and first["settings"] is None
-    second = (await admin.gql(CREATE, {"input": _input(settings={"zoom": 2})}))["createSpec"]
+    second = (await admin.gql(CREATE, {"input": _input(settings={"zoom": 2})}))["createSpec"]["spec"]
     assert second["settings"] == {"zoom": 2}
     # An equal spec is created again on request (as POST /specs did); tasks reuse instead.
-    third = (await admin.gql(CREATE, {"input": _input()}))["createSpec"]
+    third = (await admin.gql(CREATE, {"input": _input()}))["createSpec"]["spec"]
     assert len({first["id"], second["id"], third["id"]}) == 3
     assert (await admin.gql(ONE, {"id": second["id"]}))["spec"] == second
     assert [s["id"] for s in (await admin.gql(ALL))["specs"]["nodes"]] == [first["id"], second["id"], third["id"]]
@@ -46,36 +46,37 @@ async def test_bad_input_is_refused_and_nothing_is_stored(admin) -> None:
         assert error.code == "BAD_USER_INPUT", changes
         assert error.errors[0]["extensions"]["field"] == field
     error = await admin.gql_error(
-        'mutation { createSpec(input: {pluginName: "x", dataType: VIDEO, labelSchema: {}}) { specId } }')
+        'mutation { createSpec(input: {pluginName: "x", dataType: VIDEO, labelSchema: {}}) { spec { specId } } }')
     assert "VIDEO" in error.message  # GraphQL refuses an unknown enum value itself
     assert (await admin.gql(ALL))["specs"]["nodes"] == []
 
 
 async def test_update_changes_schema_and_settings_only(admin) -> None:
-    spec = (await admin.gql(CREATE, {"input": _input(settings={"a": 1})}))["createSpec"]
+    spec = (await admin.gql(CREATE, {"input": _input(settings={"a": 1})}))["createSpec"]["spec"]
     new_schema = {"category": [{"name": "person", "color": "red", "properties": []}],
                   "default": "person"}
-    updated = (await admin.gql(UPDATE, {"id": spec["id"], "input": _input(labelSchema=new_schema)}))
-    assert updated["updateSpec"] == {**spec, "labelSchema": new_schema, "settings": None}
-    assert (await admin.gql(ONE, {"id": spec["id"]}))["spec"] == updated["updateSpec"]
+    updated = (await admin.gql(UPDATE, {"input": _input(specId=spec["id"], labelSchema=new_schema)}))
+    assert updated["updateSpec"]["spec"] == {**spec, "labelSchema": new_schema, "settings": None}
+    assert (await admin.gql(ONE, {"id": spec["id"]}))["spec"] == updated["updateSpec"]["spec"]
     for changes, field in (({"pluginName": "polygon"}, "pluginName"), ({"dataType": "PCL"}, "dataType")):
-        error = await admin.gql_error(UPDATE, {"id": spec["id"], "input": _input(**changes)})
+        error = await admin.gql_error(UPDATE, {"input": _input(specId=spec["id"], **changes)})
         assert error.code == "BAD_USER_INPUT" and "cannot change" in error.message
         assert error.errors[0]["extensions"]["field"] == field
-    error = await admin.gql_error(UPDATE, {"id": spec["id"], "input": _input(labelSchema=[])})
+    error = await admin.gql_error(UPDATE, {"input": _input(specId=spec["id"], labelSchema=[])})
     assert error.code == "BAD_USER_INPUT"
-    assert (await admin.gql(ONE, {"id": spec["id"]}))["spec"] == updated["updateSpec"]
-    error = await admin.gql_error(UPDATE, {"id": "nope", "input": _input()})
+    assert (await admin.gql(ONE, {"id": spec["id"]}))["spec"] == updated["updateSpec"]["spec"]
+    error = await admin.gql_error(UPDATE, {"input": _input(specId="nope")})
     assert error.code == "NOT_FOUND"
 
 
 async def test_delete_and_specs_in_use(http, admin) -> None:
-    used = (await admin.gql(CREATE, {"input": _input()}))["createSpec"]
-    free = (await admin.gql(CREATE, {"input": _input(pluginName="polygon")}))["createSpec"]
+    used = (await admin.gql(CREATE, {"input": _input()}))["createSpec"]["spec"]
+    free = (await admin.gql(CREATE, {"input": _input(pluginName="polygon")}))["createSpec"]["spec"]
     await _use_in_task(http.app[SERVICES].store, spec_id=used["id"])
     error = await admin.gql_error(DELETE, {"id": used["id"]})
     assert error.code == "CONFLICT" and "task" in error.message
-    assert (await admin.gql(DELETE, {"id": free["id"]}))["deleteSpec"] is True
+    deleted = (await admin.gql(DELETE, {"id": free["id"]}))["deleteSpec"]
+    assert deleted["deletedSpecId"] == free["id"] and deleted["deletedId"]
     assert (await admin.gql_error(ONE, {"id": free["id"]})).code == "NOT_FOUND"
     assert (await admin.gql_error(DELETE, {"id": free["id"]})).code == "NOT_FOUND"
     assert [s["id"] for s in (await admin.gql(ALL))["specs"]["nodes"]] == [used["id"]]
@@ -84,10 +85,10 @@ async def test_delete_and_specs_in_use(http, admin) -> None:
 async def test_users_read_admins_write(http, admin, anonymous) -> None:
     user = await make_user(http, admin, "carol")
     assert (await user.gql_error(CREATE, {"input": _input()})).code == "FORBIDDEN"
-    spec = (await admin.gql(CREATE, {"input": _input()}))["createSpec"]
+    spec = (await admin.gql(CREATE, {"input": _input()}))["createSpec"]["spec"]
     assert (await user.gql(ONE, {"id": spec["id"]}))["spec"] == spec
     assert (await user.gql(ALL))["specs"]["nodes"] == [spec]
-    assert (await user.gql_error(UPDATE, {"id": spec["id"], "input": _input(labelSchema={})})).code == "FORBIDDEN"
+    assert (await user.gql_error(UPDATE, {"input": _input(specId=spec["id"], labelSchema={})})).code == "FORBIDDEN"
     assert (await user.gql_error(DELETE, {"id": spec["id"]})).code == "FORBIDDEN"
     assert (await anonymous.gql_error(ALL)).code == "UNAUTHENTICATED"
     assert (await admin.gql(ONE, {"id": spec["id"]}))["spec"] == spec

@@ -73,7 +73,7 @@ async def test_every_object_has_a_global_id_that_node_resolves(http, workspace):
 async def test_nodes_keeps_order_and_reports_each_missing_one_at_its_index(http, workspace):
     admin, alice, data = await _world(http, workspace)
     ids = _ids(data)
-    await admin.gql("mutation { deleteTask(name: \"cars\") }")
+    await admin.gql("mutation { deleteTask(input: {name: \"cars\"}) { deletedId } }")
     body = await admin.raw_gql(NODES, {"ids": [ids["Dataset"], ids["Task"], ids["User"]]})
     assert [n and n["__typename"] for n in body["data"]["nodes"]] == ["Dataset", None, "User"]
     [error] = body["errors"]

@@ -72,7 +72,7 @@ async def test_users_read_tasks_admins_write_them(http, admin, alice, workspace)
     refused = await alice.gql_error(CREATE_TASK, {"input": {
         "name": "mine", "dataset": {"path": "images"}, "spec": SPEC}})
     assert refused.code == "FORBIDDEN"
-    for query, variables in ((UPDATE_TASK, {"name": "cars", "input": {"settings": {}}}),
+    for query, variables in ((UPDATE_TASK, {"input": {"name": "cars", "settings": {}}}),
                              (DELETE_TASK, {"name": "cars"})):
         assert (await alice.gql_error(query, variables)).code == "FORBIDDEN"
     assert [t["name"] for t in (await admin.gql(TASKS))["tasks"]["nodes"]] == ["cars"]
@@ -123,7 +123,7 @@ async def test_bad_task_input_is_refused_and_nothing_is_half_written(admin, work
 
 async def test_unknown_tasks_are_not_found(admin) -> None:
     for query, variables in ((TASK, {"name": "nope"}), (DELETE_TASK, {"name": "nope"}),
-                             (UPDATE_TASK, {"name": "nope", "input": {"settings": {}}})):
+                             (UPDATE_TASK, {"input": {"name": "nope", "settings": {}}})):
         error = await admin.gql_error(query, variables)
         assert error.code == "NOT_FOUND" and "nope" in error.message
 
@@ -132,19 +132,19 @@ async def test_update_task_changes_its_own_spec_in_place(admin, workspace) -> No
     image_folder(workspace, 1)
     task = await create_task(admin)
     schema = {"category": [{"name": "bus", "color": "red"}], "default": "bus"}
-    updated = (await admin.gql(UPDATE_TASK, {"name": "cars", "input": {
-        "labelSchema": schema}}))["updateTask"]
+    updated = (await admin.gql(UPDATE_TASK, {"input": {
+        "name": "cars", "labelSchema": schema}}))["updateTask"]["task"]
     assert updated["spec"]["id"] == task["spec"]["id"]
     assert updated["spec"]["labelSchema"] == schema and updated["spec"]["settings"] is None
-    settings = (await admin.gql(UPDATE_TASK, {"name": "cars", "input": {
-        "settings": {"zoom": 3}}}))["updateTask"]["spec"]
+    settings = (await admin.gql(UPDATE_TASK, {"input": {
+        "name": "cars", "settings": {"zoom": 3}}}))["updateTask"]["task"]["spec"]
     assert settings["labelSchema"] == schema and settings["settings"] == {"zoom": 3}
-    cleared = (await admin.gql(UPDATE_TASK, {"name": "cars", "input": {
-        "settings": None}}))["updateTask"]["spec"]
+    cleared = (await admin.gql(UPDATE_TASK, {"input": {
+        "name": "cars", "settings": None}}))["updateTask"]["task"]["spec"]
     assert cleared["settings"] is None
-    error = await admin.gql_error(UPDATE_TASK, {"name": "cars", "input": {}})
+    error = await admin.gql_error(UPDATE_TASK, {"input": {"name": "cars"}})
     assert error.code == "BAD_USER_INPUT"
-    error = await admin.gql_error(UPDATE_TASK, {"name": "cars", "input": {"labelSchema": 3}})
+    error = await admin.gql_error(UPDATE_TASK, {"input": {"name": "cars", "labelSchema": 3}})
     assert error.code == "BAD_USER_INPUT"
     spec = (await admin.gql(TASK, {"name": "cars"}))["task"]["spec"]
     assert spec["labelSchema"] == schema
@@ -156,9 +156,9 @@ async def test_update_task_leaves_a_shared_spec_alone(admin, workspace) -> None:
     b = await create_task(admin, "b")
     assert a["spec"]["id"] == b["spec"]["id"]
     schema = {"category": [{"name": "bus", "color": "red"}]}
-    moved = (await admin.gql(UPDATE_TASK, {"name": "a", "input": {"labelSchema": schema}}))
-    assert moved["updateTask"]["spec"]["id"] != b["spec"]["id"]
-    assert moved["updateTask"]["spec"]["labelSchema"] == schema
+    moved = (await admin.gql(UPDATE_TASK, {"input": {"name": "a", "labelSchema": schema}}))
+    assert moved["updateTask"]["task"]["spec"]["id"] != b["spec"]["id"]
+    assert moved["updateTask"]["task"]["spec"]["labelSchema"] == schema
     other = (await admin.gql(TASK, {"name": "b"}))["task"]["spec"]
     assert other == b["spec"]
 
@@ -171,7 +171,9 @@ async def test_delete_cascades_but_keeps_dataset_and_spec(http, admin, workspace
     await update_job(alice, job, status="TO_VALIDATE")
     held = await next_job(alice)
     assert (await me(alice))["currAssignedJobs"] == {"cars/to_annotate": held["id"]}
-    assert (await admin.gql(DELETE_TASK, {"name": "cars"}))["deleteTask"] is True
+    gid = (await admin.gql('{ task(name: "cars") { id } }'))["task"]["id"]
+    deleted = (await admin.gql(DELETE_TASK, {"name": "cars"}))["deleteTask"]
+    assert deleted == {"deletedId": gid, "deletedTaskName": "cars"}  # what caches evict
     assert (await admin.gql(TASKS))["tasks"]["nodes"] == []
     assert (await admin.gql_error(LABELS, {"t": "cars", "d": job["dataId"]})).code == "NOT_FOUND"
     assert (await me(alice)) == {"username": "alice", "currAssignedJobs": {},

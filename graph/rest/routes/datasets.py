@@ -74,8 +74,9 @@ query Dataset($datasetId: ID!) { dataset(datasetId: $datasetId) { ...DbDataset }
     Route(
         name="deleteDataset", method="DELETE", path="/datasets/{dataset_id}", tag="datasets",
         summary="Delete a dataset and its items (admins); 409 while a task uses it.",
-        document="mutation DeleteDataset($datasetId: ID!) { deleteDataset(datasetId: $datasetId) }",
-        variables=DATASET_ID, status=204, errors=(401, 403, 404, 409),
+        document="""mutation DeleteDataset($input: DeleteDatasetInput!) {
+  deleteDataset(input: $input) { deletedId } }""",
+        variables=lambda call: {"input": DATASET_ID(call)}, status=204, errors=(401, 403, 404, 409),
     ),
     Route(
         name="listData", method="GET", path="/datasets/{dataset_id}/data", tag="datasets",

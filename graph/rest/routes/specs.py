@@ -31,7 +31,7 @@ SPEC_ID = lambda call: {"specId": call.path["spec_id"]}  # noqa: E731
 
 
 def _update(call: Call) -> dict[str, Any]:
-    return {"specId": call.path["spec_id"], "input": spec_input(call.body)}
+    return {"input": {"specId": call.path["spec_id"], **spec_input(call.body)}}
 
 
 ROUTES: tuple[Route, ...] = (
@@ -47,9 +47,9 @@ ROUTES: tuple[Route, ...] = (
         name="createSpec", method="POST", path="/specs", tag="specs",
         summary="Create a label specification (admins); 201 with it.",
         document=SPEC_FRAGMENT + """
-mutation CreateSpec($input: SpecInput!) { createSpec(input: $input) { ...DbSpec } }""",
+mutation CreateSpec($input: CreateSpecInput!) { createSpec(input: $input) { spec { ...DbSpec } } }""",
         body=SPEC_BODY, variables=lambda call: {"input": spec_input(call.body)},
-        result=lambda data, call: db_spec(data["createSpec"]), status=201,
+        result=lambda data, call: db_spec(data["createSpec"]["spec"]), status=201,
         response=ref("DbSpec"), errors=(400, 401, 403),
     ),
     Route(
@@ -63,14 +63,15 @@ mutation CreateSpec($input: SpecInput!) { createSpec(input: $input) { ...DbSpec 
         name="updateSpec", method="PUT", path="/specs/{spec_id}", tag="specs",
         summary="Replace a spec's label_schema and settings (admins); plugin_name and data_type "
                 "must stay the same (400).",
-        document="""mutation UpdateSpec($specId: ID!, $input: SpecInput!) {
-  updateSpec(specId: $specId, input: $input) { specId } }""",
+        document="""mutation UpdateSpec($input: UpdateSpecInput!) {
+  updateSpec(input: $input) { spec { specId } } }""",
         body=SPEC_BODY, variables=_update, status=204,
     ),
     Route(
         name="deleteSpec", method="DELETE", path="/specs/{spec_id}", tag="specs",
         summary="Delete a label specification (admins); 409 while a task uses it.",
-        document="mutation DeleteSpec($specId: ID!) { deleteSpec(specId: $specId) }",
-        variables=SPEC_ID, status=204, errors=(401, 403, 404, 409),
+        document="""mutation DeleteSpec($input: DeleteSpecInput!) {
+  deleteSpec(input: $input) { deletedId } }""",
+        variables=lambda call: {"input": SPEC_ID(call)}, status=204, errors=(401, 403, 404, 409),
     ),
 )

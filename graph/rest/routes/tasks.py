@@ -48,7 +48,7 @@ def _task_update(call: Call) -> dict[str, Any]:
     spec = call.body["spec"]
     changes = {key: spec[source] for key, source in (("labelSchema", "label_schema"),
                                                      ("settings", "settings")) if source in spec}
-    return {"name": name, "input": changes}
+    return {"input": {"name": name, **changes}}
 
 
 TRANSFER_BODY = Body("RestTransfer", (
@@ -100,9 +100,9 @@ ROUTES: tuple[Route, ...] = (
         name="createTask", method="POST", path="/tasks", tag="tasks",
         summary="Create a task (admins); 201 with it. An existing name is a 400.",
         document=TASK_FRAGMENT + """
-mutation CreateTask($input: CreateTaskInput!) { createTask(input: $input) { ...RestTask } }""",
+mutation CreateTask($input: CreateTaskInput!) { createTask(input: $input) { task { ...RestTask } } }""",
         body=NEW_TASK_BODY, variables=_new_task,
-        result=lambda data, call: rest_task(data["createTask"]), status=201,
+        result=lambda data, call: rest_task(data["createTask"]["task"]), status=201,
         response=ref("RestTask"), conflict_status=400, errors=(400, 401, 403),
     ),
     Route(
@@ -148,14 +148,15 @@ mutation CreateTask($input: CreateTaskInput!) { createTask(input: $input) { ...R
     Route(
         name="updateTask", method="PUT", path="/tasks/{task_name}", tag="tasks",
         summary="Change the task's label schema and/or settings (admins).",
-        document="""mutation UpdateTask($name: String!, $input: UpdateTaskInput!) {
-  updateTask(name: $name, input: $input) { name } }""",
+        document="""mutation UpdateTask($input: UpdateTaskInput!) {
+  updateTask(input: $input) { task { name } } }""",
         body=TASK_UPDATE_BODY, variables=_task_update, status=204,
     ),
     Route(
         name="deleteTask", method="DELETE", path="/tasks/{task_name}", tag="tasks",
         summary="Delete a task with its jobs, results, labels and assignments (admins).",
-        document="mutation DeleteTask($name: String!) { deleteTask(name: $name) }",
-        variables=TASK_NAME, status=204, errors=(401, 403, 404),
+        document="""mutation DeleteTask($input: DeleteTaskInput!) {
+  deleteTask(input: $input) { deletedId } }""",
+        variables=lambda call: {"input": TASK_NAME(call)}, status=204, errors=(401, 403, 404),
     ),
 )
