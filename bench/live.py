@@ -35,12 +35,13 @@ from PIL import Image
 
 ADMIN_PASSWORD = "bench-admin-password"
 USER_PASSWORD = "bench-user-password"
-LOGIN = "mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }"
+LOGIN = "mutation($u: String!, $p: String!) { login(input: {username: $u, password: $p}) { token } }"
 CREATE_USER = """mutation($u: String!, $p: String!) {
-  createUser(input: {username: $u, password: $p}) { username } }"""
+  createUser(input: {username: $u, password: $p}) { user { username } } }"""
 CREATE_TASK = """mutation { createTask(input: {name: "live", dataset: {path: "images/"},
   spec: {pluginName: "rectangle", dataType: IMAGE,
-         labelSchema: {category: [{name: "car", color: "green"}], default: "car"}}}) { name } }"""
+         labelSchema: {category: [{name: "car", color: "green"}], default: "car"}}}) {
+  task { name } } }"""
 NEXT_JOB = """mutation { nextJob(input: {taskName: "live", objective: ANNOTATE}) {
   job { id dataId } } }"""
 SAVE = """mutation($d: ID!, $a: JSON!) { saveLabels(input: {taskName: "live", dataId: $d,

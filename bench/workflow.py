@@ -45,14 +45,14 @@ ANNOTATIONS = [{"id": str(i), "category": "car" if i % 3 else "person",
                 "geometry": {"type": "rectangle", "vertices": [0.1, 0.1, 0.3 + i / 100, 0.4]}}
                for i in range(12)]
 
-LOGIN = """mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }"""
+LOGIN = """mutation($u: String!, $p: String!) { login(input: {username: $u, password: $p}) { token } }"""
 CREATE_USER = """mutation($u: String!, $p: String!) {
-  createUser(input: {username: $u, password: $p}) { username } }"""
+  createUser(input: {username: $u, password: $p}) { user { username } } }"""
 CREATE_TASK = """mutation($n: String!) { createTask(input: {name: $n, dataset: {path: "images/"},
   spec: {pluginName: "rectangle", dataType: IMAGE,
          labelSchema: {category: [{name: "car", color: "green"}], default: "car"}}}) {
-  name statusCounts { total } } }"""
-DELETE_TASK = "mutation($n: String!) { deleteTask(name: $n) }"
+  task { name statusCounts { total } } } }"""
+DELETE_TASK = "mutation($n: String!) { deleteTask(input: {name: $n}) { deletedId } }"
 NEXT_JOB = """mutation { nextJob(input: {taskName: "bench", objective: ANNOTATE}) {
   job { id dataId } } }"""
 SAVE = """mutation($d: ID!, $a: JSON!) { saveLabels(input: {taskName: "bench", dataId: $d,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import strawberry
 
 from graph.jobs.types import (InterruptJobPayload, Job, NextJobPayload, SubmitJobPayload,
-                              TouchJobPayload)
+                              TouchJobPayload, UpdateJobsPayload)
 from graph.permissions import IsAdmin, IsAuthenticated
 from resolvers.jobs import (job_interrupt, job_next, job_submit, job_touch, jobs_update,
                             queries)
@@ -44,8 +44,8 @@ class JobMutation:
                     "its annotator with the comments), saving the labels given in the same "
                     "write, and take your next job if asked. JOB_DENIED when it is not, or no "
                     "longer, your running job.")
-    update_jobs: int = strawberry.mutation(
+    update_jobs: UpdateJobsPayload = strawberry.mutation(
         resolver=jobs_update.update_jobs, permission_classes=[IsAdmin],
         description="Give the items of these current jobs a new job with `objective` (none for "
                     "done/discard), releasing holds and queues; without objective, only "
-                    "unassign them. Returns how many items changed. Admins only.")
+                    "unassign them. Admins only.")

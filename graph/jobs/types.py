@@ -10,7 +10,7 @@ from graph.datasets.types import DataItem
 from graph.enums import JobObjective, LabellingStatus, Objective
 from graph.labels.types import Labels
 from graph.node import Node
-from graph.results.types import Result
+from graph.results.types import Result, results_of
 from graph.scalars import JSON
 from graph.specs.types import Spec
 from graph.tasks.loaders import task_loader
@@ -154,3 +154,29 @@ class SubmitJobPayload:
     next_job: Job | None = strawberry.field(
         description="Your next job when `nextJob` was asked; null if not asked or nothing is "
                     "left.")
+
+
+@strawberry.input(description="Items of a task to move to a new status (or only unassign), by "
+                              "the jobIds of their current jobs.")
+class UpdateJobsInput:
+    task_name: str = strawberry.field(description="The task's name.")
+    job_ids: list[strawberry.ID] = strawberry.field(
+        description="The jobIds of the items' current jobs.")
+    objective: LabellingStatus | None = strawberry.field(
+        default=None, description="The items' new status (a new job is created unless "
+                                  "done/discard); omitted: only unassign them.")
+
+
+@strawberry.type(description="What `updateJobs` did: how many items changed, and where the task "
+                             "and the items stand now.")
+class UpdateJobsPayload:
+    count: int = strawberry.field(description="How many items changed.")
+    task: Task = strawberry.field(description="The task (its statusCounts as they are now).")
+    job_ids: strawberry.Private[list[str]]
+
+    @strawberry.field(description="The items' results as they are now, in the order of the "
+                                  "jobIds given (read one by one: select it for small batches).")
+    async def results(self, info: strawberry.Info) -> list[Result]:
+        store = info.context.store
+        jobs = [await store.get_job(self.task.name, job_id) for job_id in self.job_ids]
+        return await results_of(info, self.task, [j["data_id"] for j in jobs if j is not None])

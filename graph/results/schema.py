@@ -4,7 +4,7 @@ from __future__ import annotations
 import strawberry
 
 from graph.permissions import IsAdmin, IsAuthenticated
-from graph.results.types import Result, ResultConnection
+from graph.results.types import Result, ResultConnection, UpdateResultsPayload
 from resolvers.results import queries, results_update
 
 
@@ -29,8 +29,7 @@ class ResultQuery:
 
 @strawberry.type
 class ResultMutation:
-    update_results: int = strawberry.mutation(
+    update_results: UpdateResultsPayload = strawberry.mutation(
         resolver=results_update.update_results, permission_classes=[IsAdmin],
         description="Give these items a new job with `status` (none for done/discard), releasing "
-                    "holds and queues; without status, only unassign them. Returns how many "
-                    "items changed. Admins only.")
+                    "holds and queues; without status, only unassign them. Admins only.")

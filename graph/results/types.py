@@ -12,7 +12,7 @@ from graph.enums import LabellingStatus
 from graph.node import Node
 from graph.pagination import Edge, PageInfo
 from graph.scalars import JSON
-from graph.tasks.types import StatusCounts
+from graph.tasks.types import StatusCounts, Task
 from graph.thumbnails import thumbnail_url
 from store.repositories.workflow_types import ResultState
 
@@ -149,3 +149,34 @@ class ResultConnection:
     @strawberry.field(description="The results of this page (the edges' nodes).")
     def nodes(self) -> list[Result]:
         return [edge.node for edge in self.edges]
+
+
+async def results_of(info: strawberry.Info, task: Task, data_ids: list[str]) -> list[Result]:
+    """The results of these items of `task` as they are now, in the order given (one read
+    each: the batches' payloads offer them for small selections)."""
+    store = info.context.store
+    states = [await store.get_result(task.name, data_id) for data_id in data_ids]
+    return [Result.from_state(s, task.dataset_id) for s in states if s is not None]
+
+
+@strawberry.input(description="Items of a task to move to a new status (or only unassign), by "
+                              "dataId.")
+class UpdateResultsInput:
+    task_name: str = strawberry.field(description="The task's name.")
+    data_ids: list[strawberry.ID] = strawberry.field(description="The dataIds of the items.")
+    status: LabellingStatus | None = strawberry.field(
+        default=None, description="The items' new status (a new job is created unless "
+                                  "done/discard); omitted: only unassign them.")
+
+
+@strawberry.type(description="What `updateResults` did: how many items changed, and where the "
+                             "task and the items stand now.")
+class UpdateResultsPayload:
+    count: int = strawberry.field(description="How many items changed.")
+    task: Task = strawberry.field(description="The task (its statusCounts as they are now).")
+    data_ids: strawberry.Private[list[str]]
+
+    @strawberry.field(description="The items' results as they are now, in the order given "
+                                  "(read one by one: select it for small batches).")
+    async def results(self, info: strawberry.Info) -> list[Result]:
+        return await results_of(info, self.task, self.data_ids)

@@ -8,13 +8,15 @@ from graph.enums import LabellingStatus
 from graph.errors import ApiError, ErrorCode
 from resolvers.live import publish
 from resolvers.tasks.lookup import require_task
+from store.records import TaskRecord
 
 MAX_BATCH = 50_000
 
 
 async def reset_items(ctx: Any, task_name: str, ids: list[str], by_job: bool,
-                      status: LabellingStatus | None, field: str) -> int:
-    await require_task(ctx, task_name)
+                      status: LabellingStatus | None, field: str) -> tuple[TaskRecord, int]:
+    """(the task, how many items changed)."""
+    task = await require_task(ctx, task_name)
     what = "job id" if by_job else "data id"
     if len(ids) > MAX_BATCH:
         raise ApiError(ErrorCode.BAD_USER_INPUT, f"at most {MAX_BATCH} ids per batch", field=field)
@@ -31,4 +33,4 @@ async def reset_items(ctx: Any, task_name: str, ids: list[str], by_job: bool,
         raise ApiError(ErrorCode.NOT_FOUND, f"no item of task {task_name!r} has the{current} "
                        f"{what} {shown}{more}; nothing was changed", field=field)
     publish.items_reset(ctx, task_name, None if by_job else ids)
-    return outcome.changed
+    return task, outcome.changed

@@ -7,18 +7,17 @@ from typing import Annotated
 
 import strawberry
 
-from graph.enums import LabellingStatus
+from graph.jobs.types import UpdateJobsInput, UpdateJobsPayload
+from graph.tasks.types import Task
 from resolvers.jobs.batch import reset_items
 
 
 async def update_jobs(
         info: strawberry.Info,
-        task_name: Annotated[str, strawberry.argument(description="The task's name.")],
-        job_ids: Annotated[list[strawberry.ID], strawberry.argument(
-            description="The jobIds of the items' current jobs.")],
-        objective: Annotated[LabellingStatus | None, strawberry.argument(
-            description="The items' new status (a new job is created unless done/discard); "
-                        "omitted: only unassign them.")] = None,
-) -> int:
-    return await reset_items(info.context, task_name, [str(j) for j in job_ids], True, objective,
-                             "jobIds")
+        input: Annotated[UpdateJobsInput, strawberry.argument(
+            description="The task, the items' current jobs and their new status.")],
+) -> UpdateJobsPayload:
+    job_ids = [str(j) for j in input.job_ids]
+    task, changed = await reset_items(info.context, input.task_name, job_ids, True,
+                                      input.objective, "jobIds")
+    return UpdateJobsPayload(count=changed, task=Task.from_record(task), job_ids=job_ids)

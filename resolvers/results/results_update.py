@@ -7,17 +7,17 @@ from typing import Annotated
 
 import strawberry
 
-from graph.enums import LabellingStatus
+from graph.results.types import UpdateResultsInput, UpdateResultsPayload
+from graph.tasks.types import Task
 from resolvers.jobs.batch import reset_items
 
 
 async def update_results(
         info: strawberry.Info,
-        task_name: Annotated[str, strawberry.argument(description="The task's name.")],
-        data_ids: Annotated[list[strawberry.ID], strawberry.argument(
-            description="The dataIds of the items.")],
-        status: Annotated[LabellingStatus | None, strawberry.argument(
-            description="The items' new status; omitted: only unassign them.")] = None,
-) -> int:
-    return await reset_items(info.context, task_name, [str(d) for d in data_ids], False, status,
-                             "dataIds")
+        input: Annotated[UpdateResultsInput, strawberry.argument(
+            description="The task, the items and their new status.")],
+) -> UpdateResultsPayload:
+    data_ids = [str(d) for d in input.data_ids]
+    task, changed = await reset_items(info.context, input.task_name, data_ids, False,
+                                      input.status, "dataIds")
+    return UpdateResultsPayload(count=changed, task=Task.from_record(task), data_ids=data_ids)

@@ -99,13 +99,14 @@ async def test_a_batch_reset_names_its_items(http, workspace, admin, alice) -> N
     rows = await table.subscribe(CHANGES, {"t": "cars"})
     ids = [r["dataId"] for r in (await admin.gql(
         'query { results(taskName: "cars") { nodes { dataId } } }'))["results"]["nodes"]]
-    await admin.gql('mutation($ids: [ID!]!) { updateResults(taskName: "cars", dataIds: $ids, '
-                    'status: DONE) }', {"ids": ids[:2]})
+    await admin.gql('mutation($ids: [ID!]!) { updateResults(input: {taskName: "cars", '
+                    'dataIds: $ids, status: DONE}) { count } }', {"ids": ids[:2]})
     got = [(await table.next(rows))["resultChanged"] for _ in range(2)]
     assert [(c["dataId"], c["result"]["status"]) for c in got] == [(ids[0], "DONE"),
                                                                    (ids[1], "DONE")]
     job = (await admin.gql('query { results(taskName: "cars") { nodes { currentJobId } } }'))
-    await admin.gql('mutation($j: [ID!]!) { updateJobs(taskName: "cars", jobIds: $j) }',
+    await admin.gql('mutation($j: [ID!]!) { updateJobs(input: {taskName: "cars", jobIds: $j}) '
+                    '{ count } }',
                     {"j": [job["results"]["nodes"][2]["currentJobId"]]})
     assert (await table.next(rows))["resultChanged"]["resync"] is True
 

@@ -55,23 +55,23 @@ GET_LABELS = Action(
 )
 BATCH_RESULTS = Action(
     graphql=lambda data_ids, status=None, task="cars": (
-        UPDATE_RESULTS, {"t": task, "ids": data_ids, "s": status and status.upper()}, "updateResults"),
+        UPDATE_RESULTS, {"t": task, "ids": data_ids, "s": status and status.upper()}, "updateResults.count"),
     rest=lambda data_ids, status=None, task="cars": (
         "PUT", f"/tasks/{task}/results", {"data_ids": data_ids, **({"status": status} if status else {})}),
 )
 BATCH_JOBS = Action(
     graphql=lambda job_ids, objective, task="cars": (
-        UPDATE_JOBS, {"t": task, "ids": job_ids, "o": objective.upper()}, "updateJobs"),
+        UPDATE_JOBS, {"t": task, "ids": job_ids, "o": objective.upper()}, "updateJobs.count"),
     rest=lambda job_ids, objective, task="cars": (
         "PUT", f"/tasks/{task}/jobs", {"job_ids": job_ids, "objective": objective}),
 )
 CREATE = Action(
     graphql=lambda name, folder="images": (
-        CREATE_TASK, {"input": {"name": name, "dataset": {"path": folder}, "spec": SPEC}}, "createTask"),
+        CREATE_TASK, {"input": {"name": name, "dataset": {"path": folder}, "spec": SPEC}}, "createTask.task"),
     rest=lambda name, folder="images": (
         "POST", "/tasks", {"name": name, "dataset": {"path": folder}, "spec": REST_SPEC}),
 )
-DELETE = Action(graphql=lambda name: (DELETE_TASK, {"name": name}, "deleteTask"),
+DELETE = Action(graphql=lambda name: (DELETE_TASK, {"name": name}, "deleteTask.deletedTaskName"),
                 rest=lambda name: ("DELETE", f"/tasks/{name}", None))
 
 

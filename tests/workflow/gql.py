@@ -14,12 +14,14 @@ annotator validator"""
 RESULT_FIELDS = """taskName dataId finishedJobIds currentJobId status cumulatedTime annotator
 validator inProgress"""
 
-CREATE_TASK = f"""mutation($input: CreateTaskInput!) {{ createTask(input: $input) {{ {TASK_FIELDS} }} }}"""
+CREATE_TASK = f"""mutation($input: CreateTaskInput!) {{ createTask(input: $input) {{
+  task {{ {TASK_FIELDS} }} }} }}"""
 TASKS = f"query {{ tasks {{ nodes {{ {TASK_FIELDS} }} }} }}"
 TASK = f"query($name: String!) {{ task(name: $name) {{ {TASK_FIELDS} }} }}"
-UPDATE_TASK = f"""mutation($name: String!, $input: UpdateTaskInput!) {{
-  updateTask(name: $name, input: $input) {{ {TASK_FIELDS} }} }}"""
-DELETE_TASK = "mutation($name: String!) { deleteTask(name: $name) }"
+UPDATE_TASK = f"""mutation($input: UpdateTaskInput!) {{
+  updateTask(input: $input) {{ task {{ {TASK_FIELDS} }} }} }}"""
+DELETE_TASK = """mutation($name: String!) {
+  deleteTask(input: {name: $name}) { deletedId deletedTaskName } }"""
 NEXT_JOB = f"""mutation($t: String!, $o: JobObjective!) {{
   nextJob(input: {{taskName: $t, objective: $o}}) {{ job {{ {JOB_FIELDS} }} }} }}"""
 SUBMIT_JOB = f"""mutation($input: SubmitJobInput!) {{ submitJob(input: $input) {{
@@ -30,9 +32,9 @@ TOUCH_JOB = f"""mutation($input: TouchJobInput!) {{ touchJob(input: $input) {{
   job {{ {JOB_FIELDS} }} }} }}"""
 JOB = f"query($t: String!, $j: ID!) {{ job(taskName: $t, jobId: $j) {{ {JOB_FIELDS} }} }}"
 UPDATE_JOBS = """mutation($t: String!, $ids: [ID!]!, $o: LabellingStatus) {
-  updateJobs(taskName: $t, jobIds: $ids, objective: $o) }"""
+  updateJobs(input: {taskName: $t, jobIds: $ids, objective: $o}) { count } }"""
 UPDATE_RESULTS = """mutation($t: String!, $ids: [ID!]!, $s: LabellingStatus) {
-  updateResults(taskName: $t, dataIds: $ids, status: $s) }"""
+  updateResults(input: {taskName: $t, dataIds: $ids, status: $s}) { count } }"""
 RESULTS = f"""query($t: String!, $f: ResultFilter, $s: SortParam, $first: Int, $after: String,
   $offset: Int) {{ results(taskName: $t, filter: $f, sort: $s, first: $first, after: $after,
   offset: $offset) {{ totalCount globalCount
@@ -93,7 +95,7 @@ async def create_task(admin: Caller, name: str = "cars", folder: str = "images",
                       spec: dict[str, Any] | None = None) -> dict[str, Any]:
     data = await admin.gql(CREATE_TASK, {"input": {"name": name, "dataset": {"path": folder},
                                                    "spec": spec or SPEC}})
-    return data["createTask"]
+    return data["createTask"]["task"]
 
 
 async def next_job(caller: Caller, task: str = "cars", objective: str = "ANNOTATE"):

@@ -72,7 +72,7 @@ async def test_legacy_page_numbers_deep_in_a_task_read_one_page(http, admin, wor
            for i in (await results(admin, first=200, offset=offset))["nodes"]]
     picked = ids[1::3]
     await admin.gql("""mutation($t: String!, $ids: [ID!]!) {
-      updateResults(taskName: $t, dataIds: $ids, status: TO_VALIDATE) }""",
+      updateResults(input: {taskName: $t, dataIds: $ids, status: TO_VALIDATE}) { count } }""",
                     {"t": "cars", "ids": picked})
     expected = [d for d in ids if d not in set(picked)]
     for page_number in (1, 26, 27, 40, 41):

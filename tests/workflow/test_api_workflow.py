@@ -206,6 +206,10 @@ async def test_a_job_of_another_task_is_not_found_under_this_one(alice, admin, t
     assert (await result(alice, foreign["dataId"], task="other"))["inProgress"] is True
 
 
+BATCH_BY_JOB = """mutation($input: UpdateJobsInput!) { updateJobs(input: $input) {
+  count task { name statusCounts { toValidate toCorrect } } results { dataId status inProgress } } }"""
+
+
 async def test_batch_updates_by_job_and_by_item(alice, bob, admin, task) -> None:
     held = await next_job(alice)
     queued = await next_job(bob)
@@ -214,9 +218,14 @@ async def test_batch_updates_by_job_and_by_item(alice, bob, admin, task) -> None
     await update_job(admin, review, status="TO_CORRECT")
     assert (await me(bob))["queue"]
     state = await result(admin, task[2])
-    changed = (await admin.gql(UPDATE_JOBS, {"t": "cars", "o": "TO_VALIDATE", "ids": [
-        held["id"], (await result(admin, task[1]))["currentJobId"], state["currentJobId"]]}))
-    assert changed["updateJobs"] == 3
+    changed = (await admin.gql(BATCH_BY_JOB, {"input": {
+        "taskName": "cars", "objective": "TO_VALIDATE", "jobIds": [
+            state["currentJobId"], held["id"], (await result(admin, task[1]))["currentJobId"]]}}))
+    # The payload: the count, the task's new counters and the items as they are now.
+    assert changed["updateJobs"] == {
+        "count": 3, "task": {"name": "cars", "statusCounts": {"toValidate": 3, "toCorrect": 0}},
+        "results": [{"dataId": d, "status": "TO_VALIDATE", "inProgress": False}
+                    for d in (task[2], task[0], task[1])]}
     page = await results(admin, f={"status": ["TO_VALIDATE"]})
     assert [i["dataId"] for i in page["nodes"]] == task[:3]
     assert not any(i["inProgress"] for i in page["nodes"])
@@ -224,7 +233,7 @@ async def test_batch_updates_by_job_and_by_item(alice, bob, admin, task) -> None
     assert (await me(bob))["queue"] == {}
     assert page["statusCounts"]["toValidate"] == 3 and page["statusCounts"]["toCorrect"] == 0
     done = await admin.gql(UPDATE_RESULTS, {"t": "cars", "ids": task[3:5], "s": "DONE"})
-    assert done["updateResults"] == 2
+    assert done["updateResults"] == {"count": 2}
     assert (await result(admin, task[3]))["currentJobId"] is None
     assert (await results(admin))["statusCounts"]["done"] == 2
 
@@ -232,7 +241,7 @@ async def test_batch_updates_by_job_and_by_item(alice, bob, admin, task) -> None
 async def test_unassign_keeps_status_and_job(alice, bob, admin, task) -> None:
     job = await next_job(alice)
     assert (await admin.gql(UPDATE_RESULTS, {"t": "cars", "ids": [job["dataId"]]}))[
-        "updateResults"] == 1
+        "updateResults"] == {"count": 1}
     state = await result(admin, job["dataId"])
     assert (state["status"], state["currentJobId"], state["inProgress"]) == ("TO_ANNOTATE",
                                                                            job["id"], False)

@@ -42,8 +42,8 @@ class Client:
 
 
 async def _login(http, username: str, password: str) -> Client:
-    data = await Client(Caller(http)).run("login.graphql", "Login", username=username,
-                                          password=password)
+    data = await Client(Caller(http)).run("login.graphql", "Login",
+                                          input={"username": username, "password": password})
     http.session.cookie_jar.clear()
     user = data["login"]["user"]
     assert user["username"] == username and user["id"]
@@ -133,20 +133,28 @@ async def test_the_validator_loop_dashboards_results_table_and_users(team, http)
                             filter={"status": ["DONE"]},
                             after=table["pageInfo"]["endCursor"]))["results"]
     assert len(rest["nodes"]) == 1 and not rest["pageInfo"]["hasNextPage"]
-    await admin.run("results.graphql", "SetStatus", taskName="cars",
-                    dataIds=[rest["nodes"][0]["dataId"]], status="TO_VALIDATE")
+    row = rest["nodes"][0]
+    changed = (await admin.run("results.graphql", "SetStatus", input={
+        "taskName": "cars", "dataIds": [row["dataId"]], "status": "TO_VALIDATE"}))["updateResults"]
+    assert changed["count"] == 1 and changed["task"]["id"] == card["id"]
+    counts = changed["task"]["statusCounts"]
+    assert (counts["done"], counts["toValidate"]) == (1, 1)  # the cache's card, refreshed
+    assert [(r["id"], r["status"]) for r in changed["results"]] == [(row["id"], "TO_VALIDATE")]
     [card] = (await admin.run("dashboard.graphql", "Dashboard"))["tasks"]["nodes"]
-    assert (card["statusCounts"]["done"], card["statusCounts"]["toValidate"]) == (1, 1)
+    assert card["statusCounts"] == changed["task"]["statusCounts"]
 
     users = (await admin.run("users.graphql", "Users"))["users"]["nodes"]
     assert [u["username"] for u in users] == ["admin", "ann", "val"]
-    updated = await admin.run("users.graphql", "UpdateUser", username="val",
-                              input={"role": "ADMIN"})
-    assert updated["updateUser"]["role"] == "ADMIN"
-    assert (await admin.run("users.graphql", "DeleteUser", username="ann"))["deleteUser"]
+    updated = await admin.run("users.graphql", "UpdateUser",
+                              input={"username": "val", "role": "ADMIN"})
+    assert updated["updateUser"]["user"]["role"] == "ADMIN"
+    ann_id = next(u["id"] for u in users if u["username"] == "ann")
+    deleted = (await admin.run("users.graphql", "DeleteUser", input={"username": "ann"}))
+    assert deleted["deleteUser"] == {"deletedId": ann_id, "deletedUsername": "ann"}
     with pytest.raises(GraphQLFailure) as ended:  # a role change ends the account's sessions
         await val.run("login.graphql", "Me")
     assert ended.value.code == "UNAUTHENTICATED"
     val = await _login(http, "val", USER_PASSWORD)
     assert (await val.run("login.graphql", "Me"))["me"]["role"] == "ADMIN"
-    assert (await val.run("login.graphql", "Logout"))["logout"] is True
+    me = (await val.run("login.graphql", "Me"))["me"]
+    assert (await val.run("login.graphql", "Logout"))["logout"] == {"user": {"id": me["id"]}}

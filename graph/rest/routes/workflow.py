@@ -217,11 +217,12 @@ mutation NextJob($input: NextJobInput!) { nextJob(input: $input) { job { ...DbJo
         name="updateJobs", method="PUT", path="/tasks/{task_name}/jobs", tag="jobs",
         summary="Give these jobs' items a new status (admins): each item's current job is "
                 "replaced, holds and queues are released.",
-        document="""mutation UpdateJobs($taskName: String!, $jobIds: [ID!]!, $objective: LabellingStatus) {
-  updateJobs(taskName: $taskName, jobIds: $jobIds, objective: $objective) }""",
+        document="""mutation UpdateJobs($input: UpdateJobsInput!) {
+  updateJobs(input: $input) { count } }""",
         body=BATCH_JOB_BODY,
-        variables=lambda call: {"taskName": call.path["task_name"], "jobIds": call.body["job_ids"],
-                                "objective": to_enum(call.body["objective"])},
+        variables=lambda call: {"input": {"taskName": call.path["task_name"],
+                                          "jobIds": call.body["job_ids"],
+                                          "objective": to_enum(call.body["objective"])}},
         status=204,
     ),
     Route(
@@ -238,11 +239,12 @@ mutation NextJob($input: NextJobInput!) { nextJob(input: $input) { job { ...DbJo
         name="updateResults", method="PUT", path="/tasks/{task_name}/results", tag="results",
         summary="Give these items a new status (admins), or only unassign them when no status "
                 "is given.",
-        document="""mutation UpdateResults($taskName: String!, $dataIds: [ID!]!, $status: LabellingStatus) {
-  updateResults(taskName: $taskName, dataIds: $dataIds, status: $status) }""",
+        document="""mutation UpdateResults($input: UpdateResultsInput!) {
+  updateResults(input: $input) { count } }""",
         body=BATCH_RESULT_BODY,
-        variables=lambda call: {"taskName": call.path["task_name"], "dataIds": call.body["data_ids"],
-                                "status": to_enum(call.body.get("status"))},
+        variables=lambda call: {"input": {"taskName": call.path["task_name"],
+                                          "dataIds": call.body["data_ids"],
+                                          "status": to_enum(call.body.get("status"))}},
         status=204,
     ),
     Route(
