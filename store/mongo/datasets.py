@@ -18,7 +18,9 @@ NO_ID = {"_id": 0}
 
 
 class MongoDatasets(DatasetRepository):
-    _db: Any  # motor AsyncIOMotorDatabase
+    def __init__(self, db: Any) -> None:
+        """`db`: a Motor database (or mongomock-motor's)."""
+        self._db = db
 
     async def create_dataset(self, dataset: DatasetRecord,
                              batches: AsyncIterable[Sequence[DataRecord]]) -> int:

@@ -51,7 +51,7 @@ def _document(kind: str, record: dict[str, Any]) -> dict[str, Any]:
     if kind == "dataset":
         return {**record, "item_count": 0}
     if kind == "spec":
-        return {**record, "content_hash": spec_content_hash(record)}  # type: ignore[arg-type]
+        return {**record, "content_hash": spec_content_hash(record)}
     if kind == "task":
         return {"name": record["name"], "spec_id": record["spec_id"],
                 "dataset_id": record["dataset_id"], "ready": True, "counts": empty_counts()}
@@ -92,8 +92,10 @@ DUMP_QUERIES: tuple[tuple[str, dict[str, Any], dict[str, int], list[tuple[str, i
 
 
 class MongoDump(DumpRepository):
-    _db: Any  # motor AsyncIOMotorDatabase
-    _client: Any
+    def __init__(self, db: Any, client: Any) -> None:
+        """`db` on `client` (Motor's): the client starts the snapshot sessions of `dump`."""
+        self._db = db
+        self._client = client
 
     async def _snapshot_session(self) -> Any:
         """A snapshot session where the deployment has snapshots (replica set, sharded), else None."""

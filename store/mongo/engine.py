@@ -1,4 +1,4 @@
-"""`MongoStore`: the MongoDB engine, one file per domain combined here.
+"""`MongoStore`: the MongoDB engine, one repository object per domain composed here.
 
 The app keeps no state of its own: every claim and transition is one conditional update on the
 server, so any number of instances can share one database (replica set or sharded cluster).
@@ -20,21 +20,31 @@ from store.mongo.indexes import INDEXES
 from store.mongo.specs import MongoSpecs
 from store.mongo.throttle import MongoLoginThrottle
 from store.mongo.users import MongoUsers
-from store.mongo.workflow import MongoWorkflow
+from store.mongo.workflow_claims import MongoClaims
+from store.mongo.workflow_labels import MongoLabels
+from store.mongo.workflow_results import MongoResults
+from store.mongo.workflow_tasks import MongoTasks
 
 VERSION_KEY = {"_id": "v"}
 log = logging.getLogger("pixano_graph")
 
 
-class MongoStore(MongoUsers, MongoLoginThrottle, MongoDatasets, MongoSpecs, MongoWorkflow,
-                 MongoDump, MongoEvents, Store):
+class MongoStore(Store):
     engine = "mongodb"
 
     def __init__(self, client: Any, database: str, migrations: tuple[Migration, ...] = MIGRATIONS,
                  target_version: int = SCHEMA_VERSION) -> None:
         """`client` is a Motor client (or mongomock-motor's, which has the same API)."""
         self._client = client
-        self._db = client[database]
+        self._db = db = client[database]
+        datasets = MongoDatasets(db)
+        self._counted_tasks = tasks = MongoTasks(db)
+        labels = MongoLabels(db, tasks)
+        super().__init__(
+            users=MongoUsers(db), throttle=MongoLoginThrottle(db), datasets=datasets,
+            specs=MongoSpecs(db), tasks=tasks, jobs=MongoClaims(db, tasks, labels),
+            results=MongoResults(db, datasets), labels=labels, dumps=MongoDump(db, client),
+            events=MongoEvents(db))
         self._migrations = migrations
         self._target_version = target_version
 
@@ -42,9 +52,10 @@ class MongoStore(MongoUsers, MongoLoginThrottle, MongoDatasets, MongoSpecs, Mong
     def from_uri(cls, uri: str, database: str) -> "MongoStore":
         from motor.motor_asyncio import AsyncIOMotorClient
 
-        options = {} if "serverselectiontimeoutms" in uri.lower() else {"serverSelectionTimeoutMS": 5000}
+        options: dict[str, Any] = ({} if "serverselectiontimeoutms" in uri.lower()
+                                   else {"serverSelectionTimeoutMS": 5000})
         try:
-            client = AsyncIOMotorClient(uri, tz_aware=False, **options)
+            client: Any = AsyncIOMotorClient(uri, tz_aware=False, **options)
         except (PyMongoError, ValueError) as exc:
             raise StoreUnavailableError(f"invalid MongoDB URI: {exc}") from exc
         return cls(client, database)
@@ -72,6 +83,11 @@ class MongoStore(MongoUsers, MongoLoginThrottle, MongoDatasets, MongoSpecs, Mong
                             "its two writes): %s", ", ".join(repaired))
         except PyMongoError as exc:
             raise StoreUnavailableError(f"cannot use MongoDB: {exc}") from exc
+
+    async def repair_counts(self) -> list[str]:
+        """Recount every task's statuses from its results, fix the counters that drifted; the
+        names of the repaired tasks (see `MongoTasks.repair_counts`)."""
+        return await self._counted_tasks.repair_counts()
 
     async def _has_data(self) -> bool:
         return bool(set(await self._db.list_collection_names()) - {"meta"})

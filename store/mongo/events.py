@@ -20,7 +20,9 @@ NO_ID = {"_id": 0}
 
 
 class MongoEvents(EventRepository):
-    _db: Any  # motor AsyncIOMotorDatabase
+    def __init__(self, db: Any) -> None:
+        """`db`: a Motor database (or mongomock-motor's)."""
+        self._db = db
 
     async def append_events(self, events: Sequence[NewEvent]) -> list[int]:
         if not events:
@@ -37,7 +39,8 @@ class MongoEvents(EventRepository):
 
     async def events_after(self, cursor: int, limit: int) -> list[EventRecord]:
         found = self._db.events.find({"seq": {"$gt": cursor}}, NO_ID).sort("seq", 1).limit(limit)
-        return [EventRecord(**doc) async for doc in found]
+        return [EventRecord(seq=doc["seq"], at=doc["at"], task_name=doc["task_name"],
+                            kind=doc["kind"], data=doc["data"]) async for doc in found]
 
     async def last_event_seq(self) -> int:
         counter = await self._db.meta.find_one(COUNTER)

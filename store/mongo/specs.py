@@ -17,7 +17,9 @@ SPEC_FIELDS = {"_id": 0, "content_hash": 0}
 
 
 class MongoSpecs(SpecRepository):
-    _db: Any  # motor AsyncIOMotorDatabase
+    def __init__(self, db: Any) -> None:
+        """`db`: a Motor database (or mongomock-motor's)."""
+        self._db = db
 
     async def create_spec(self, spec: SpecRecord) -> SpecRecord:
         try:
@@ -58,7 +60,8 @@ class MongoSpecs(SpecRepository):
         current = await self.get_spec(spec_id)
         if current is None:
             return None
-        updated: SpecRecord = {**current, "label_schema": label_schema}  # type: ignore[typeddict-item]
+        updated: SpecRecord = {**current}
+        updated["label_schema"] = label_schema
         updated.pop("settings", None)
         if settings is not None:
             updated["settings"] = settings

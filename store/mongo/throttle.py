@@ -25,7 +25,9 @@ def _expiry() -> dict[str, datetime]:
 
 
 class MongoLoginThrottle(LoginThrottleRepository):
-    _db: Any  # motor AsyncIOMotorDatabase
+    def __init__(self, db: Any) -> None:
+        """`db`: a Motor database (or mongomock-motor's)."""
+        self._db = db
 
     async def login_locked_until(self, keys: list[str]) -> float:
         found = await self._db.login_failures.find(

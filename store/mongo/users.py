@@ -14,7 +14,9 @@ NO_ID = {"_id": 0}
 
 
 class MongoUsers(UserRepository):
-    _db: Any  # motor AsyncIOMotorDatabase
+    def __init__(self, db: Any) -> None:
+        """`db`: a Motor database (or mongomock-motor's)."""
+        self._db = db
 
     async def get_user(self, username: str) -> UserRecord | None:
         return await self._db.users.find_one({"username": username}, NO_ID)

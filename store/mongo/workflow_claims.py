@@ -15,7 +15,9 @@ from typing import Any
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError as MongoDuplicateKeyError
 
-from store.repositories.workflow import KEEP, Assignments, check_unique
+from store.mongo.workflow_labels import MongoLabels
+from store.mongo.workflow_tasks import MongoTasks
+from store.repositories.workflow import KEEP, Assignments, JobRepository, check_unique
 from store.repositories.workflow_types import (
     LANE_OF_OBJECTIVE,
     LANE_OF_STATUS,
@@ -24,9 +26,9 @@ from store.repositories.workflow_types import (
     JobUpdate,
     JobUpdateOutcome,
     JobView,
-    UnknownTaskError,
     current_job,
     dropped_job,
+    history_job,
     job_record,
 )
 from store.workflow_rules import (
@@ -45,8 +47,13 @@ AFTER = ReturnDocument.AFTER
 ATTEMPTS = 8
 
 
-class MongoClaims:
-    _db: Any  # motor AsyncIOMotorDatabase
+class MongoClaims(JobRepository):
+    def __init__(self, db: Any, tasks: MongoTasks, labels: MongoLabels) -> None:
+        """`db`: a Motor database; `tasks` keeps the status counters (and knows whether a task
+        exists), `labels` writes the labels an end carries."""
+        self._db = db
+        self._tasks = tasks
+        self._labels = labels
 
     async def claim_job(self, task_name: str, username: str, objective: str, now: float,
                         lease: float) -> JobView | None:
@@ -70,7 +77,7 @@ class MongoClaims:
                         return_document=AFTER)
                     if doc is not None:
                         return current_job(to_state(doc))
-                await self._require_task(task_name)
+                await self._tasks.require_task(task_name)
                 return None
             except MongoDuplicateKeyError:
                 continue  # a concurrent claim of this user won an item: resume that one
@@ -131,8 +138,7 @@ class MongoClaims:
             if annotations is not KEEP:
                 # Written while the caller holds the running job (just read, lease fresh), before
                 # the item moves on: no reader ever sees it moved on without these labels.
-                await self._write_labels(  # type: ignore[attr-defined]
-                    task_name, state["data_id"], annotations)
+                await self._labels.write_labels(task_name, state["data_id"], annotations)
                 annotations = KEEP  # a compare-and-set retry need not write them twice
             then = ending(state, status, final_comments)
             doc = await self._db.results.find_one_and_update(
@@ -148,20 +154,13 @@ class MongoClaims:
                 continue
             ended = current_job(state)
             assert ended is not None
-            ended.update(assigned_to=username, start_at=0.0,
-                         duration=state["job_duration"] + elapsed, last_update_at=now,
-                         comments=final_comments)
+            ended.update({"assigned_to": username, "start_at": 0.0,
+                          "duration": state["job_duration"] + elapsed, "last_update_at": now,
+                          "comments": final_comments})
             await self._db.jobs.insert_one(job_record(ended))
-            await self._shift_counts(  # type: ignore[attr-defined]
-                task_name, {state["status"]: -1, status: 1})
+            await self._tasks.shift_counts(task_name, {state["status"]: -1, status: 1})
             return JobUpdate(JobUpdateOutcome.UPDATED, ended, next_job_id=then.next_job_id)
         return await self._denied(task_name, job_id, username)
-
-    async def _require_task(self, task_name: str) -> None:
-        """UnknownTaskError unless the task exists: asked only once a conditional update matched
-        nothing, so a successful call costs no lookup."""
-        if await self.get_task(task_name) is None:  # type: ignore[attr-defined]
-            raise UnknownTaskError(task_name)
 
     async def _denied(self, task_name: str, job_id: str, username: str) -> JobUpdate:
         """Why the conditional update matched nothing (`store.workflow_rules.deny`)."""
@@ -183,7 +182,7 @@ class MongoClaims:
         gone = await self._db.jobs.find_one({"task_name": task_name, "id": job_id},
                                             {"_id": 0, "dropped": 1})
         if gone is None:
-            await self._require_task(task_name)
+            await self._tasks.require_task(task_name)
             return deny(username, JobTrace.UNKNOWN).update
         return deny(username, JobTrace.DROPPED if gone.get("dropped") else JobTrace.FINISHED).update
 
@@ -199,7 +198,7 @@ class MongoClaims:
             {"task_name": task_name, "data_id": job["data_id"]},
             {"_id": 0, "annotator": 1, "validator": 1})
         result = result or {"annotator": "", "validator": ""}
-        return JobView(**job, annotator=result["annotator"], validator=result["validator"])
+        return history_job(job, annotator=result["annotator"], validator=result["validator"])
 
     async def reset_items(self, task_name: str, ids: Sequence[str], *, by_job: bool,
                           status: str | None, now: float) -> BatchOutcome:
@@ -240,7 +239,7 @@ class MongoClaims:
                     deltas[current["status"]] = deltas.get(current["status"], 0) - 1
                     deltas[status] = deltas.get(status, 0) + 1
                     break
-        await self._shift_counts(task_name, deltas)  # type: ignore[attr-defined]
+        await self._tasks.shift_counts(task_name, deltas)
         return BatchOutcome(changed=len(docs))
 
     async def get_assignments(self, usernames: Sequence[str]) -> list[Assignments]:

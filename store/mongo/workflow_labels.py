@@ -5,7 +5,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from store.mongo.workflow_docs import set_and
+from store.mongo.workflow_tasks import MongoTasks
 from store.records import LabelRecord, LabelStatisticsRecord
+from store.repositories.workflow import LabelRepository
 from store.repositories.workflow_types import (
     LabelsOutcome,
     LabelsSave,
@@ -14,8 +16,11 @@ from store.repositories.workflow_types import (
 )
 
 
-class MongoLabels:
-    _db: Any  # motor AsyncIOMotorDatabase
+class MongoLabels(LabelRepository):
+    def __init__(self, db: Any, tasks: MongoTasks) -> None:
+        """`db`: a Motor database; `tasks` says whether a task exists (an unknown item's save)."""
+        self._db = db
+        self._tasks = tasks
 
     async def get_labels(self, task_name: str, data_id: str) -> LabelRecord | None:
         return await self._db.labels.find_one({"task_name": task_name, "data_id": data_id},
@@ -36,7 +41,7 @@ class MongoLabels:
             return None
         return LabelStatisticsRecord(task_name=task_name, data_id=data_id, value=doc["statistics"])
 
-    async def _write_labels(self, task_name: str, data_id: str, annotations: Any) -> None:
+    async def write_labels(self, task_name: str, data_id: str, annotations: Any) -> None:
         """Replace the item's labels and their statistics (one document, one write)."""
         await self._db.labels.update_one(
             {"task_name": task_name, "data_id": data_id},
@@ -46,7 +51,7 @@ class MongoLabels:
     async def get_label_totals(self, task_name: str) -> dict[str, Any]:
         # Summed here from the statistics alone (projection): a pipeline with $objectToArray
         # would do the same on the server, at the same cost per item.
-        totals = {"objects": 0, "categories": {}}
+        totals: dict[str, Any] = {"objects": 0, "categories": {}}
         async for doc in self._db.labels.find({"task_name": task_name},
                                               {"_id": 0, "statistics": 1}):
             add_statistics(totals, doc["statistics"])
@@ -69,10 +74,10 @@ class MongoLabels:
             result = await self._db.results.find_one({"task_name": task_name, "data_id": data_id},
                                                      {"_id": 0, "holder": 1})
             if result is None:
-                await self._require_task(task_name)  # type: ignore[attr-defined]
+                await self._tasks.require_task(task_name)
                 return LabelsSave(LabelsOutcome.NOT_FOUND)
             if not is_admin:
                 return LabelsSave(LabelsOutcome.FORBIDDEN, holder=result["holder"])
-        await self._write_labels(task_name, data_id, annotations)
+        await self.write_labels(task_name, data_id, annotations)
         return LabelsSave(LabelsOutcome.SAVED, LabelRecord(
             task_name=task_name, data_id=data_id, annotations=annotations))

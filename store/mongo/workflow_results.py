@@ -3,17 +3,30 @@ from __future__ import annotations
 
 import asyncio
 import re
-from typing import Any
+from typing import Any, assert_never
 
 from store.mongo.workflow_docs import result_fields, to_state
 from store.mongo.workflow_tasks import TASK_FIELDS
+from store.repositories.datasets import DatasetRepository
+from store.repositories.workflow import ResultRepository
 from store.repositories.workflow_listing import (
     BranchQuery,
     CountQuery,
+    CountRequest,
+    DataRequest,
+    LocateRequest,
     Request,
+    ResultFilter,
     ResultListing,
+    ResultPage,
+    ResultRequest,
     ResultSort,
     ScanQuery,
+    ScanRequest,
+    SeekRequest,
+    TaskRequest,
+    listing,
+    run_listing_async,
 )
 from store.repositories.workflow_types import STATUS_RANK, ResultState, with_total
 
@@ -94,8 +107,17 @@ def _combine(conditions: dict[str, Any], either: list[dict[str, Any]]) -> dict[s
     return {**conditions, "$and": either}
 
 
-class MongoResults(ResultListing):
-    _db: Any  # motor AsyncIOMotorDatabase
+class MongoResults(ResultListing, ResultRepository):
+    def __init__(self, db: Any, datasets: DatasetRepository) -> None:
+        """`db`: a Motor database; `datasets` reads the data items of a page (`with_data`)."""
+        self._db = db
+        self._datasets = datasets
+
+    async def list_results(self, task_name: str, filter: ResultFilter, sort: ResultSort,
+                           first: int, after: str | None = None, offset: int = 0,
+                           with_data: bool = False, backward: bool = False) -> ResultPage:
+        steps = listing(task_name, filter, sort, first, after, offset, with_data, backward)
+        return await run_listing_async(steps, lambda request: self._answer(task_name, request))
 
     async def get_result(self, task_name: str, data_id: str) -> ResultState | None:
         doc = await self._db.results.find_one({"task_name": task_name, "data_id": data_id},
@@ -103,14 +125,29 @@ class MongoResults(ResultListing):
         return to_state(doc) if doc else None
 
     async def _answer(self, task_name: str, request: Request) -> Any:
-        if request[0] == "task":  # the counters live on the task document: one read for both
-            doc = await self._db.tasks.find_one({"name": task_name, "ready": True},
-                                                {**TASK_FIELDS, "counts": 1})
-            if doc is None:
-                return None, None
-            counts = with_total(doc.pop("counts"))
-            return doc, counts
-        return await super()._answer(task_name, request)
+        """One request of a listing (one round trip, the seeks of a SeekRequest at once)."""
+        match request:
+            case TaskRequest():  # the counters live on the task document: one read for both
+                doc = await self._db.tasks.find_one({"name": task_name, "ready": True},
+                                                    {**TASK_FIELDS, "counts": 1})
+                if doc is None:
+                    return None, None
+                counts = with_total(doc.pop("counts"))
+                return doc, counts
+            case SeekRequest(branches):
+                return await self._seek(branches)
+            case CountRequest(terms):
+                return await self._count(terms)
+            case ResultRequest(data_id):
+                return await self.get_result(task_name, data_id)
+            case LocateRequest(statuses, k):
+                return await self._locate(task_name, statuses, k)
+            case ScanRequest(query):
+                return await self._scan(query)
+            case DataRequest(dataset_id, ids):
+                records = await self._datasets.get_data_items(dataset_id, ids)
+                return dict(zip(ids, records, strict=True))
+        assert_never(request)
 
     async def _seek(self, branches: list[BranchQuery]) -> list[list[ResultState]]:
         """The branches are sent at once (each its own index seek), not one after the other."""

@@ -20,12 +20,13 @@ from pymongo.errors import DuplicateKeyError as MongoDuplicateKeyError
 
 from store.errors import DuplicateKeyError
 from store.records import LABELLING_STATUSES, TaskRecord
-from store.repositories.workflow import check_new_items
+from store.repositories.workflow import TaskRepository, check_new_items
 from store.repositories.workflow_types import (
     FRESH_ITEM,
     ItemSeed,
     ProgressCallback,
     StatusCounts,
+    UnknownTaskError,
     empty_counts,
     label_statistics,
     new_job_id,
@@ -57,8 +58,15 @@ def labels_document(task_name: str, data_id: str, seed: ItemSeed = FRESH_ITEM) -
             "statistics": label_statistics(seed.annotations)}
 
 
-class MongoTasks:
-    _db: Any  # motor AsyncIOMotorDatabase
+class MongoTasks(TaskRepository):
+    def __init__(self, db: Any) -> None:
+        """`db`: a Motor database (or mongomock-motor's)."""
+        self._db = db
+
+    async def count_tasks_using(self, *, dataset_id: str | None = None,
+                                spec_id: str | None = None) -> int:
+        query = {"dataset_id": dataset_id} if dataset_id is not None else {"spec_id": spec_id}
+        return await self._db.tasks.count_documents(query)
 
     async def create_task(self, task: TaskRecord, data_ids: Sequence[str], now: float,
                           progress: ProgressCallback | None = None,
@@ -144,7 +152,13 @@ class MongoTasks:
                 repaired.append(name)
         return repaired
 
-    async def _shift_counts(self, task_name: str, deltas: dict[str, int]) -> None:
+    async def require_task(self, task_name: str) -> None:
+        """UnknownTaskError unless the task exists: asked only once a conditional update matched
+        nothing, so a successful call costs no lookup."""
+        if await self.get_task(task_name) is None:
+            raise UnknownTaskError(task_name)
+
+    async def shift_counts(self, task_name: str, deltas: dict[str, int]) -> None:
         """Apply per-status deltas to the task's counters (right after the winning updates)."""
         inc = {f"counts.{s}": d for s, d in deltas.items() if d and s in LABELLING_STATUSES}
         if inc:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterable, AsyncIterator, Sequence
-from typing import Any, TypedDict
+from typing import Any, TypedDict, cast
 
 from store.errors import StoreError
 from store.records import LABELLING_STATUSES
@@ -71,7 +71,7 @@ def check_entry(entry: Any) -> DumpEntry:
                               f"{record['status']!r}")
     if kind == "meta" and record["key"] in RESERVED_META:
         raise DumpFormatError(f"meta key {record['key']!r} is managed by the store")
-    return entry  # type: ignore[return-value]
+    return cast(DumpEntry, entry)  # its shape checked above
 
 
 def _name(kind: str, record: dict[str, Any]) -> str:

@@ -32,15 +32,13 @@ KEEP: Any = type("Keep", (), {"__repr__": lambda self: "KEEP"})()
 Assignments = dict[str, dict[str, Any]]
 
 
-class WorkflowRepository(ABC):
-    """Tasks and the annotation workflow of their items."""
+class TaskRepository(ABC):
+    """Tasks, with their items' status counters."""
 
     @abstractmethod
     async def count_tasks_using(self, *, dataset_id: str | None = None,
                                 spec_id: str | None = None) -> int:
         """How many tasks use this dataset or spec (refuse deleting what is still in use)."""
-
-    # -- tasks ---------------------------------------------------------------------------------
 
     @abstractmethod
     async def create_task(self, task: TaskRecord, data_ids: Sequence[str], now: float,
@@ -75,7 +73,8 @@ class WorkflowRepository(ABC):
     async def get_status_counts(self, names: Sequence[str]) -> list[StatusCounts | None]:
         """Items per status of each task, from counters kept with every transition (no scan)."""
 
-    # -- jobs ----------------------------------------------------------------------------------
+class JobRepository(ABC):
+    """Jobs: claims, heartbeats, interrupts, ends and admin batches on the items of a task."""
 
     @abstractmethod
     async def claim_job(self, task_name: str, username: str, objective: str, now: float,
@@ -120,7 +119,8 @@ class WorkflowRepository(ABC):
         """Per user: `{"curr_assigned_jobs": {"<task>/<objective>": job_id},
         "queue": {"<task>/<objective>": [job_id, ...]}}` (queues in data order)."""
 
-    # -- results -------------------------------------------------------------------------------
+class ResultRepository(ABC):
+    """Results (an item's workflow state): point reads, listings and navigation."""
 
     @abstractmethod
     async def get_result(self, task_name: str, data_id: str) -> ResultState | None:
@@ -142,7 +142,8 @@ class WorkflowRepository(ABC):
                               forward: bool) -> ResultState | None:
         """The matching result right after (or before) `anchor` in `sort` order, or None."""
 
-    # -- labels --------------------------------------------------------------------------------
+class LabelRepository(ABC):
+    """Labels and label statistics of the items."""
 
     @abstractmethod
     async def get_labels(self, task_name: str, data_id: str) -> LabelRecord | None:
@@ -171,6 +172,11 @@ class WorkflowRepository(ABC):
         `grace` seconds ago while nobody holds the item now, or `is_admin`; else FORBIDDEN. The
         permission is decided inside the engine's one conditional write on the result (a claim
         cannot slip in between). UnknownTaskError when the task does not exist."""
+
+
+class WorkflowRepository(TaskRepository, JobRepository, ResultRepository, LabelRepository, ABC):
+    """Tasks and the annotation workflow of their items: the four repositories above, which each
+    engine implements as separate objects (`store.base.Store` delegates to them)."""
 
 
 def check_unique(ids: Sequence[str], what: str) -> None:

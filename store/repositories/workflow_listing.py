@@ -35,7 +35,8 @@ import base64
 import binascii
 import heapq
 import json
-from collections.abc import Generator, Iterable, Sequence
+from abc import ABC, abstractmethod
+from collections.abc import Awaitable, Callable, Generator, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any
@@ -119,7 +120,8 @@ def contains_match(name: str, state: ResultState, q: str) -> bool:
     """Whether the legacy text of field `name` of `state` contains `q`."""
     if name == "worker":
         return q in legacy_text(state["annotator"]) or q in legacy_text(state["validator"])
-    value = state.get("path", "") if name == "path" else state[name]  # type: ignore[literal-required]
+    fields: Mapping[str, Any] = state  # `name` is one of CONTAINS_FIELDS: a key of the state
+    value = fields.get("path", "") if name == "path" else fields[name]
     return q in legacy_text(value)
 
 
@@ -343,12 +345,60 @@ def cut_page(sort: ResultSort, merged: list[ResultState], offset: int, first: in
                       end_cursor=end, counts=counts)
 
 
-#: A request of the listing to its engine, and what the engine answers:
-#: ("task",) -> (TaskRecord | None, its StatusCounts | None); ("seek", branches) -> rows of each branch; ("count", terms) -> signed sum;
-#: ("result", data_id) -> ResultState | None; ("locate", statuses, k) -> ord of the k-th
-#: (0-based) result in data order among those statuses, or None; ("scan", ScanQuery) -> (number
-#: matching, the page's rows); ("data", dataset_id, ids) -> {data_id: DataRecord | None}.
-Request = tuple[Any, ...]
+# -- the requests a listing makes of its engine, and what the engine answers ---------------------
+
+@dataclass(frozen=True)
+class TaskRequest:
+    """The listed task and its status counters: (TaskRecord | None, StatusCounts | None)."""
+
+
+@dataclass(frozen=True)
+class SeekRequest:
+    """Index seeks: the rows of each branch, in its order (list[list[ResultState]])."""
+
+    branches: list[BranchQuery]
+
+
+@dataclass(frozen=True)
+class CountRequest:
+    """The signed sum of the terms' counts (int)."""
+
+    terms: list[CountQuery]
+
+
+@dataclass(frozen=True)
+class ResultRequest:
+    """One result by data id (ResultState | None)."""
+
+    data_id: str
+
+
+@dataclass(frozen=True)
+class LocateRequest:
+    """The ord of the k-th (0-based) result in data order among `statuses` (int | None)."""
+
+    statuses: list[str]
+    k: int
+
+
+@dataclass(frozen=True)
+class ScanRequest:
+    """A contains-filter scan: (number matching, the page's rows)."""
+
+    query: ScanQuery
+
+
+@dataclass(frozen=True)
+class DataRequest:
+    """The page's data items: {data_id: DataRecord | None}."""
+
+    dataset_id: str
+    ids: list[str]
+
+
+Request = (TaskRequest | SeekRequest | CountRequest | ResultRequest | LocateRequest | ScanRequest
+           | DataRequest)
+#: The listing as a generator: it yields requests, is sent their answers, returns the page.
 Listing = Generator[Request, Any, ResultPage]
 
 
@@ -359,7 +409,7 @@ def listing(task_name: str, filter: ResultFilter, sort: ResultSort, first: int,
     by the same index seeks in the other direction."""
     if backward and offset:
         raise ValueError("an offset only pages forward")
-    task, found = yield ("task",)
+    task, found = yield TaskRequest()
     if task is None:
         return ResultPage(items=[], total=0, has_next=False, end_cursor=None,
                           counts={s: 0 for s in LABELLING_STATUSES})
@@ -370,33 +420,33 @@ def listing(task_name: str, filter: ResultFilter, sort: ResultSort, first: int,
         page = ResultPage(items=[], total=0, has_next=False, end_cursor=None, counts=counts)
     elif folded.data_id is not None:
         filter = folded
-        state = yield ("result", filter.data_id)
+        state = yield ResultRequest(folded.data_id)
         matching = [state] if state is not None and filter.matches(state) else []
         merged = [s for s in matching if key is None
                   or (sort_key(sort, s) < key if backward else sort_key(sort, s) > key)]
         page = cut_page(sort, merged, offset, first, len(matching), counts, backward)
     elif folded.contains:
-        total, rows = yield ("scan", ScanQuery(task_name, folded, sort, key, backward, offset,
-                                               first + 1))
+        total, rows = yield ScanRequest(ScanQuery(task_name, folded, sort, key, backward, offset,
+                                                   first + 1))
         page = cut_page(sort, rows, 0, first, total, counts, backward)
     else:
         filter = folded
         if filter.only_statuses:
             total = sum(counts[s] for s in _statuses(filter))
         else:
-            total = yield ("count", plan_counts(task_name, filter))
+            total = yield CountRequest(plan_counts(task_name, filter))
         past_end = False
         if key is None and offset > 0 and filter.only_statuses and sort is not ResultSort.ASSIGNED:
             key = yield from _locate_offset(filter, sort, offset, counts)
             past_end, offset = key is None, 0
         branches = [] if past_end else plan_branches(task_name, filter, sort, key,
                                                      offset + first + 1, descending=backward)
-        merged = (merge_branches(sort, (yield ("seek", branches)), descending=backward)
+        merged = (merge_branches(sort, (yield SeekRequest(branches)), descending=backward)
                   if branches else [])
         page = cut_page(sort, merged, offset, first, total, counts, backward)
     page.task = task
     if with_data and page.items:
-        page.data = yield ("data", task["dataset_id"], [s["data_id"] for s in page.items])
+        page.data = yield DataRequest(task["dataset_id"], [s["data_id"] for s in page.items])
     return page
 
 
@@ -408,70 +458,56 @@ def _locate_offset(filter: ResultFilter, sort: ResultSort, offset: int,
     if sort is ResultSort.DATA:
         if filter == ResultFilter():  # ord is dense (0..n-1): the offset is the ord
             return (offset - 1,) if offset < sum(counts.values()) else None
-        found = yield ("locate", statuses, offset)
+        found = yield LocateRequest(statuses, offset)
         return None if found is None else (found - 1,)
     for status in sorted(statuses, key=STATUS_RANK.__getitem__):  # STATUS order
         if offset < counts[status]:
-            found = yield ("locate", [status], offset)
+            found = yield LocateRequest([status], offset)
             return None if found is None else (STATUS_RANK[status], found - 1)
         offset -= counts[status]
     return None
 
 
-class ResultListing:
-    """`list_results` and `adjacent_result` for any engine that can run branch seeks and counts.
+def run_listing(steps: Listing, answer: Callable[[Request], Any]) -> ResultPage:
+    """Drive a listing, answering each request at once (SQLite: all on its database thread)."""
+    reply: Any = None
+    while True:
+        try:
+            request = steps.send(reply)
+        except StopIteration as done:
+            return done.value
+        reply = answer(request)
 
-    Engines provide `_seek(branches)` (rows of each branch, in its order), `_count(terms)` (the
-    signed sum) and `_locate(task_name, statuses, k)`, plus the repository's `get_task`,
-    `get_result`, `get_status_counts` and `get_data_items`. An engine that can answer a whole
-    listing at once (SQLite: one call on its thread) overrides `list_results` and drives
-    `listing` itself.
-    """
 
+async def run_listing_async(steps: Listing,
+                            answer: Callable[[Request], Awaitable[Any]]) -> ResultPage:
+    """Drive a listing, awaiting each answer in turn (MongoDB: one round trip per request)."""
+    reply: Any = None
+    while True:
+        try:
+            request = steps.send(reply)
+        except StopIteration as done:
+            return done.value
+        reply = await answer(request)
+
+
+class ResultListing(ABC):
+    """`adjacent_result` for any engine that can run branch seeks, contains-filter scans and
+    point reads (each engine's results repository derives from it); `list_results` is the
+    engine's own, driving `listing` with `run_listing` or `run_listing_async`."""
+
+    @abstractmethod
+    async def get_result(self, task_name: str, data_id: str) -> ResultState | None:
+        """The item's result, or None (see `ResultRepository.get_result`)."""
+
+    @abstractmethod
     async def _seek(self, branches: list[BranchQuery]) -> list[list[ResultState]]:
-        raise NotImplementedError
+        """The rows of each branch, in its order."""
 
-    async def _count(self, terms: list[CountQuery]) -> int:
-        raise NotImplementedError
-
-    async def _locate(self, task_name: str, statuses: list[str], k: int) -> int | None:
-        raise NotImplementedError
-
+    @abstractmethod
     async def _scan(self, query: ScanQuery) -> tuple[int, list[ResultState]]:
-        raise NotImplementedError
-
-    async def list_results(self, task_name: str, filter: ResultFilter, sort: ResultSort,
-                           first: int, after: str | None = None, offset: int = 0,
-                           with_data: bool = False, backward: bool = False) -> ResultPage:
-        steps = listing(task_name, filter, sort, first, after, offset, with_data, backward)
-        answer: Any = None
-        while True:
-            try:
-                request = steps.send(answer)
-            except StopIteration as done:
-                return done.value
-            answer = await self._answer(task_name, request)
-
-    async def _answer(self, task_name: str, request: Request) -> Any:
-        kind = request[0]
-        if kind == "task":
-            return (await self.get_task(task_name),  # type: ignore[attr-defined]
-                    (await self.get_status_counts([task_name]))[0])  # type: ignore[attr-defined]
-        if kind == "seek":
-            return await self._seek(request[1])
-        if kind == "count":
-            return await self._count(request[1])
-        if kind == "result":
-            return await self.get_result(task_name, request[1])  # type: ignore[attr-defined]
-        if kind == "locate":
-            return await self._locate(task_name, request[1], request[2])
-        if kind == "scan":
-            return await self._scan(request[1])
-        if kind == "data":
-            ids = request[2]
-            records = await self.get_data_items(request[1], ids)  # type: ignore[attr-defined]
-            return dict(zip(ids, records, strict=False))
-        raise ValueError(f"unknown listing request {kind!r}")
+        """A contains-filter scan: (number matching, or the rows' number without `count`; the
+        rows)."""
 
     async def adjacent_result(self, anchor: ResultState, filter: ResultFilter, sort: ResultSort,
                               forward: bool) -> ResultState | None:
@@ -496,7 +532,8 @@ class ResultListing:
     async def _by_data_id(self, task_name: str, filter: ResultFilter, sort: ResultSort,
                           key: tuple[Any, ...] | None, descending: bool) -> list[ResultState]:
         """A data id filter names one item: a point lookup, checked against the rest."""
-        state = await self.get_result(task_name, filter.data_id)  # type: ignore[attr-defined]
+        assert filter.data_id is not None
+        state = await self.get_result(task_name, filter.data_id)
         if state is None or not filter.matches(state):
             return []
         if key is not None:

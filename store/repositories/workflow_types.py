@@ -9,10 +9,10 @@ keeps finished jobs (history).
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, TypedDict
+from typing import Any, TypedDict, cast
 from urllib.parse import unquote
 
 from store.errors import StoreError
@@ -185,7 +185,8 @@ def empty_counts() -> dict[str, int]:
 
 def with_total(counts: dict[str, int]) -> StatusCounts:
     values = {status: int(counts.get(status, 0)) for status in LABELLING_STATUSES}
-    return StatusCounts(**values, total=sum(values.values()))  # type: ignore[typeddict-item]
+    # One key per status of LABELLING_STATUSES, as StatusCounts declares them, plus the total.
+    return cast(StatusCounts, {**values, "total": sum(values.values())})
 
 
 def label_statistics(annotations: Any) -> dict[str, Any]:
@@ -267,7 +268,19 @@ def job_record(job: JobView, **extra: Any) -> dict[str, Any]:
     """What the job history stores of a job that left its item (DbJob + comments). `dropped`
     marks a job an admin batch replaced: it never finished, but it did exist (JOB_DENIED, not
     NOT_FOUND, for its late updates)."""
-    return {**{key: job[key] for key in JOB_RECORD_KEYS}, **extra}  # type: ignore[literal-required]
+    fields: Mapping[str, Any] = job
+    return {**{key: fields[key] for key in JOB_RECORD_KEYS}, **extra}
+
+
+def history_job(record: Mapping[str, Any], annotator: str, validator: str) -> JobView:
+    """A job of the history (as `job_record` stored it) with its item's annotator and validator,
+    as `get_job` answers it."""
+    return JobView(
+        id=record["id"], task_name=record["task_name"], data_id=record["data_id"],
+        objective=record["objective"], assigned_to=record["assigned_to"],
+        start_at=record["start_at"], duration=record["duration"],
+        last_update_at=record["last_update_at"], comments=record.get("comments"),
+        annotator=annotator, validator=validator)
 
 
 def dropped_job(state: ResultState, now: float) -> dict[str, Any] | None:

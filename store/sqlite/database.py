@@ -48,7 +48,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from store.errors import StoreUnavailableError
 
@@ -350,7 +350,8 @@ def _run_call(job: _Job, conn: sqlite3.Connection | None, snapshot: bool = False
             finally:
                 conn.execute("COMMIT")
         else:
-            result = _finish(job.fn(conn))  # type: ignore[arg-type]
+            # None only once `close` took the connection: its own last call ignores the argument.
+            result = _finish(job.fn(cast(sqlite3.Connection, conn)))
     except BaseException as exc:  # noqa: BLE001 - handed to the awaiting coroutine
         job.loop.call_soon_threadsafe(_settle, job.future, None, exc)
     else:

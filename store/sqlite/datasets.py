@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import AsyncIterable, Sequence
+from functools import partial
 
 from store.errors import DuplicateKeyError
 from store.records import DataRecord, DatasetRecord
@@ -19,8 +20,13 @@ def _chunks(values: Sequence[str], size: int = _MAX_PARAMS) -> list[Sequence[str
     return [values[i:i + size] for i in range(0, len(values), size)]
 
 
+def _insert_items(c: sqlite3.Connection, rows: list[tuple[str, str, int, str]]) -> None:
+    c.executemany("INSERT INTO data_items (dataset_id, id, ord, doc) VALUES (?, ?, ?, ?)", rows)
+
+
 class SqliteDatasets(DatasetRepository):
-    _db: SqliteDatabase
+    def __init__(self, db: SqliteDatabase) -> None:
+        self._db = db
 
     async def create_dataset(self, dataset: DatasetRecord,
                              batches: AsyncIterable[Sequence[DataRecord]]) -> int:
@@ -32,9 +38,7 @@ class SqliteDatasets(DatasetRepository):
             async for batch in batches:
                 rows = [(dataset_id, item["id"], item["order"], json.dumps(item)) for item in batch]
                 if rows:
-                    await self._db.write(lambda c, rows=rows: c.executemany(
-                        "INSERT INTO data_items (dataset_id, id, ord, doc) VALUES (?, ?, ?, ?)",
-                        rows))
+                    await self._db.write(partial(_insert_items, rows=rows))
                     count += len(rows)
 
             def publish(c: sqlite3.Connection) -> None:

@@ -12,6 +12,7 @@ import asyncio
 import json
 import sqlite3
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -86,7 +87,7 @@ INSERTS: dict[str, tuple[str, Callable[[dict[str, Any]], tuple[Any, ...]]]] = {
     "data": ("INSERT INTO data_items (dataset_id, id, ord, doc) VALUES (?, ?, ?, ?)",
              lambda r: (r["dataset_id"], r["id"], int(r["order"]), json.dumps(r))),
     "spec": ("INSERT INTO specs (id, content_hash, doc) VALUES (?, ?, ?)",
-             lambda r: (r["id"], spec_content_hash(r), json.dumps(r))),  # type: ignore[arg-type]
+             lambda r: (r["id"], spec_content_hash(r), json.dumps(r))),
     "task": ("INSERT INTO tasks (name, spec_id, dataset_id, doc) VALUES (?, ?, ?, ?)",
              lambda r: (r["name"], r["spec_id"], r["dataset_id"],
                         json.dumps({k: r[k] for k in ("name", "spec_id", "dataset_id")}))),
@@ -160,8 +161,10 @@ def _finish(c: sqlite3.Connection) -> None:
 
 
 class SqliteDump(DumpRepository):
-    _db: SqliteDatabase
-    path: Path
+    def __init__(self, db: SqliteDatabase, path: Path) -> None:
+        """`path`: the database file, which `dump` reads through a connection of its own."""
+        self._db = db
+        self.path = path
 
     async def dump(self, batch_size: int = DUMP_BATCH) -> AsyncIterator[list[DumpEntry]]:
         conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
@@ -190,7 +193,7 @@ class SqliteDump(DumpRepository):
             await self._db.call(_clear)
             async for batch in batches:
                 entries = [check_entry(entry) for entry in batch]
-                await self._db.call(lambda c, entries=entries: _insert(c, entries))
+                await self._db.call(partial(_insert, entries=entries))
                 for entry in entries:
                     counts[entry["kind"]] += 1
                 if progress is not None:

@@ -1,4 +1,10 @@
-"""`SqliteStore`: the embedded engine, one file per domain combined here."""
+"""`SqliteStore`: the embedded engine, one repository object per domain composed here.
+
+SQLite runs every write of a process on one thread, and `SqliteDatabase.write` makes each call
+atomic (its own transaction, or its own savepoint in a group commit); on top of that, each race
+(claim, end, label write) is decided by one conditional `UPDATE … RETURNING`, so the code stays
+correct with several processes (`serve --workers N`) writing the same file.
+"""
 from __future__ import annotations
 
 import json
@@ -17,15 +23,17 @@ from store.sqlite.schema import LATE_SCHEMA, SCHEMA
 from store.sqlite.specs import SqliteSpecs
 from store.sqlite.throttle import SqliteLoginThrottle
 from store.sqlite.users import SqliteUsers
-from store.sqlite.workflow import SqliteWorkflow
+from store.sqlite.workflow_claims import SqliteClaims
+from store.sqlite.workflow_labels import SqliteLabels
+from store.sqlite.workflow_results import SqliteResults
+from store.sqlite.workflow_tasks import SqliteTasks
 
 DATABASE_FILE = "pixano.sqlite3"
 
 log = logging.getLogger("pixano_graph")
 
 
-class SqliteStore(SqliteUsers, SqliteLoginThrottle, SqliteDatasets, SqliteSpecs, SqliteWorkflow,
-                  SqliteDump, SqliteEvents, Store):
+class SqliteStore(Store):
     engine = "sqlite"
 
     def __init__(self, path: Path, migrations: tuple[Migration, ...] = MIGRATIONS,
@@ -35,7 +43,12 @@ class SqliteStore(SqliteUsers, SqliteLoginThrottle, SqliteDatasets, SqliteSpecs,
         at the same time, so the start-up cleanup that assumes sole ownership is left to the
         process that opened it first, before starting them."""
         self.path = path
-        self._db = SqliteDatabase(path, group_commit=group_commit, readers=readers)
+        self._db = db = SqliteDatabase(path, group_commit=group_commit, readers=readers)
+        super().__init__(
+            users=SqliteUsers(db), throttle=SqliteLoginThrottle(db), datasets=SqliteDatasets(db),
+            specs=SqliteSpecs(db), tasks=SqliteTasks(db), jobs=SqliteClaims(db),
+            results=SqliteResults(db), labels=SqliteLabels(db), dumps=SqliteDump(db, path),
+            events=SqliteEvents(db))
         self._migrations = migrations
         self._target_version = target_version
         self._shared = shared

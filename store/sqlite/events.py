@@ -13,7 +13,8 @@ AFTER = "SELECT seq, at, task_name, kind, data FROM events WHERE seq > ? ORDER B
 
 
 class SqliteEvents(EventRepository):
-    _db: SqliteDatabase
+    def __init__(self, db: SqliteDatabase) -> None:
+        self._db = db
 
     async def append_events(self, events: Sequence[NewEvent]) -> list[int]:
         rows = [(e["at"], e["task_name"], e["kind"], json.dumps(e["data"], separators=(",", ":")))

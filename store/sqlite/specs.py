@@ -25,7 +25,8 @@ def _find_equal(c: sqlite3.Connection, spec: SpecRecord | dict[str, Any]) -> Spe
 
 
 class SqliteSpecs(SpecRepository):
-    _db: SqliteDatabase
+    def __init__(self, db: SqliteDatabase) -> None:
+        self._db = db
 
     async def create_spec(self, spec: SpecRecord) -> SpecRecord:
         try:

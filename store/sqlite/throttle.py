@@ -6,7 +6,8 @@ from store.sqlite.database import SqliteDatabase
 
 
 class SqliteLoginThrottle(LoginThrottleRepository):
-    _db: SqliteDatabase
+    def __init__(self, db: SqliteDatabase) -> None:
+        self._db = db
 
     async def login_locked_until(self, keys: list[str]) -> float:
         marks = ", ".join("?" for _ in keys)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from typing import Any
+from typing import Any, cast
 
 from store.errors import DuplicateKeyError
 from store.records import UserRecord
@@ -12,7 +12,8 @@ from store.sqlite.database import SqliteDatabase
 
 
 class SqliteUsers(UserRepository):
-    _db: SqliteDatabase
+    def __init__(self, db: SqliteDatabase) -> None:
+        self._db = db
 
     async def get_user(self, username: str) -> UserRecord | None:
         rows = await self._db.lookup("SELECT doc FROM users WHERE username = ?", (username,))
@@ -44,7 +45,7 @@ class SqliteUsers(UserRepository):
             row = c.execute("SELECT doc FROM users WHERE username = ?", (username,)).fetchone()
             if row is None:
                 return None
-            user = {**json.loads(row[0]), **changes}
+            user = cast(UserRecord, {**json.loads(row[0]), **changes})
             c.execute("UPDATE users SET doc = ? WHERE username = ?", (json.dumps(user), username))
             return user
 

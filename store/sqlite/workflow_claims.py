@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
-from store.repositories.workflow import KEEP, Assignments, check_unique
+from store.repositories.workflow import KEEP, Assignments, JobRepository, check_unique
 from store.repositories.workflow_types import (
     LANE_OF_OBJECTIVE,
     LANE_OF_STATUS,
@@ -25,6 +25,7 @@ from store.repositories.workflow_types import (
     UnknownTaskError,
     current_job,
     dropped_job,
+    history_job,
     job_record,
 )
 from store.workflow_rules import (
@@ -109,8 +110,9 @@ RELEASE_PAUSED = (
 )
 
 
-class SqliteClaims:
-    _db: SqliteDatabase
+class SqliteClaims(JobRepository):
+    def __init__(self, db: SqliteDatabase) -> None:
+        self._db = db
 
     async def claim_job(self, task_name: str, username: str, objective: str, now: float,
                         lease: float) -> JobView | None:
@@ -153,7 +155,8 @@ class SqliteClaims:
             rowid, state = banked[0], to_state(banked[1:])
             if action is JobAction.INTERRUPT:
                 return JobUpdate(JobUpdateOutcome.UPDATED, current_job(state))
-            ended = _finish(c, rowid, state, status, now)  # type: ignore[arg-type]
+            assert status is not None  # checked above: an end names the new status
+            ended = _finish(c, rowid, state, status, now)
             if annotations is not KEEP:  # same transaction: the labels land with the status
                 write_labels(c, task_name, state["data_id"], annotations)
             return ended
@@ -172,7 +175,7 @@ class SqliteClaims:
                             " WHERE j.task_name = ? AND j.id = ?", (task_name, job_id)).fetchone()
             if row is None:
                 return None
-            return JobView(**json.loads(row[0]), annotator=row[1], validator=row[2])
+            return history_job(json.loads(row[0]), annotator=row[1], validator=row[2])
 
         return await self._db.read(read)
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from store.records import LabelRecord, LabelStatisticsRecord
+from store.repositories.workflow import LabelRepository
 from store.repositories.workflow_types import LabelsOutcome, LabelsSave
 from store.sqlite.database import SqliteDatabase
 from store.sqlite.workflow_claims import require_task
@@ -23,8 +24,9 @@ SAVE_ALLOWED = (
 )
 
 
-class SqliteLabels:
-    _db: SqliteDatabase
+class SqliteLabels(LabelRepository):
+    def __init__(self, db: SqliteDatabase) -> None:
+        self._db = db
 
     async def get_labels(self, task_name: str, data_id: str) -> LabelRecord | None:
         row = await self._db.read(lambda c: c.execute(

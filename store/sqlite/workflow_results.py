@@ -9,18 +9,27 @@ from __future__ import annotations
 import heapq
 import json
 import sqlite3
-from typing import Any
+from typing import Any, assert_never
 
+from store.repositories.workflow import ResultRepository
 from store.repositories.workflow_listing import (
     BranchQuery,
     CountQuery,
+    CountRequest,
+    DataRequest,
+    LocateRequest,
     Request,
     ResultFilter,
     ResultListing,
     ResultPage,
+    ResultRequest,
     ResultSort,
     ScanQuery,
+    ScanRequest,
+    SeekRequest,
+    TaskRequest,
     listing,
+    run_listing,
 )
 from store.repositories.workflow_types import STATUS_RANK, ResultState, with_total
 from store.sqlite.database import SqliteDatabase
@@ -202,57 +211,18 @@ def _scan_now(c: sqlite3.Connection, query: ScanQuery) -> tuple[int, list[Result
 BLOCK = 256
 
 
-class SqliteResults(ResultListing):
-    _db: SqliteDatabase
+class SqliteResults(ResultListing, ResultRepository):
+    def __init__(self, db: SqliteDatabase) -> None:
+        self._db = db
 
     async def list_results(self, task_name: str, filter: ResultFilter, sort: ResultSort,
                            first: int, after: str | None = None, offset: int = 0,
                            with_data: bool = False, backward: bool = False) -> ResultPage:
         def read(c: sqlite3.Connection) -> ResultPage:
             steps = listing(task_name, filter, sort, first, after, offset, with_data, backward)
-            answer: Any = None
-            while True:
-                try:
-                    request = steps.send(answer)
-                except StopIteration as done:
-                    return done.value
-                answer = self._answer_now(c, task_name, request)
+            return run_listing(steps, lambda request: _answer_now(c, task_name, request))
 
         return await self._db.read(read)
-
-    def _answer_now(self, c: sqlite3.Connection, task_name: str, request: Request) -> Any:
-        kind = request[0]
-        if kind == "task":
-            row = c.execute(f"SELECT t.doc, {', '.join('c.' + s for s in COUNT_COLUMNS)}"
-                            " FROM tasks t LEFT JOIN task_counts c ON c.task_name = t.name"
-                            " WHERE t.name = ?", (task_name,)).fetchone()
-            if row is None:
-                return None, None
-            counts = None if row[1] is None else with_total(dict(zip(COUNT_COLUMNS, row[1:], strict=False)))
-            return json.loads(row[0]), counts
-        if kind == "seek":
-            return _seek_now(c, request[1])
-        if kind == "count":
-            return _count_now(c, request[1])
-        if kind == "result":
-            row = c.execute(f"SELECT {RESULT_COLUMNS} FROM results WHERE task_name = ?"
-                            " AND data_id = ?", (task_name, request[1])).fetchone()
-            return to_state(row) if row else None
-        if kind == "locate":
-            return locate(c, task_name, request[1], request[2])
-        if kind == "scan":
-            return _scan_now(c, request[1])
-        if kind == "data":
-            dataset_id, ids = request[1], request[2]
-            found: dict[str, Any] = {}
-            for batch in chunks(ids):
-                marks = ", ".join("?" * len(batch))
-                for data_id, doc in c.execute(
-                        f"SELECT id, doc FROM data_items WHERE dataset_id = ? AND id IN ({marks})",
-                        (dataset_id, *batch)):
-                    found[data_id] = json.loads(doc)
-            return {data_id: found.get(data_id) for data_id in ids}
-        raise ValueError(f"unknown listing request {kind!r}")
 
     async def get_result(self, task_name: str, data_id: str) -> ResultState | None:
         row = await self._db.read(lambda c: c.execute(
@@ -263,14 +233,43 @@ class SqliteResults(ResultListing):
     async def _seek(self, branches: list[BranchQuery]) -> list[list[ResultState]]:
         return await self._db.read(lambda c: _seek_now(c, branches))
 
-    async def _count(self, terms: list[CountQuery]) -> int:
-        return await self._db.read(lambda c: _count_now(c, terms))
-
-    async def _locate(self, task_name: str, statuses: list[str], k: int) -> int | None:
-        return await self._db.read(lambda c: locate(c, task_name, statuses, k))
-
     async def _scan(self, query: ScanQuery) -> tuple[int, list[ResultState]]:
         return await self._db.call(lambda c: _scan_now(c, query))
+
+
+def _answer_now(c: sqlite3.Connection, task_name: str, request: Request) -> Any:
+    """One request of a listing, answered on the database thread."""
+    match request:
+        case TaskRequest():
+            row = c.execute(f"SELECT t.doc, {', '.join('c.' + s for s in COUNT_COLUMNS)}"
+                            " FROM tasks t LEFT JOIN task_counts c ON c.task_name = t.name"
+                            " WHERE t.name = ?", (task_name,)).fetchone()
+            if row is None:
+                return None, None
+            counts = None if row[1] is None else with_total(dict(zip(COUNT_COLUMNS, row[1:], strict=False)))
+            return json.loads(row[0]), counts
+        case SeekRequest(branches):
+            return _seek_now(c, branches)
+        case CountRequest(terms):
+            return _count_now(c, terms)
+        case ResultRequest(data_id):
+            row = c.execute(f"SELECT {RESULT_COLUMNS} FROM results WHERE task_name = ?"
+                            " AND data_id = ?", (task_name, data_id)).fetchone()
+            return to_state(row) if row else None
+        case LocateRequest(statuses, k):
+            return locate(c, task_name, statuses, k)
+        case ScanRequest(query):
+            return _scan_now(c, query)
+        case DataRequest(dataset_id, ids):
+            found: dict[str, Any] = {}
+            for batch in chunks(ids):
+                marks = ", ".join("?" * len(batch))
+                for data_id, doc in c.execute(
+                        f"SELECT id, doc FROM data_items WHERE dataset_id = ? AND id IN ({marks})",
+                        (dataset_id, *batch)):
+                    found[data_id] = json.loads(doc)
+            return {data_id: found.get(data_id) for data_id in ids}
+    assert_never(request)
 
 
 def _seek_now(c: sqlite3.Connection, branches: list[BranchQuery]) -> list[list[ResultState]]:

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 
 from store.errors import DuplicateKeyError
 from store.records import TaskRecord
-from store.repositories.workflow import check_new_items
+from store.repositories.workflow import TaskRepository, check_new_items
 from store.repositories.workflow_types import (
     FRESH_ITEM,
     ItemSeed,
@@ -60,8 +60,15 @@ def _insert_seeded(c: sqlite3.Connection, name: str, batch: Sequence[str], start
         labels)
 
 
-class SqliteTasks:
-    _db: SqliteDatabase
+class SqliteTasks(TaskRepository):
+    def __init__(self, db: SqliteDatabase) -> None:
+        self._db = db
+
+    async def count_tasks_using(self, *, dataset_id: str | None = None,
+                                spec_id: str | None = None) -> int:
+        column, value = ("dataset_id", dataset_id) if dataset_id is not None else ("spec_id", spec_id)
+        return await self._db.read(lambda c: c.execute(
+            f"SELECT count(*) FROM tasks WHERE {column} = ?", (value,)).fetchone()[0])
 
     async def create_task(self, task: TaskRecord, data_ids: Sequence[str], now: float,
                           progress: ProgressCallback | None = None,
@@ -108,10 +115,11 @@ class SqliteTasks:
             row = c.execute("SELECT doc FROM tasks WHERE name = ?", (name,)).fetchone()
             if row is None:
                 return None
-            task = {**json.loads(row[0]), "spec_id": spec_id}
+            task: TaskRecord = json.loads(row[0])
+            task["spec_id"] = spec_id
             c.execute("UPDATE tasks SET spec_id = ?, doc = ? WHERE name = ?",
                       (spec_id, json.dumps(task), name))
-            return task  # type: ignore[return-value]
+            return task
 
         return await self._db.write(update)
 
