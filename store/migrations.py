@@ -13,7 +13,7 @@ from typing import Any
 
 from store.errors import StoreVersionError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -72,10 +72,32 @@ async def _results_v2_mongo(db: Any) -> None:
     await db.results.update_many({"path": {"$exists": False}}, {"$set": {"path": ""}})
 
 
+#: What schema version 2 kept on SQLite to locate deep pages: per-block status counters and the
+#: triggers that kept them (replaced by a covered index walk: docs/performance.md).
+DROP_BLOCK_COUNTERS = (
+    "DROP TRIGGER IF EXISTS result_blocks_insert", "DROP TRIGGER IF EXISTS result_blocks_status",
+    "DROP TRIGGER IF EXISTS result_blocks_delete",
+    "DROP TRIGGER IF EXISTS result_blocks_task_delete", "DROP TABLE IF EXISTS result_blocks",
+)
+
+
+def _drop_block_counters_sqlite(conn: Any) -> None:
+    """Deep pages are located by a covered index walk now: the block counters and their
+    triggers go (every write stops paying for them)."""
+    for statement in DROP_BLOCK_COUNTERS:
+        conn.execute(statement)
+
+
+async def _nothing_to_drop_mongo(db: Any) -> None:
+    """MongoDB never had block counters: it always walked the index."""
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(0, "record the schema version of an unversioned store", _noop_sqlite, _noop_mongo),
     Migration(1, "results remember who ended the latest job and when (labels grace period), "
               "and carry their data item's relative path", _results_v2_sqlite, _results_v2_mongo),
+    Migration(2, "drop the per-block status counters of SQLite (deep pages walk the index)",
+              _drop_block_counters_sqlite, _nothing_to_drop_mongo),
 )
 
 

@@ -12,9 +12,9 @@ Indexes this needs (both engines declare them): (task, status, ord), (task, stat
 (task, ord) for the unfiltered listing in data order (one branch).
 
 **Offsets** (legacy page numbers) with at most a status filter, in DATA or STATUS order, do not
-walk the skipped rows: the listing first *locates* the ord of the k-th match (`locate`: per-block
-status counters on SQLite, see store/sqlite/schema.py `result_blocks`; one index walk on MongoDB),
-then reads the page as a keyset seek from there. Unfiltered DATA order needs no locating at all:
+walk the skipped rows: the listing first *locates* the ord of the k-th match (`LocateRequest`: one
+covered walk of the (task, status, ord) index, skipping k entries without reading a row, on both
+engines), then reads the page as a keyset seek from there. Unfiltered DATA order needs no locating at all:
 ord is dense (0..n-1, given at creation), so offset k is `ord >= k`. Other filters (worker,
 annotator, validator, inProgress) and the ASSIGNED sort skip by reading the skipped rows (slower
 deep in a big task; keyset cursors stay fast there).

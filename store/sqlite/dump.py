@@ -68,13 +68,11 @@ DUMP_QUERIES: tuple[tuple[str, str, Callable[[Row], dict[str, Any]]], ...] = (
               " ORDER BY task_name, data_id", _label),
 )
 
-#: What a load deletes first (meta keeps the schema version). Results go before result_blocks
-#: (their delete trigger updates it) and tasks last (their trigger clears result_blocks).
+#: What a load deletes first (meta keeps the schema version).
 CLEAR = (
     "DELETE FROM meta WHERE key != 'v'", "DELETE FROM users", "DELETE FROM data_items",
     "DELETE FROM datasets", "DELETE FROM specs", "DELETE FROM jobs", "DELETE FROM labels",
-    "DELETE FROM results", "DELETE FROM result_blocks", "DELETE FROM task_counts",
-    "DELETE FROM tasks",
+    "DELETE FROM results", "DELETE FROM task_counts", "DELETE FROM tasks",
 )
 
 INSERTS: dict[str, tuple[str, Callable[[dict[str, Any]], tuple[Any, ...]]]] = {

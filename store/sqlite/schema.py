@@ -112,37 +112,6 @@ WORKFLOW: tuple[str, ...] = (
     "CREATE INDEX IF NOT EXISTS results_by_validator ON results (task_name, status, validator, ord)",
     "CREATE INDEX IF NOT EXISTS results_in_progress ON results (task_name, status, ord)"
     " WHERE holder != ''",
-    # Items per (task, block of 256 in data order, status): a legacy page number deep in a task
-    # is located by summing these (one row per 256 items) instead of walking the skipped rows
-    # (store/sqlite/workflow_results.py `locate`, BLOCK there). Triggers keep them in the very
-    # transaction of every insert, status change and delete of a result, whoever writes it.
-    "CREATE TABLE IF NOT EXISTS result_blocks ("
-    " task_name TEXT NOT NULL,"
-    " block INTEGER NOT NULL,"
-    " to_annotate INTEGER NOT NULL DEFAULT 0,"
-    " to_validate INTEGER NOT NULL DEFAULT 0,"
-    " to_correct INTEGER NOT NULL DEFAULT 0,"
-    " done INTEGER NOT NULL DEFAULT 0,"
-    " discard INTEGER NOT NULL DEFAULT 0,"
-    " PRIMARY KEY (task_name, block)) WITHOUT ROWID",
-    "CREATE TRIGGER IF NOT EXISTS result_blocks_insert AFTER INSERT ON results BEGIN"
-    " INSERT INTO result_blocks (task_name, block, to_annotate, to_validate, to_correct, done, discard)"
-    " VALUES (NEW.task_name, NEW.ord / 256, NEW.status = 'to_annotate', NEW.status = 'to_validate', NEW.status = 'to_correct', NEW.status = 'done', NEW.status = 'discard')"
-    " ON CONFLICT (task_name, block) DO UPDATE SET to_annotate = to_annotate + excluded.to_annotate, to_validate = to_validate + excluded.to_validate, to_correct = to_correct + excluded.to_correct, done = done + excluded.done, discard = discard + excluded.discard; END",
-    "CREATE TRIGGER IF NOT EXISTS result_blocks_status AFTER UPDATE OF status ON results"
-    " WHEN OLD.status != NEW.status BEGIN"
-    " UPDATE result_blocks SET to_annotate = to_annotate + (NEW.status = 'to_annotate') - (OLD.status = 'to_annotate'), to_validate = to_validate + (NEW.status = 'to_validate') - (OLD.status = 'to_validate'), to_correct = to_correct + (NEW.status = 'to_correct') - (OLD.status = 'to_correct'), done = done + (NEW.status = 'done') - (OLD.status = 'done'), discard = discard + (NEW.status = 'discard') - (OLD.status = 'discard')"
-    " WHERE task_name = NEW.task_name AND block = NEW.ord / 256; END",
-    "CREATE TRIGGER IF NOT EXISTS result_blocks_delete AFTER DELETE ON results BEGIN"
-    " UPDATE result_blocks SET to_annotate = to_annotate - (OLD.status = 'to_annotate'), to_validate = to_validate - (OLD.status = 'to_validate'), to_correct = to_correct - (OLD.status = 'to_correct'), done = done - (OLD.status = 'done'), discard = discard - (OLD.status = 'discard')"
-    " WHERE task_name = OLD.task_name AND block = OLD.ord / 256; END",
-    "CREATE TRIGGER IF NOT EXISTS result_blocks_task_delete AFTER DELETE ON tasks BEGIN"
-    " DELETE FROM result_blocks WHERE task_name = OLD.name; END",
-    # Databases made before result_blocks existed: fill it once (it is empty only then, or when
-    # there are no results at all).
-    "INSERT INTO result_blocks (task_name, block, to_annotate, to_validate, to_correct, done, discard)"
-    " SELECT task_name, ord / 256, sum(status = 'to_annotate'), sum(status = 'to_validate'), sum(status = 'to_correct'), sum(status = 'done'), sum(status = 'discard') FROM results"
-    " WHERE NOT EXISTS (SELECT 1 FROM result_blocks) GROUP BY task_name, ord / 256",
     # j:{task}:{job_id} -> DbJob of finished jobs (the current job lives on its result).
     "CREATE TABLE IF NOT EXISTS jobs ("
     " task_name TEXT NOT NULL,"

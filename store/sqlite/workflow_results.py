@@ -6,7 +6,6 @@ database thread costs a thread hop, so all of them are answered in one call.
 """
 from __future__ import annotations
 
-import heapq
 import json
 import sqlite3
 from typing import Any, assert_never
@@ -75,34 +74,18 @@ def count_sql(term: CountQuery) -> tuple[str, list[Any]]:
 
 
 def locate(c: sqlite3.Connection, task_name: str, statuses: list[str], k: int) -> int | None:
-    """The ord of the k-th (0-based) result in data order among `statuses`, or None: the block
-    counters (result_blocks) give the block holding it without reading rows, then one short
-    index seek per status from the block's start (fewer than one block of rows each)."""
+    """The ord of the k-th (0-based) result in data order among `statuses`, or None: SQLite
+    steps over k entries of the (task, status, ord) index without reading a row (covered: only
+    `ord` is asked); several statuses are one such walk each, merged in ord order by SQLite
+    (`UNION ALL … ORDER BY`: a merge, no sort). bench/status_counting.py measures it against
+    the per-block counters it replaced (docs/performance.md)."""
     if not statuses or not set(statuses) <= set(COUNT_COLUMNS):
         raise ValueError(f"unexpected statuses {statuses!r}")
-    # The block counts in data order (primary key order: no sort), summed until the one holding
-    # the k-th match. (A window sum inside SQLite was measured twice as slow: ~120 µs at 200 rows.)
-    before = 0
-    # `number` is read after the loop: the block holding the k-th match.
-    for number, n in c.execute(  # noqa: B007
-            f"SELECT block, {' + '.join(statuses)} FROM result_blocks"
-            " WHERE task_name = ? ORDER BY block", (task_name,)):
-        if k < before + n:
-            break
-        before += n
-    else:
-        return None
-    start, skip = number * BLOCK, k - before
-    if len(statuses) == 1:
-        row = c.execute("SELECT ord FROM results WHERE task_name = ? AND status = ? AND ord >= ?"
-                        " ORDER BY ord LIMIT 1 OFFSET ?",
-                        (task_name, statuses[0], start, skip)).fetchone()
-        return row[0] if row else None
-    ords = [[row[0] for row in c.execute(
-        "SELECT ord FROM results WHERE task_name = ? AND status = ? AND ord >= ?"
-        " ORDER BY ord LIMIT ?", (task_name, status, start, skip + 1))] for status in statuses]
-    merged = list(heapq.merge(*ords))
-    return merged[skip] if skip < len(merged) else None
+    walks = " UNION ALL ".join(["SELECT ord FROM results WHERE task_name = ? AND status = ?"]
+                               * len(statuses))
+    params = [value for status in statuses for value in (task_name, status)]
+    row = c.execute(f"{walks} ORDER BY ord LIMIT 1 OFFSET ?", (*params, k)).fetchone()
+    return row[0] if row else None
 
 
 #: The columns each contains-filter field tests (`worker`: either person). Their text is compared
@@ -204,11 +187,6 @@ def _scan_now(c: sqlite3.Connection, query: ScanQuery) -> tuple[int, list[Result
     if query.offset == 0 and query.after is None and len(rows) < query.limit:
         return len(rows), rows  # the first page holds every match: no second scan to count
     return c.execute(count, count_params).fetchone()[0], rows
-
-
-#: Items per block of result_blocks (block = ord // BLOCK); the triggers in store/sqlite/schema.py
-#: use the same number.
-BLOCK = 256
 
 
 class SqliteResults(ResultListing, ResultRepository):

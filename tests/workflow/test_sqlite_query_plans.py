@@ -19,7 +19,7 @@ from store.sqlite.workflow_results import SCAN_MARK
 from tests.workflow.test_mongo_query_shapes import run_everything
 from tests.workflow.test_store_results import FILTERS
 
-WORKFLOW_TABLES = ("results", "jobs", "labels", "task_counts", "result_blocks")
+WORKFLOW_TABLES = ("results", "jobs", "labels", "task_counts")
 #: The unfiltered page in data order walks (task, ord) from its start or cursor, LIMIT-bounded.
 UNFILTERED_PAGE = re.compile(r"WHERE task_name = '[^']*'( AND ord [<>] \d+)? ORDER BY ord"
                              r"( DESC)? LIMIT \d+$")
@@ -85,9 +85,9 @@ async def test_the_hot_statements_use_the_intended_indexes(statements: list[str]
     assert any("results_by_annotator" in line for line in used("AND annotator = "))
     assert any("results_by_validator" in line for line in used("AND validator = "))
     assert any("results_in_progress" in line for line in used("holder != '' ORDER BY"))
-    # Deep offsets: the block counters by primary key, then a covering seek from the block's start.
-    assert any("result_blocks USING PRIMARY KEY" in line for line in used("FROM result_blocks"))
+    # Deep offsets: a covered walk of (task, status, ord), several statuses merged (no sort).
     assert any("COVERING INDEX results_by_status" in line for line in used("SELECT ord FROM"))
+    assert any("MERGE (UNION ALL)" in line for line in used("UNION ALL SELECT ord FROM"))
     conn.close()
 
 

@@ -1,7 +1,6 @@
-"""Offsets (legacy page numbers) deep in a task spanning several blocks of 256 items, both
-engines, against the brute-force reference; and, on SQLite, the per-block status counters that
-locate them, kept right by every kind of write (creation, claims and ends, admin batches, delete)
-and filled in for a database made before they existed."""
+"""Offsets (legacy page numbers) deep in a task, both engines, against the brute-force reference
+(each located by a covered walk of the (task, status, ord) index); and, on SQLite, the upgrade
+that drops the per-block status counters schema version 2 kept for them."""
 from __future__ import annotations
 
 import sqlite3
@@ -14,7 +13,7 @@ from store.repositories.workflow_listing import ResultFilter, ResultSort
 from store.sqlite import SqliteStore
 from tests.workflow.helpers import all_results, claim, end, make_task, reference, walk_pages
 
-SIZE = 700  # three blocks: 0-255, 256-511, 512-699
+SIZE = 700  # three of the 256-item blocks version 2 counted: 0-255, 256-511, 512-699
 
 OFFSET_FILTERS = [
     ResultFilter(),
@@ -101,73 +100,63 @@ async def test_the_page_brings_its_data_items(store: Store, clock) -> None:
     assert missing.task is None and missing.data == {} and missing.items == []
 
 
-# -- SQLite: the block counters ------------------------------------------------------------------
+# -- SQLite: schema version 2 kept per-block counters; version 3 drops them --------------------
 
-def blocks(path: Path) -> dict[tuple[str, int, str], int]:
+#: The block counters of schema version 2 (a table and the triggers that kept it), abridged.
+VERSION_2_BLOCKS = (
+    "CREATE TABLE result_blocks (task_name TEXT NOT NULL, block INTEGER NOT NULL,"
+    " to_annotate INTEGER NOT NULL DEFAULT 0, to_validate INTEGER NOT NULL DEFAULT 0,"
+    " to_correct INTEGER NOT NULL DEFAULT 0, done INTEGER NOT NULL DEFAULT 0,"
+    " discard INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (task_name, block)) WITHOUT ROWID",
+    "CREATE TRIGGER result_blocks_insert AFTER INSERT ON results BEGIN"
+    " INSERT INTO result_blocks (task_name, block) VALUES (NEW.task_name, NEW.ord / 256)"
+    " ON CONFLICT (task_name, block) DO NOTHING; END",
+    "CREATE TRIGGER result_blocks_status AFTER UPDATE OF status ON results BEGIN"
+    " UPDATE result_blocks SET done = done + 1 WHERE task_name = NEW.task_name; END",
+    "CREATE TRIGGER result_blocks_delete AFTER DELETE ON results BEGIN"
+    " UPDATE result_blocks SET done = done - 1 WHERE task_name = OLD.task_name; END",
+    "CREATE TRIGGER result_blocks_task_delete AFTER DELETE ON tasks BEGIN"
+    " DELETE FROM result_blocks WHERE task_name = OLD.name; END",
+    "INSERT INTO result_blocks (task_name, block) SELECT DISTINCT task_name, ord / 256"
+    " FROM results",
+    """UPDATE meta SET value = '{"version": "2"}' WHERE key = 'v'""",
+)
+
+
+def block_objects(path: Path) -> list[str]:
     conn = sqlite3.connect(path)
-    out = {}
-    for task, block, *counts in conn.execute("SELECT * FROM result_blocks"):
-        for status, n in zip(("to_annotate", "to_validate", "to_correct", "done", "discard"),
-                             counts):
-            if n:
-                out[(task, block, status)] = n
+    names = [row[0] for row in conn.execute(
+        "SELECT name FROM sqlite_master WHERE name LIKE 'result_blocks%' ORDER BY name")]
     conn.close()
-    return out
+    return names
 
 
-def brute_force(path: Path) -> dict[tuple[str, int, str], int]:
-    conn = sqlite3.connect(path)
-    out = {(t, b, s): n for t, b, s, n in conn.execute(
-        "SELECT task_name, ord / 256, status, count(*) FROM results GROUP BY 1, 2, 3")}
-    conn.close()
-    return out
-
-
-async def test_block_counters_follow_every_write(tmp_path: Path, clock) -> None:
-    path = tmp_path / "blocks.sqlite3"
-    store = SqliteStore(path)
-    await store.open()
-    try:
-        ids = await make_task(store, count=SIZE)
-        await make_task(store, name="other", count=300)
-        assert blocks(path) == brute_force(path)
-        assert blocks(path)[("t", 2, "to_annotate")] == SIZE - 512
-        await spread_statuses(store, clock, ids)
-        await store.reset_items("t", ids[:5], by_job=False, status=None, now=clock())  # unassign
-        assert blocks(path) == brute_force(path)
-        assert any(key[2] == "to_correct" for key in blocks(path))
-        assert await store.delete_task("t")
-        assert blocks(path) == brute_force(path)
-        assert {key[0] for key in blocks(path)} == {"other"}
-        conn = sqlite3.connect(path)
-        assert conn.execute("SELECT count(*) FROM result_blocks WHERE task_name = 't'"
-                            ).fetchone()[0] == 0  # rows of a deleted task go with it
-        conn.close()
-    finally:
-        await store.close()
-
-
-async def test_a_database_without_block_counters_gets_them_at_open(tmp_path: Path,
-                                                                    clock) -> None:
-    path = tmp_path / "old.sqlite3"
+async def test_version_2_block_counters_are_dropped_at_open(tmp_path: Path, clock) -> None:
+    path = tmp_path / "v2.sqlite3"
     store = SqliteStore(path)
     await store.open()
     ids = await make_task(store, count=SIZE)
     await spread_statuses(store, clock, ids)
     await store.close()
     conn = sqlite3.connect(path)
-    expected = brute_force(path)
-    conn.execute("DROP TABLE result_blocks")  # as made before they existed
+    for statement in VERSION_2_BLOCKS:
+        conn.execute(statement)
     conn.commit()
     conn.close()
+    assert len(block_objects(path)) == 5
+
     store = SqliteStore(path)
     await store.open()
     try:
-        assert blocks(path) == expected
+        assert block_objects(path) == []
+        assert await store.stored_version() == 3
         states = await all_results(store)
-        filter = ResultFilter(statuses=("done",))
-        page = await store.list_results("t", filter, ResultSort.DATA, 5, offset=100)
+        filter = ResultFilter(statuses=("done", "to_annotate"))
+        page = await store.list_results("t", filter, ResultSort.DATA, 5, offset=300)
         assert [s["data_id"] for s in page.items] == reference(states, filter,
-                                                               ResultSort.DATA)[100:105]
+                                                               ResultSort.DATA)[300:305]
+        job = await claim(store, "ann3", clock)  # writes run without the old triggers
+        await end(store, job, "ann3", "to_validate", clock)
+        assert await store.delete_task("t")
     finally:
         await store.close()
