@@ -15,6 +15,9 @@ from store import Store
 from store.mongo import MongoStore
 from store.sqlite import SqliteStore
 from tests.client import CREATE_USER, Caller, login
+from tests.mongomock_compat import accept_bulk_update_sort
+
+accept_bulk_update_sort()
 
 ADMIN_PASSWORD = "admin-password-for-tests"
 USER_PASSWORD = "user-password-for-tests"

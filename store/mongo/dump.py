@@ -21,10 +21,11 @@ import secrets
 from collections.abc import AsyncIterable, AsyncIterator, Sequence
 from typing import Any
 
-from pymongo.errors import BulkWriteError, PyMongoError
+from pymongo.errors import BulkWriteError
 from pymongo.errors import DuplicateKeyError as MongoDuplicateKeyError
 
 from store.mongo.indexes import INDEXES
+from store.mongo.transitions import supports_transactions
 from store.repositories.dump import (
     DUMP_BATCH,
     DumpEntry,
@@ -99,11 +100,7 @@ class MongoDump(DumpRepository):
 
     async def _snapshot_session(self) -> Any:
         """A snapshot session where the deployment has snapshots (replica set, sharded), else None."""
-        try:
-            hello = await self._db.command("hello")
-        except (PyMongoError, NotImplementedError):  # mongomock has no `hello`
-            return None
-        if not (hello.get("setName") or hello.get("msg") == "isdbgrid"):
+        if not await supports_transactions(self._db):
             return None
         return await self._client.start_session(snapshot=True)
 

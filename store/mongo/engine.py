@@ -19,6 +19,7 @@ from store.mongo.events import MongoEvents
 from store.mongo.indexes import INDEXES
 from store.mongo.specs import MongoSpecs
 from store.mongo.throttle import MongoLoginThrottle
+from store.mongo.transitions import Transitions
 from store.mongo.users import MongoUsers
 from store.mongo.workflow_claims import MongoClaims
 from store.mongo.workflow_labels import MongoLabels
@@ -42,7 +43,8 @@ class MongoStore(Store):
         labels = MongoLabels(db, tasks)
         super().__init__(
             users=MongoUsers(db), throttle=MongoLoginThrottle(db), datasets=datasets,
-            specs=MongoSpecs(db), tasks=tasks, jobs=MongoClaims(db, tasks, labels),
+            specs=MongoSpecs(db), tasks=tasks,
+            jobs=MongoClaims(db, tasks, labels, Transitions(client, db)),
             results=MongoResults(db, datasets), labels=labels, dumps=MongoDump(db, client),
             events=MongoEvents(db))
         self._migrations = migrations

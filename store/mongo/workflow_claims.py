@@ -6,15 +6,21 @@ A transition that depends on a value (elapsed time = now - start_at) is a compar
 filter names the value it was computed from, so a concurrent change makes it match nothing and
 it is re-evaluated. The unique partial index `results_held` (holder, task, lane) makes a user's
 second concurrent claim in one lane fail; it then resumes the item it won.
+
+What follows a winning end (the ended job's record, the status counters) and an admin batch (a
+bulk write of compare-and-sets, the dropped jobs' records, the counters) run through
+`Transitions`: one transaction on a replica set, one write after the other on a standalone server.
 """
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
-from pymongo import ReturnDocument
+from pymongo import ReturnDocument, UpdateOne
 from pymongo.errors import DuplicateKeyError as MongoDuplicateKeyError
 
+from store.mongo.transitions import Transitions
 from store.mongo.workflow_labels import MongoLabels
 from store.mongo.workflow_tasks import MongoTasks
 from store.repositories.workflow import KEEP, Assignments, JobRepository, check_unique
@@ -32,6 +38,7 @@ from store.repositories.workflow_types import (
     job_record,
 )
 from store.workflow_rules import (
+    Ending,
     JobTrace,
     Queue,
     claim_plan,
@@ -45,15 +52,33 @@ from store.mongo.workflow_docs import free, result_fields, set_and, set_in, to_s
 AFTER = ReturnDocument.AFTER
 #: Compare-and-set retries before giving up (each retry means another request changed the item).
 ATTEMPTS = 8
+#: Items of an admin batch per bulk write (and per transaction on a replica set).
+BULK = 1000
+
+
+def _landed(after: dict[str, Any] | None, status: str, next_id: str, now: float) -> bool:
+    """Whether an item of a bulk reset is in the state its update wrote: its new job (a fresh
+    id, nobody else writes it), or, entering done/discard (no job), the status and time of this
+    batch."""
+    if after is None:
+        return False
+    if next_id:
+        return after["current_job_id"] == next_id
+    return (after["status"] == status and after["current_job_id"] == ""
+            and after["last_update_at"] == now)
 
 
 class MongoClaims(JobRepository):
-    def __init__(self, db: Any, tasks: MongoTasks, labels: MongoLabels) -> None:
+    def __init__(self, db: Any, tasks: MongoTasks, labels: MongoLabels,
+                 transitions: Transitions, bulk: int = BULK) -> None:
         """`db`: a Motor database; `tasks` keeps the status counters (and knows whether a task
-        exists), `labels` writes the labels an end carries."""
+        exists), `labels` writes the labels an end carries, `transitions` runs the writes of an
+        end or an admin batch (in a transaction on a replica set), `bulk` items at a time."""
         self._db = db
         self._tasks = tasks
         self._labels = labels
+        self._transitions = transitions
+        self._bulk = bulk
 
     async def claim_job(self, task_name: str, username: str, objective: str, now: float,
                         lease: float) -> JobView | None:
@@ -141,26 +166,39 @@ class MongoClaims(JobRepository):
                 await self._labels.write_labels(task_name, state["data_id"], annotations)
                 annotations = KEEP  # a compare-and-set retry need not write them twice
             then = ending(state, status, final_comments)
-            doc = await self._db.results.find_one_and_update(
-                cas, {"$set": {
-                    "status": then.status, "lane": then.lane, "current_job_id": then.next_job_id,
-                    "holder": "", "start_at": 0.0, "job_duration": 0.0, "last_update_at": now,
-                    "ended_by": username, "ended_at": now,
-                    "queued_for": then.queued_for, "comments": then.next_comments},
-                    "$inc": {"cumulated_time": elapsed},
-                    "$push": {"finished_job_ids": job_id}},
-                projection=result_fields(), return_document=AFTER)
-            if doc is None:
-                continue
             ended = current_job(state)
             assert ended is not None
             ended.update({"assigned_to": username, "start_at": 0.0,
                           "duration": state["job_duration"] + elapsed, "last_update_at": now,
                           "comments": final_comments})
-            await self._db.jobs.insert_one(job_record(ended))
-            await self._tasks.shift_counts(task_name, {state["status"]: -1, status: 1})
+            won = await self._transitions.run(partial(
+                self._end, cas, then, elapsed, job_id, username, now, ended, state["status"]))
+            if not won:
+                continue
             return JobUpdate(JobUpdateOutcome.UPDATED, ended, next_job_id=then.next_job_id)
         return await self._denied(task_name, job_id, username)
+
+    async def _end(self, cas: dict[str, Any], then: Ending, elapsed: float, job_id: str,
+                   username: str, now: float, ended: JobView, old_status: str,
+                   session: Any) -> bool:
+        """The three writes of an end (`Transitions`: one transaction on a replica set): the
+        compare-and-set that decides it, then the ended job's record and the counters. False
+        when the compare-and-set matched nothing (the item changed since it was read)."""
+        doc = await self._db.results.find_one_and_update(
+            cas, {"$set": {
+                "status": then.status, "lane": then.lane, "current_job_id": then.next_job_id,
+                "holder": "", "start_at": 0.0, "job_duration": 0.0, "last_update_at": now,
+                "ended_by": username, "ended_at": now,
+                "queued_for": then.queued_for, "comments": then.next_comments},
+                "$inc": {"cumulated_time": elapsed},
+                "$push": {"finished_job_ids": job_id}},
+            projection={"_id": 1}, session=session)
+        if doc is None:
+            return False
+        await self._db.jobs.insert_one(job_record(ended), session=session)
+        await self._tasks.shift_counts(cas["task_name"], {old_status: -1, then.status: 1},
+                                       session=session)
+        return True
 
     async def _denied(self, task_name: str, job_id: str, username: str) -> JobUpdate:
         """Why the conditional update matched nothing (`store.workflow_rules.deny`)."""
@@ -207,40 +245,60 @@ class MongoClaims(JobRepository):
         wanted = list(ids)
         query = set_in(wanted) if by_job else {"$in": wanted}
         docs = await self._db.results.find({"task_name": task_name, field: query},
-                                           {"_id": 1, field: 1}).to_list(None)
+                                           result_fields()).to_list(None)
         known = {doc[field] for doc in docs}
         unknown = [value for value in wanted if value not in known]
         if unknown:
             return BatchOutcome(unknown=unknown)
-        deltas: dict[str, int] = {}
-        for doc in docs:
-            if status is None:
-                await self._db.results.update_one({"_id": doc["_id"]}, {"$set": {
-                    "holder": "", "queued_for": "", "start_at": 0.0, "annotator": "",
-                    "validator": "", "ended_by": "", "ended_at": 0.0}})
-                continue
+        if status is None:  # unassign: the same change for every item, one update
+            await self._db.results.update_many({"_id": {"$in": [doc["_id"] for doc in docs]}},
+                                               {"$set": {
+                "holder": "", "queued_for": "", "start_at": 0.0, "annotator": "",
+                "validator": "", "ended_by": "", "ended_at": 0.0}})
+            return BatchOutcome(changed=len(docs))
+        for start in range(0, len(docs), self._bulk):
+            current = docs[start:start + self._bulk]
             for _ in range(ATTEMPTS):
-                current = await self._db.results.find_one({"_id": doc["_id"]}, result_fields())
-                if current is None:
-                    break  # the task is being deleted
-                # Compare-and-set on the job being dropped and the status being counted.
-                changed = await self._db.results.update_one(
-                    {"_id": doc["_id"], "status": current["status"],
-                     "current_job_id": current["current_job_id"]}, {"$set": {
-                        "status": status, "lane": LANE_OF_STATUS[status],
-                        "current_job_id": follow_up_job_id(status),
-                        "holder": "", "queued_for": "", "start_at": 0.0, "job_duration": 0.0,
-                        "comments": None, "last_update_at": now, "ended_by": "",
-                        "ended_at": 0.0}})
-                if changed.matched_count:
-                    record = dropped_job(to_state(current), now)
-                    if record is not None:
-                        await self._db.jobs.insert_one(record)
-                    deltas[current["status"]] = deltas.get(current["status"], 0) - 1
-                    deltas[status] = deltas.get(status, 0) + 1
+                left = await self._transitions.run(
+                    partial(self._reset_bulk, task_name, current, status, now))
+                if not left:
                     break
-        await self._tasks.shift_counts(task_name, deltas)
+                # A concurrent change (a claim, an end) met these items: read them again.
+                current = await self._db.results.find({"_id": {"$in": left}},
+                                                      result_fields()).to_list(None)
         return BatchOutcome(changed=len(docs))
+
+    async def _reset_bulk(self, task_name: str, docs: list[dict[str, Any]], status: str,
+                          now: float, session: Any) -> list[Any]:
+        """One bulk write of the batch's items (each a compare-and-set on the job being dropped
+        and the status being counted), the dropped jobs' records and one counters update; the
+        `_id`s of the items a concurrent change met (their update matched nothing)."""
+        planned = [(doc, follow_up_job_id(status)) for doc in docs]
+        result = await self._db.results.bulk_write([UpdateOne(
+            {"_id": doc["_id"], "status": doc["status"],
+             "current_job_id": doc["current_job_id"]},
+            {"$set": {"status": status, "lane": LANE_OF_STATUS[status], "current_job_id": next_id,
+                      "holder": "", "queued_for": "", "start_at": 0.0, "job_duration": 0.0,
+                      "comments": None, "last_update_at": now, "ended_by": "",
+                      "ended_at": 0.0}}) for doc, next_id in planned],
+            ordered=False, session=session)
+        won = [doc for doc, _ in planned]
+        if result.matched_count < len(planned):  # which ones: those now in the state we wrote
+            after = {doc["_id"]: doc async for doc in self._db.results.find(
+                {"_id": {"$in": [doc["_id"] for doc in docs]}},
+                {"status": 1, "current_job_id": 1, "last_update_at": 1}, session=session)}
+            won = [doc for doc, next_id in planned
+                   if _landed(after.get(doc["_id"]), status, next_id, now)]
+        records = [record for doc in won if (record := dropped_job(to_state(doc), now))]
+        if records:
+            await self._db.jobs.insert_many(records, ordered=False, session=session)
+        deltas: dict[str, int] = {}
+        for doc in won:
+            deltas[doc["status"]] = deltas.get(doc["status"], 0) - 1
+            deltas[status] = deltas.get(status, 0) + 1
+        await self._tasks.shift_counts(task_name, deltas, session=session)
+        landed = {doc["_id"] for doc in won}
+        return [doc["_id"] for doc in docs if doc["_id"] not in landed]
 
     async def get_assignments(self, usernames: Sequence[str]) -> list[Assignments]:
         out: dict[str, Assignments] = {u: {"curr_assigned_jobs": {}, "queue": {}}

@@ -6,9 +6,10 @@ and labels in batches, then `ready: true`. Readers only see ready tasks; if anyt
 document of the task is removed. A process killed mid-creation leaves a not-ready task that
 blocks its name until `deleteTask` removes it (documented in docs/workflow.md).
 
-Status counters live on the task document and are `$inc`-ed right after each winning transition.
-A process killed between the two writes would leave a counter off by one: `repair_counts`, run
-at every open, recounts each task from its results (five index-only counts per task).
+Status counters live on the task document and are `$inc`-ed with each winning transition, in its
+transaction on a replica set (store/mongo/transitions.py). On a standalone server a process killed
+between the two writes would leave a counter off by one: `repair_counts`, run at every open,
+recounts each task from its results (five index-only counts per task).
 """
 from __future__ import annotations
 
@@ -158,8 +159,10 @@ class MongoTasks(TaskRepository):
         if await self.get_task(task_name) is None:
             raise UnknownTaskError(task_name)
 
-    async def shift_counts(self, task_name: str, deltas: dict[str, int]) -> None:
-        """Apply per-status deltas to the task's counters (right after the winning updates)."""
+    async def shift_counts(self, task_name: str, deltas: dict[str, int],
+                           session: Any = None) -> None:
+        """Apply per-status deltas to the task's counters (right after the winning updates, in
+        their transaction when `session` holds one: store/mongo/transitions.py)."""
         inc = {f"counts.{s}": d for s, d in deltas.items() if d and s in LABELLING_STATUSES}
         if inc:
-            await self._db.tasks.update_one({"name": task_name}, {"$inc": inc})
+            await self._db.tasks.update_one({"name": task_name}, {"$inc": inc}, session=session)
