@@ -3,6 +3,9 @@
 Everything two users can race on (claiming an item, ending a job, saving labels) is one
 conditional update of the item's result in each engine; see `workflow_types` for the record that
 makes that possible and `workflow_listing` for how listings stay index-only.
+
+Four interfaces (tasks, jobs, results, labels): each engine implements each as one object, and
+`store.base.Store` delegates to them.
 """
 from __future__ import annotations
 
@@ -172,11 +175,6 @@ class LabelRepository(ABC):
         `grace` seconds ago while nobody holds the item now, or `is_admin`; else FORBIDDEN. The
         permission is decided inside the engine's one conditional write on the result (a claim
         cannot slip in between). UnknownTaskError when the task does not exist."""
-
-
-class WorkflowRepository(TaskRepository, JobRepository, ResultRepository, LabelRepository, ABC):
-    """Tasks and the annotation workflow of their items: the four repositories above, which each
-    engine implements as separate objects (`store.base.Store` delegates to them)."""
 
 
 def check_unique(ids: Sequence[str], what: str) -> None:
