@@ -458,6 +458,8 @@ def _locate_offset(filter: ResultFilter, sort: ResultSort, offset: int,
     if sort is ResultSort.DATA:
         if filter == ResultFilter():  # ord is dense (0..n-1): the offset is the ord
             return (offset - 1,) if offset < sum(counts.values()) else None
+        if offset >= sum(counts[s] for s in statuses):  # past the end: the counters say so
+            return None
         found = yield LocateRequest(statuses, offset)
         return None if found is None else (found - 1,)
     for status in sorted(statuses, key=STATUS_RANK.__getitem__):  # STATUS order
