@@ -8,6 +8,7 @@ what it masks.
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 
 import strawberry
@@ -26,6 +27,7 @@ from graph.live.extension import SubscriptionsOverSockets
 from graph.live.schema import LiveSubscription
 from graph.project.schema import ProjectMutation
 from graph.results.schema import ResultMutation, ResultQuery
+from graph.scalars import DATE_TIME
 from graph.settings import MAX_PAGE_SIZE
 from graph.specs.schema import SpecMutation, SpecQuery
 from graph.tasks.schema import TaskMutation, TaskQuery
@@ -59,4 +61,5 @@ class PixanoSchema(strawberry.Schema):
 
 schema = PixanoSchema(query=Query, mutation=Mutation, subscription=LiveSubscription, types=[Node],
                       extensions=[OperationGuard, SubscriptionsOverSockets],
-                      config=StrawberryConfig(relay_max_results=MAX_PAGE_SIZE))
+                      config=StrawberryConfig(relay_max_results=MAX_PAGE_SIZE,
+                                              scalar_map={datetime: DATE_TIME}))

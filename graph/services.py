@@ -26,8 +26,10 @@ class Services:
     live: LiveState
 
     def now(self) -> float:
-        """The current time in seconds; injectable through Settings.clock for tests."""
-        return self.settings.clock()
+        """The current time in seconds, to the millisecond (what a `DateTime` shows, so the
+        REST layer's Unix seconds and GraphQL's ISO times are the same number); injectable
+        through Settings.clock for tests."""
+        return round(self.settings.clock(), 3)
 
 
 SERVICES = web.AppKey("services", Services)

@@ -30,7 +30,8 @@ class LocalContext:
     settings: Settings
 
     def now(self) -> float:
-        return self.settings.clock()
+        """To the millisecond, as the server's (`graph.services.Services.now`)."""
+        return round(self.settings.clock(), 3)
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:

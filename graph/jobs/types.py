@@ -3,15 +3,18 @@ a work page needs (task, spec, data item, result, labels: one request loads ever
 inputs and payloads of the job loop's mutations."""
 from __future__ import annotations
 
+from datetime import datetime
+
 import strawberry
 
 from graph.datasets.loaders import data_item_loader, spec_loader
 from graph.datasets.types import DataItem
 from graph.enums import JobObjective, LabellingStatus, Objective
+from graph.jobs.comments import Comment, comments_of
 from graph.labels.types import Labels
 from graph.node import Node
 from graph.results.types import Result, results_of
-from graph.scalars import JSON
+from graph.scalars import JSON, utc_datetime
 from graph.specs.types import Spec
 from graph.tasks.loaders import task_loader
 from graph.tasks.types import Task
@@ -29,15 +32,15 @@ class Job(Node):
     objective: Objective = strawberry.field(description="What the job asks for (immutable).")
     assigned_to: str | None = strawberry.field(
         description="Who holds it, or last held it; null when nobody ever did.")
-    start_at: float | None = strawberry.field(
-        description="Unix time of the latest start; null when the job is not running "
-                    "(interrupted, or ended).")
-    duration: float = strawberry.field(description="Seconds worked on it so far.")
-    last_update_at: float = strawberry.field(description="Unix time of its last save or update; "
-                                                         "a hold older than the lease is free.")
-    comments: JSON | None = strawberry.field(
-        description="Comments left on the job; a rejected item's correction job carries the "
-                    "validator's comments.")
+    start_at: datetime | None = strawberry.field(
+        description="When it was last started; null when the job is not running (interrupted, "
+                    "or ended).")
+    duration_seconds: float = strawberry.field(description="Seconds worked on it so far.")
+    last_update_at: datetime = strawberry.field(
+        description="Its last save or update; a hold older than the lease is free.")
+    comments: list[Comment] = strawberry.field(
+        description="Comments left on the job, oldest first ([] when none); a rejected item's "
+                    "correction job carries the validator's comments.")
     annotator: str | None = strawberry.field(
         description="The item's last annotator; null if none yet.")
     validator: str | None = strawberry.field(
@@ -47,9 +50,11 @@ class Job(Node):
     def from_record(cls, job: JobView) -> "Job":
         return cls(job_id=strawberry.ID(job["id"]), task_name=job["task_name"],
                    data_id=strawberry.ID(job["data_id"]), objective=Objective(job["objective"]),
-                   assigned_to=job["assigned_to"] or None, start_at=job["start_at"] or None,
-                   duration=job["duration"], last_update_at=job["last_update_at"],
-                   comments=job.get("comments"), annotator=job["annotator"] or None,
+                   assigned_to=job["assigned_to"] or None,
+                   start_at=utc_datetime(job["start_at"]) if job["start_at"] else None,
+                   duration_seconds=job["duration"],
+                   last_update_at=utc_datetime(job["last_update_at"]),
+                   comments=comments_of(job.get("comments")), annotator=job["annotator"] or None,
                    validator=job["validator"] or None)
 
     def node_key(self) -> tuple[str, ...]:
@@ -90,7 +95,9 @@ class Job(Node):
 
 
 JOB_ID = "The job's global `id` (as `nextJob` returned it)."
-COMMENTS = "Kept on the job (a validator's reasons for a rejection); omitted: unchanged."
+COMMENTS = ("Your comments on the item (e.g. a validator's reasons for a rejection), one text "
+            "each; they replace the job's comments and are recorded with your name and the "
+            "time ([] or null removes them); omitted: unchanged.")
 
 
 @strawberry.input(description="Which task, and what to do in it.")
@@ -108,7 +115,8 @@ class NextJobPayload:
 @strawberry.input(description="A heartbeat on your running job.")
 class TouchJobInput:
     job_id: strawberry.ID = strawberry.field(description=JOB_ID)
-    comments: JSON | None = strawberry.field(default=strawberry.UNSET, description=COMMENTS)
+    comments: list[str] | None = strawberry.field(default=strawberry.UNSET,
+                                                 description=COMMENTS)
 
 
 @strawberry.type(description="Your job, its lease refreshed.")
@@ -120,7 +128,8 @@ class TouchJobPayload:
                               "you keep it.")
 class InterruptJobInput:
     job_id: strawberry.ID = strawberry.field(description=JOB_ID)
-    comments: JSON | None = strawberry.field(default=strawberry.UNSET, description=COMMENTS)
+    comments: list[str] | None = strawberry.field(default=strawberry.UNSET,
+                                                 description=COMMENTS)
 
 
 @strawberry.type(description="Your job, paused.")
@@ -136,7 +145,8 @@ class SubmitJobInput:
     status: LabellingStatus = strawberry.field(
         description="The item's new status: to_validate after annotating; done, to_correct "
                     "(back to its annotator with the comments) or discard after validating.")
-    comments: JSON | None = strawberry.field(default=strawberry.UNSET, description=COMMENTS)
+    comments: list[str] | None = strawberry.field(default=strawberry.UNSET,
+                                                 description=COMMENTS)
     labels: JSON | None = strawberry.field(
         default=None, description="The item's final annotations, saved with the status change "
                                   "(atomically: the item never moves on without them); omitted: "
@@ -148,8 +158,8 @@ class SubmitJobInput:
 
 @strawberry.type(description="The ended job, where its item now stands, and your next job.")
 class SubmitJobPayload:
-    job: Job = strawberry.field(description="The ended job (its startAt is null, its duration "
-                                            "final).")
+    job: Job = strawberry.field(description="The ended job (its startAt is null, its "
+                                            "durationSeconds final).")
     result: Result | None = strawberry.field(description="Where the item stands now.")
     next_job: Job | None = strawberry.field(
         description="Your next job when `nextJob` was asked; null if not asked or nothing is "

@@ -6,9 +6,11 @@ so a field added to one is visibly missing from the others.
 """
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from graph.rest.spec import JSONSchema
+from graph.scalars import unix_seconds
 
 # ---- schema helpers ----
 
@@ -120,10 +122,10 @@ PATH_OR_URLS: JSONSchema = {"oneOf": [STRING, STRINGS]}
 
 TASK_FRAGMENT = (DATASET_FRAGMENT + "\n" + SPEC_FRAGMENT + "\n"
                  + "fragment RestTask on Task { name dataset { ...DbDataset } spec { ...DbSpec } }")
-JOB_FRAGMENT = ("fragment DbJob on Job { jobId taskName dataId objective assignedTo startAt duration "
-                "lastUpdateAt comments annotator validator }")
-RESULT_FIELDS = ("taskName dataId finishedJobIds currentJobId status cumulatedTime annotator "
-                 "validator inProgress path")
+JOB_FRAGMENT = ("fragment DbJob on Job { jobId taskName dataId objective assignedTo startAt "
+                "durationSeconds lastUpdateAt comments { text } annotator validator }")
+RESULT_FIELDS = ("taskName dataId finishedJobIds currentJobId status cumulatedTimeSeconds "
+                 "annotator validator inProgress path")
 RESULT_FRAGMENT = f"fragment DbResult on Result {{ {RESULT_FIELDS} }}"
 LABELS_FRAGMENT = "fragment DbLabel on Labels { taskName dataId annotations }"
 
@@ -132,24 +134,37 @@ def rest_task(task: dict[str, Any]) -> dict[str, Any]:
     return {"name": task["name"], "dataset": db_dataset(task["dataset"]), "spec": db_spec(task["spec"])}
 
 
+def comment_texts(value: Any) -> list[str]:
+    """A legacy body's `comments` (free JSON) as the texts of typed comments: a string is one,
+    a list one per entry, anything else one holding its JSON text; `null`, blank strings and
+    `[]` say nothing (the old server took any JSON here: nothing is refused)."""
+    entries = value if isinstance(value, list) else [value]
+    return [entry if isinstance(entry, str) else json.dumps(entry, ensure_ascii=False)
+            for entry in entries
+            if entry is not None and not (isinstance(entry, str) and not entry.strip())]
+
+
 def db_job(job: dict[str, Any]) -> dict[str, Any]:
     """DbJob plus the result's `annotator` and `validator` (what GET jobs/next always sent);
-    `comments` (the validator's, on a correction) when there are some. The legacy shape says
-    "none" with `''` and `0` where GraphQL says null."""
+    `comments` (the validator's, on a correction: a list of their texts) when there are some.
+    The legacy shape says "none" with `''` and `0` where GraphQL says null, and times are Unix
+    seconds where GraphQL has ISO 8601 (`DateTime`, to the millisecond: the same number)."""
     data = {"id": job["jobId"], "task_name": job["taskName"], "data_id": job["dataId"],
             "objective": from_enum(job["objective"]), "assigned_to": job["assignedTo"] or "",
-            "start_at": job["startAt"] or 0, "duration": job["duration"],
-            "last_update_at": job["lastUpdateAt"], "annotator": job["annotator"] or "",
-            "validator": job["validator"] or ""}
-    if job.get("comments") is not None:
-        data["comments"] = job["comments"]
+            "start_at": unix_seconds(job["startAt"]) if job["startAt"] else 0,
+            "duration": job["durationSeconds"],
+            "last_update_at": unix_seconds(job["lastUpdateAt"]),
+            "annotator": job["annotator"] or "", "validator": job["validator"] or ""}
+    if job["comments"]:
+        data["comments"] = [comment["text"] for comment in job["comments"]]
     return data
 
 
 def db_result(result: dict[str, Any]) -> dict[str, Any]:
     data = {"task_name": result["taskName"], "data_id": result["dataId"],
             "finished_job_ids": result["finishedJobIds"], "current_job_id": result["currentJobId"] or "",
-            "status": from_enum(result["status"]), "cumulated_time": result["cumulatedTime"],
+            "status": from_enum(result["status"]),
+            "cumulated_time": result["cumulatedTimeSeconds"],
             "annotator": result["annotator"] or "", "validator": result["validator"] or "",
             "in_progress": result["inProgress"], "path": result["path"]}
     if "thumbnail" in result:
@@ -196,7 +211,10 @@ COMPONENTS: dict[str, JSONSchema] = {
     "DbJob": obj({"id": STRING, "task_name": STRING, "data_id": STRING,
                   "objective": enum_schema(OBJECTIVES), "assigned_to": STRING, "start_at": NUMBER,
                   "duration": NUMBER, "last_update_at": NUMBER, "annotator": STRING,
-                  "validator": STRING, "comments": ANY},
+                  "validator": STRING,
+                  "comments": {**STRINGS, "description": "the texts of the job's comments (a "
+                               "rejected item's correction job: the validator's), oldest first; "
+                               "absent when none"}},
                  ["id", "task_name", "data_id", "objective", "assigned_to", "start_at", "duration",
                   "last_update_at", "annotator", "validator"],
                  "A job (plus its item's last annotator and validator); `{}` when there is "

@@ -30,7 +30,8 @@ class Result(Node):
     current_job_id: strawberry.ID | None = strawberry.field(
         description="The jobId of the item's current job; null once it is done or discarded.")
     status: LabellingStatus = strawberry.field(description="Where the item stands.")
-    cumulated_time: float = strawberry.field(description="Seconds worked on the item, all jobs.")
+    cumulated_time_seconds: float = strawberry.field(
+        description="Seconds worked on the item, all jobs.")
     annotator: str | None = strawberry.field(description="Last annotator; null if none.")
     validator: str | None = strawberry.field(description="Last validator; null if none.")
     in_progress: bool = strawberry.field(description="Someone holds the item's current job.")
@@ -84,7 +85,7 @@ class Result(Node):
                    current_job_id=(strawberry.ID(state["current_job_id"])
                                    if state["current_job_id"] else None),
                    status=LabellingStatus(state["status"]),
-                   cumulated_time=state["cumulated_time"], annotator=state["annotator"] or None,
+                   cumulated_time_seconds=state["cumulated_time"], annotator=state["annotator"] or None,
                    validator=state["validator"] or None, in_progress=state["in_progress"],
                    path=state["path"], dataset_id=dataset_id, data_record=data_record)
 

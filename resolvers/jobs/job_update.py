@@ -33,11 +33,27 @@ def given(value: Any) -> Any:
     return KEEP if value is strawberry.UNSET else value
 
 
+def stored_comments(texts: list[str] | None, author: str,
+                    now: float) -> list[dict[str, Any]] | None:
+    """The comments given to a job as stored: each text with its author and time (what
+    `Comment` shows), None for none; blank texts are refused, so a comment always says
+    something."""
+    entries = []
+    for index, text in enumerate(texts or []):
+        if not text.strip():
+            raise ApiError(ErrorCode.BAD_USER_INPUT, f"comment {index} is empty",
+                           field=f"comments.{index}")
+        entries.append({"author": author, "text": text, "created_at": now})
+    return entries or None
+
+
 async def change_job(info: strawberry.Info, global_id: strawberry.ID, action: JobAction, *,
-                     status: str | None = None, comments: Any = KEEP,
+                     status: str | None = None, comments: list[str] | None | Any = KEEP,
                      annotations: Any = KEEP) -> JobUpdate:
     ctx = info.context
     task_name, job_id = job_key(global_id)
+    if comments is not KEEP:
+        comments = stored_comments(comments, ctx.user["username"], ctx.now())
     with task_must_exist(field="jobId"):
         outcome = await ctx.store.update_job(task_name, job_id, ctx.user["username"], action,
                                              ctx.now(), status=status, comments=comments,

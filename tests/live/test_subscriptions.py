@@ -14,7 +14,7 @@ PROGRESS = """subscription($t: String!) { taskProgress(taskName: $t) {
   labelTotals { objectCount categories { category count } } } }"""
 CHANGES = """subscription($t: String!, $f: ResultFilter) { resultChanged(taskName: $t, filter: $f) {
   taskName dataId labelsChanged resync result { dataId status annotator validator inProgress } } }"""
-MY_WORK = """subscription { myWork { kind taskName job { id: jobId dataId objective comments } } }"""
+MY_WORK = """subscription { myWork { kind taskName job { id: jobId dataId objective comments { author text } } } }"""
 
 pytestmark = BOTH_ENGINES
 
@@ -58,7 +58,7 @@ async def test_result_changes_arrive_in_order_and_rejection_reaches_the_annotato
     await alice.gql(SAVE_LABELS, {"t": "cars", "d": job["dataId"], "a": [{"category": "car"}]})
     await update_job(alice, job, status="TO_VALIDATE")
     review = await next_job(bob, objective="VALIDATE")
-    await update_job(bob, review, status="TO_CORRECT", comments={"why": "box too small"})
+    await update_job(bob, review, status="TO_CORRECT", comments=["box too small"])
 
     # One message per change, in order (the labels save is the second); each shows the row as
     # it is when the message is made, so the last shows where it ended.
@@ -77,7 +77,7 @@ async def test_result_changes_arrive_in_order_and_rejection_reaches_the_annotato
     assert notice["kind"] == "QUEUED" and notice["taskName"] == "cars"
     assert notice["job"]["dataId"] == job["dataId"]
     assert notice["job"]["objective"] == "TO_CORRECT"
-    assert notice["job"]["comments"] == {"why": "box too small"}
+    assert notice["job"]["comments"] == [{"author": "bob", "text": "box too small"}]
     await inbox.nothing()
 
 

@@ -60,6 +60,12 @@ class LegacyClient:
     async def get(self, path: str, **kwargs: Any) -> tuple[int, Any]:
         return await self.call("GET", path, **kwargs)
 
+    async def text(self, path: str) -> str:
+        """The body of a GET as sent (the bytes, decoded), for byte-level comparisons."""
+        async with self.session.get(self._base + path) as response:
+            assert response.status == 200, await response.text()
+            return await response.text()
+
     async def post(self, path: str, body: Any = None, **kwargs: Any) -> tuple[int, Any]:
         return await self.call("POST", path, json=body, **kwargs)
 

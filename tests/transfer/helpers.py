@@ -16,7 +16,7 @@ STATE = """query($t: String!) { task(name: $t) { name dataset { path dataType it
   spec { pluginName dataType labelSchema settings }
   statusCounts { toAnnotate toValidate toCorrect done discard total } }
   results(taskName: $t, first: 200) { totalCount nodes { dataId status annotator validator
-  cumulatedTime inProgress data { path } } } }"""
+  cumulatedTimeSeconds inProgress data { path } } } }"""
 LABELS_OF = """query($t: String!, $d: ID!) { labels(taskName: $t, dataId: $d) { annotations }
   labelStatistics(taskName: $t, dataId: $d) { objectCount categories { category count } } }"""
 
@@ -69,7 +69,7 @@ async def task_state(caller: Caller, task: str) -> dict[str, Any]:
         path = item["data"]["path"]
         items[path if isinstance(path, str) else " ".join(path)] = {
             "status": item["status"], "annotator": item["annotator"],
-            "validator": item["validator"], "cumulatedTime": item["cumulatedTime"],
+            "validator": item["validator"], "cumulatedTime": item["cumulatedTimeSeconds"],
             "annotations": labels["labels"]["annotations"],
             "statistics": labels["labelStatistics"]}
     task_data = data["task"]

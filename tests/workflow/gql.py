@@ -1,6 +1,7 @@
 """GraphQL operations and fixtures-like helpers of the workflow API tests."""
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -9,9 +10,9 @@ from tests.files import make_images
 
 TASK_FIELDS = """name dataset { id: datasetId path dataType itemCount } spec { id: specId pluginName dataType
 labelSchema settings } statusCounts { toAnnotate toValidate toCorrect done discard total }"""
-JOB_FIELDS = """gid: id id: jobId taskName dataId objective assignedTo startAt duration lastUpdateAt comments
-annotator validator"""
-RESULT_FIELDS = """taskName dataId finishedJobIds currentJobId status cumulatedTime annotator
+JOB_FIELDS = """gid: id id: jobId taskName dataId objective assignedTo startAt durationSeconds lastUpdateAt
+comments { author text createdAt } annotator validator"""
+RESULT_FIELDS = """taskName dataId finishedJobIds currentJobId status cumulatedTimeSeconds annotator
 validator inProgress"""
 
 CREATE_TASK = f"""mutation($input: CreateTaskInput!) {{ createTask(input: $input) {{
@@ -48,6 +49,17 @@ NEIGHBOURS = """query($t: String!, $d: ID!, $f: ResultFilter, $s: SortParam) {
 LABELS = """query($t: String!, $d: ID!) { labels(taskName: $t, dataId: $d) { taskName dataId
   annotations } labelStatistics(taskName: $t, dataId: $d) {
     objectCount categories { category count } } }"""
+
+
+def iso(seconds: float) -> str:
+    """A DateTime as the API writes it: UTC, milliseconds, `Z` (e.g. 2023-11-14T22:13:20.000Z)."""
+    moment = datetime.fromtimestamp(seconds, timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S") + f".{round(seconds * 1000) % 1000:03d}Z"
+
+
+def comment(author: str, text: str, at: float) -> dict[str, Any]:
+    """A typed Comment as the API answers it."""
+    return {"author": author, "text": text, "createdAt": iso(at)}
 
 
 def statistics(typed: dict[str, Any]) -> dict[str, Any]:

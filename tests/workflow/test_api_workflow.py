@@ -14,9 +14,11 @@ from tests.workflow.gql import (
     UPDATE_JOBS,
     UPDATE_RESULTS,
     by_key,
+    comment,
     me,
     create_task,
     image_folder,
+    iso,
     job_change,
     next_job,
     result,
@@ -61,12 +63,12 @@ async def test_concurrent_submits_count_time_once_and_make_one_follow_up(alice, 
     denials = [o["errors"][0]["extensions"]["code"] for o in outcomes if o.get("errors")]
     assert len(wins) == 1 and denials == ["JOB_DENIED"] * 9
     state = await result(admin, job["dataId"])
-    assert state["cumulatedTime"] == 42 and state["finishedJobIds"] == [job["id"]]
+    assert state["cumulatedTimeSeconds"] == 42 and state["finishedJobIds"] == [job["id"]]
     assert state["status"] == "TO_VALIDATE"
     page = await results(admin, f={"status": ["TO_VALIDATE"]})
     assert page["totalCount"] == 1 and page["statusCounts"]["toValidate"] == 1
     finished = (await admin.gql(JOB, {"t": "cars", "j": job["id"]}))["job"]
-    assert finished["duration"] == 42 and finished["startAt"] is None
+    assert finished["durationSeconds"] == 42 and finished["startAt"] is None
 
 
 async def test_the_three_user_cycle(http, admin, task, clock) -> None:
@@ -83,28 +85,30 @@ async def test_the_three_user_cycle(http, admin, task, clock) -> None:
     review = await next_job(validator, objective="VALIDATE")
     assert (review["dataId"], review["annotator"], review["validator"]) == (task[0], "ann", "val")
     clock.advance(5)
-    comment = {"text": "the left car is missing", "boxes": [1]}
-    await update_job(validator, review, status="TO_CORRECT", comments=comment)
+    await update_job(validator, review, status="TO_CORRECT",
+                     comments=["the left car is missing", "and a bus"])
+    said = [comment("val", "the left car is missing", clock()),
+            comment("val", "and a bus", clock())]
     assert (await me(annotator))["queue"] == {
         "cars/to_correct": [(await result(admin, task[0]))["currentJobId"]]}
     # Someone else asking for work gets a fresh item, not the annotator's correction.
     assert (await next_job(other))["dataId"] == task[1]
     fix = await next_job(annotator)
-    assert (fix["dataId"], fix["objective"], fix["comments"]) == (task[0], "TO_CORRECT", comment)
+    assert (fix["dataId"], fix["objective"], fix["comments"]) == (task[0], "TO_CORRECT", said)
     assert (await me(annotator))["queue"] == {}
     clock.advance(7)
     await update_job(annotator, fix, status="TO_VALIDATE")
     review = await next_job(validator, objective="VALIDATE")
-    assert review["dataId"] == task[0] and review["comments"] is None
+    assert review["dataId"] == task[0] and review["comments"] == []
     await update_job(validator, review, status="DONE")
     final = await result(admin, task[0])
     assert (final["status"], final["currentJobId"], final["inProgress"]) == ("DONE", None, False)
-    assert final["cumulatedTime"] == 32 and len(final["finishedJobIds"]) == 4
+    assert final["cumulatedTimeSeconds"] == 32 and len(final["finishedJobIds"]) == 4
     assert (final["annotator"], final["validator"]) == ("ann", "val")
     history = [(await admin.gql(JOB, {"t": "cars", "j": j}))["job"] for j in final["finishedJobIds"]]
     assert [(j["objective"], j["assignedTo"]) for j in history] == [
         ("TO_ANNOTATE", "ann"), ("TO_VALIDATE", "val"), ("TO_CORRECT", "ann"), ("TO_VALIDATE", "val")]
-    assert history[1]["comments"] == comment
+    assert history[1]["comments"] == said
     assert await next_job(validator, objective="VALIDATE") is None
 
 
@@ -113,15 +117,16 @@ async def test_interrupt_and_resume(alice, bob, admin, task, clock) -> None:
     clock.advance(30)
     await update_job(alice, job, interrupt=True)
     paused = await result(admin, job["dataId"])
-    assert paused["cumulatedTime"] == 30 and paused["inProgress"] is True
+    assert paused["cumulatedTimeSeconds"] == 30 and paused["inProgress"] is True
     assert (await next_job(bob))["dataId"] != job["dataId"]
     clock.advance(600)
     resumed = await next_job(alice)
-    assert resumed["id"] == job["id"] and resumed["startAt"] == clock() and resumed["duration"] == 30
+    assert resumed["id"] == job["id"] and resumed["startAt"] == iso(clock())
+    assert resumed["durationSeconds"] == 30
     clock.advance(10)
     await update_job(alice, resumed)  # a save heartbeat
     await update_job(alice, resumed, status="DISCARD")
-    assert (await result(admin, job["dataId"]))["cumulatedTime"] == 40
+    assert (await result(admin, job["dataId"]))["cumulatedTimeSeconds"] == 40
 
 
 async def test_a_lease_expires_and_the_former_holder_is_denied(http, admin, workspace, settings,
@@ -274,7 +279,7 @@ async def test_admins_see_every_users_assignments(alice, bob, admin, task) -> No
     held = await next_job(alice)
     await update_job(bob, await next_job(bob), status="TO_VALIDATE")
     review = await next_job(admin, objective="VALIDATE")
-    await update_job(admin, review, status="TO_CORRECT", comments="redo")
+    await update_job(admin, review, status="TO_CORRECT", comments=["redo"])
     data = await admin.gql("""query { users { nodes { username
       assignments { taskName objective jobId } queue { taskName objective jobId } } } }""")
     by_name = {u["username"]: {"username": u["username"],

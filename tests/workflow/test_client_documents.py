@@ -110,13 +110,14 @@ async def test_the_validator_loop_dashboards_results_table_and_users(team, http)
     for verdict in verdicts:
         data = (await val.run("validator.graphql", "VerdictAndNext", jobId=review["id"],
                               status=verdict,
-                              comments={"text": "left car"} if verdict == "TO_CORRECT" else None)
+                              comments=["left car"] if verdict == "TO_CORRECT" else None)
                 )["submitJob"]
         assert data["result"]["status"] == verdict and data["result"]["validator"] == "val"
         review = data["nextJob"]
     assert review is None
     fix = (await ann.run("annotator.graphql", "TakeJob", taskName="cars"))["nextJob"]["job"]
-    assert fix["objective"] == "TO_CORRECT" and fix["comments"] == {"text": "left car"}
+    assert fix["objective"] == "TO_CORRECT"
+    assert [(c["author"], c["text"]) for c in fix["comments"]] == [("val", "left car")]
 
     [card] = (await admin.run("dashboard.graphql", "Dashboard"))["tasks"]["nodes"]
     assert card["statusCounts"] == {"toAnnotate": 0, "toValidate": 0, "toCorrect": 1, "done": 2,

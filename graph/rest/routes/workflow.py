@@ -7,7 +7,8 @@ from graph.node import encode_global_id
 from graph.rest.errors import RestError
 from graph.rest.shapes import (ANY, BOOLEAN, JOB_FRAGMENT, LABELS_FRAGMENT, OBJECTIVES, RESULT_FIELDS,
                                RESULT_FRAGMENT, SORTS, STATUSES, STRING, STRINGS, array_of, db_job,
-                               db_label, db_result, enum_schema, obj, ref, to_enum)
+                               comment_texts, db_label, db_result, enum_schema, obj, ref,
+                               to_enum)
 from graph.rest.spec import Body, Call, Field, Param, Route
 from graph.settings import MAX_PAGE_SIZE
 
@@ -111,7 +112,10 @@ NEW_STATUS = Field("status", enum_schema(STATUSES), aliases=("objective",),
 JOB_UPDATE_BODY = Body("RestJobUpdate", (
     NEW_STATUS,
     Field("interrupt", BOOLEAN, description="the page was left: time is counted, the job is kept"),
-    Field("comments", ANY, description="kept on the job (a validator's reasons for a rejection)"),
+    Field("comments", ANY, description="kept on the job (a validator's reasons for a "
+                                       "rejection): a text or a list of texts (other JSON is "
+                                       "kept as its JSON text); `null` or `[]` removes them",
+          example=["the box is too large"]),
 ), "No status and no interrupt: a save heartbeat.")
 BATCH_JOB_BODY = Body("RestBatchJobUpdate", (
     Field("job_ids", STRINGS, required=True),
@@ -151,7 +155,7 @@ def _job_update(call: Call) -> dict[str, Any]:
     """A status ends the job (submitJob); else `interrupt: true` pauses it; else a heartbeat."""
     job = {"jobId": encode_global_id("Job", call.path["task_name"], call.path["job_id"])}
     if "comments" in call.body:
-        job["comments"] = call.body["comments"]
+        job["comments"] = comment_texts(call.body["comments"])
     submits = "status" in call.body
     interrupts = not submits and bool(call.body.get("interrupt"))
     touches = not submits and not interrupts
