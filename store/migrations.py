@@ -13,7 +13,7 @@ from typing import Any
 
 from store.errors import StoreVersionError
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 @dataclass(frozen=True)
@@ -92,12 +92,30 @@ async def _nothing_to_drop_mongo(db: Any) -> None:
     """MongoDB never had block counters: it always walked the index."""
 
 
+def _label_totals_v4_sqlite(conn: Any) -> None:
+    """Label statistics summed per task are counters kept with every labels write (the
+    `label_totals` table and its triggers, created at open): count them once from the labels."""
+    from store.sqlite.schema import RECOUNT_LABEL_TOTALS
+
+    for statement in RECOUNT_LABEL_TOTALS:
+        conn.execute(statement)
+
+
+async def _label_totals_v4_mongo(db: Any) -> None:
+    """As on SQLite: each task document gets its `label_totals`, counted from its labels."""
+    from store.mongo.label_totals import set_label_totals
+
+    await set_label_totals(db.labels, db.tasks)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(0, "record the schema version of an unversioned store", _noop_sqlite, _noop_mongo),
     Migration(1, "results remember who ended the latest job and when (labels grace period), "
               "and carry their data item's relative path", _results_v2_sqlite, _results_v2_mongo),
     Migration(2, "drop the per-block status counters of SQLite (deep pages walk the index)",
               _drop_block_counters_sqlite, _nothing_to_drop_mongo),
+    Migration(3, "label statistics summed per task: counters kept with every labels write, "
+              "counted once from the labels", _label_totals_v4_sqlite, _label_totals_v4_mongo),
 )
 
 

@@ -26,6 +26,7 @@ from pymongo.errors import DuplicateKeyError as MongoDuplicateKeyError
 
 from store.mongo.indexes import INDEXES
 from store.mongo.transitions import supports_transactions
+from store.mongo.label_totals import set_label_totals
 from store.repositories.dump import (
     DUMP_BATCH,
     DumpEntry,
@@ -208,7 +209,8 @@ class MongoDump(DumpRepository):
                 raise DumpFormatError(f"the stream holds {what}: {sorted(unknown)[0]!r}")
 
     async def _compute_counters(self, staging: dict[str, str]) -> None:
-        """Dataset item counts and task status counters, from what was staged."""
+        """Dataset item counts, task status counters and label totals, from what was staged."""
+        await set_label_totals(self._db[staging["labels"]], self._db[staging["tasks"]])
         async for row in self._db[staging["data"]].aggregate(
                 [{"$group": {"_id": "$dataset_id", "n": {"$sum": 1}}}]):
             await self._db[staging["datasets"]].update_one(

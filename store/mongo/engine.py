@@ -40,7 +40,7 @@ class MongoStore(Store):
         self._db = db = client[database]
         datasets = MongoDatasets(db)
         self._counted_tasks = tasks = MongoTasks(db)
-        labels = MongoLabels(db, tasks)
+        self._counted_labels = labels = MongoLabels(db, tasks)
         super().__init__(
             users=MongoUsers(db), throttle=MongoLoginThrottle(db), datasets=datasets,
             specs=MongoSpecs(db), tasks=tasks,
@@ -83,6 +83,10 @@ class MongoStore(Store):
             if repaired:
                 log.warning("status counters repaired at open (a transition was cut between "
                             "its two writes): %s", ", ".join(repaired))
+            repaired = await self.repair_label_totals()
+            if repaired:
+                log.warning("label totals repaired at open (a labels write was cut before its "
+                            "totals followed): %s", ", ".join(repaired))
         except PyMongoError as exc:
             raise StoreUnavailableError(f"cannot use MongoDB: {exc}") from exc
 
@@ -90,6 +94,11 @@ class MongoStore(Store):
         """Recount every task's statuses from its results, fix the counters that drifted; the
         names of the repaired tasks (see `MongoTasks.repair_counts`)."""
         return await self._counted_tasks.repair_counts()
+
+    async def repair_label_totals(self) -> list[str]:
+        """Count every task's label totals again from its labels, fix those that drifted; the
+        names of the repaired tasks (see `MongoLabels.repair_label_totals`)."""
+        return await self._counted_labels.repair_label_totals()
 
     async def _has_data(self) -> bool:
         return bool(set(await self._db.list_collection_names()) - {"meta"})

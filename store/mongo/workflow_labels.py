@@ -1,9 +1,19 @@
-"""Labels and label statistics on the MongoDB engine (one document: a save writes both)."""
+"""Labels and label statistics on the MongoDB engine (one document: a save writes both), and
+the label statistics summed per task.
+
+The per-task totals live on the task document (`label_totals: {objects, categories: {key: n}}`,
+keys from `category_key`) and are `$inc`-ed right after each labels write, by the difference
+between the statistics the write replaced (returned by that same atomic write) and the new ones:
+concurrent saves of one item each shift the totals by exactly what they changed. As with the
+status counters, a process killed between the two writes leaves them off: `repair_label_totals`,
+run at every open, counts them again from the labels (two aggregations).
+"""
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
+from store.mongo.label_totals import TOTALS, category_name, nonzero, set_label_totals, totals_shift
 from store.mongo.workflow_docs import set_and
 from store.mongo.workflow_tasks import MongoTasks
 from store.records import LabelRecord, LabelStatisticsRecord
@@ -11,7 +21,6 @@ from store.repositories.workflow import LabelRepository
 from store.repositories.workflow_types import (
     LabelsOutcome,
     LabelsSave,
-    add_statistics,
     label_statistics,
 )
 
@@ -42,21 +51,29 @@ class MongoLabels(LabelRepository):
         return LabelStatisticsRecord(task_name=task_name, data_id=data_id, value=doc["statistics"])
 
     async def write_labels(self, task_name: str, data_id: str, annotations: Any) -> None:
-        """Replace the item's labels and their statistics (one document, one write)."""
-        await self._db.labels.update_one(
+        """Replace the item's labels and their statistics (one document, one write), then
+        shift the task's totals by what that write changed."""
+        statistics = label_statistics(annotations)
+        before = await self._db.labels.find_one_and_update(
             {"task_name": task_name, "data_id": data_id},
-            {"$set": {"annotations": annotations, "statistics": label_statistics(annotations)}},
-            upsert=True)
+            {"$set": {"annotations": annotations, "statistics": statistics}},
+            projection={"_id": 0, "statistics": 1}, upsert=True)  # the document before
+        inc = totals_shift((before or {}).get("statistics"), statistics)
+        if inc:
+            await self._db.tasks.update_one({"name": task_name}, {"$inc": inc})
 
     async def get_label_totals(self, task_name: str) -> dict[str, Any]:
-        # Summed here from the statistics alone (projection): a pipeline with $objectToArray
-        # would do the same on the server, at the same cost per item.
-        totals: dict[str, Any] = {"objects": 0, "categories": {}}
-        async for doc in self._db.labels.find({"task_name": task_name},
-                                              {"_id": 0, "statistics": 1}):
-            add_statistics(totals, doc["statistics"])
-        totals["categories"] = dict(sorted(totals["categories"].items()))
-        return totals
+        doc = await self._db.tasks.find_one({"name": task_name, "ready": True},
+                                            {"_id": 0, TOTALS: 1})
+        stored = nonzero((doc or {}).get(TOTALS))
+        return {"objects": int(stored["objects"]), "categories": {
+            name: int(n) for name, n in sorted(
+                (category_name(k), n) for k, n in stored["categories"].items())}}
+
+    async def repair_label_totals(self) -> list[str]:
+        """Count every task's label totals again from its labels and fix those that drifted;
+        the names of the repaired tasks."""
+        return await set_label_totals(self._db.labels, self._db.tasks)
 
     async def save_labels(self, task_name: str, data_id: str, annotations: Any, username: str,
                           is_admin: bool, now: float, grace: float = 0.0) -> LabelsSave:

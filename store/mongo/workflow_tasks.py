@@ -28,12 +28,15 @@ from store.repositories.workflow_types import (
     ProgressCallback,
     StatusCounts,
     UnknownTaskError,
+    add_statistics,
     empty_counts,
     label_statistics,
     new_job_id,
     relative_data_path,
     with_total,
 )
+
+from store.mongo.label_totals import TOTALS, totals_document
 
 TASK_FIELDS = {"_id": 0, "name": 1, "spec_id": 1, "dataset_id": 1}
 BATCH = 2000
@@ -76,12 +79,15 @@ class MongoTasks(TaskRepository):
         name = task["name"]
         seeds = seeds or {}
         counts = empty_counts()
+        totals: dict[str, Any] = {"objects": 0, "categories": {}}
         for data_id in data_ids:
-            counts[seeds.get(data_id, FRESH_ITEM).status] += 1
+            seed = seeds.get(data_id, FRESH_ITEM)
+            counts[seed.status] += 1
+            add_statistics(totals, label_statistics(seed.annotations))
         try:
             await self._db.tasks.insert_one({"name": name, "spec_id": task["spec_id"],
                                              "dataset_id": task["dataset_id"], "ready": False,
-                                             "counts": counts})
+                                             "counts": counts, TOTALS: totals_document(totals)})
         except MongoDuplicateKeyError as exc:
             raise DuplicateKeyError(f"task {name!r} already exists") from exc
         try:

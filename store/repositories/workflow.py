@@ -165,7 +165,8 @@ class LabelRepository(ABC):
     @abstractmethod
     async def get_label_totals(self, task_name: str) -> dict[str, Any]:
         """The task's label statistics summed over its items: `{"objects": n, "categories":
-        {category: count}}` (categories sorted by name; zeros when nothing is labelled)."""
+        {category: count}}` (categories sorted by name; zeros when nothing is labelled), read
+        from per-task counters that every write of labels keeps (never a scan of the labels)."""
 
     @abstractmethod
     async def save_labels(self, task_name: str, data_id: str, annotations: Any, username: str,

@@ -5,6 +5,31 @@ for every field a query filters or sorts on, each such query backed by an index.
 """
 from __future__ import annotations
 
+
+def _objects(row: str) -> str:
+    """SQL: the number of objects of a labels row's statistics (`NEW` or `OLD`)."""
+    return f"coalesce(json_extract({row}.statistics, '$.objects'), 0)"
+
+
+def _add(row: str) -> str:
+    """SQL statement adding a labels row's statistics to its task's label_totals."""
+    return ("INSERT INTO label_totals (task_name, kind, category, count)"
+            f" SELECT {row}.task_name, 'objects', '', {_objects(row)}"
+            f" UNION ALL SELECT {row}.task_name, 'category', key, value"
+            f" FROM json_each({row}.statistics, '$.categories') WHERE true"
+            " ON CONFLICT (task_name, kind, category) DO UPDATE"
+            " SET count = count + excluded.count;")
+
+
+def _subtract(row: str) -> str:
+    """SQL statements taking a labels row's statistics off its task's label_totals."""
+    return (f"UPDATE label_totals SET count = count - {_objects(row)}"
+            f" WHERE task_name = {row}.task_name AND kind = 'objects' AND category = '';"
+            " UPDATE label_totals SET count = count - (SELECT value FROM"
+            f" json_each({row}.statistics, '$.categories') WHERE key = label_totals.category)"
+            f" WHERE task_name = {row}.task_name AND kind = 'category' AND category IN"
+            f" (SELECT key FROM json_each({row}.statistics, '$.categories'));")
+
 META = (
     # key 'v' -> DbVersion
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
@@ -127,6 +152,29 @@ WORKFLOW: tuple[str, ...] = (
     " statistics TEXT NOT NULL,"
     " annotations TEXT NOT NULL,"
     " PRIMARY KEY (task_name, data_id))",
+    # Label statistics summed per task (Task.labelStatistics, taskProgress): kind 'objects'
+    # (category '') counts the objects, kind 'category' each category's. The triggers keep them
+    # in the very transaction of every insert, change and delete of a labels row, whoever
+    # writes it (a save, a submit with labels, a task's creation with imported labels, its
+    # deletion, a restore), so the totals are never a scan. Subtracting only updates rows that
+    # exist (a task deleted before its labels leaves nothing behind); a row fallen to 0 reads as
+    # absent. An empty item adds nothing (no row per fresh item). store/migrations.py counts
+    # them once for databases made before (version 4).
+    "CREATE TABLE IF NOT EXISTS label_totals ("
+    " task_name TEXT NOT NULL,"
+    " kind TEXT NOT NULL,"
+    " category TEXT NOT NULL,"
+    " count INTEGER NOT NULL,"
+    " PRIMARY KEY (task_name, kind, category)) WITHOUT ROWID",
+    "CREATE TRIGGER IF NOT EXISTS label_totals_insert AFTER INSERT ON labels"
+    f" WHEN {_objects('NEW')} != 0 BEGIN {_add('NEW')} END",
+    "CREATE TRIGGER IF NOT EXISTS label_totals_update AFTER UPDATE OF statistics ON labels"
+    " WHEN OLD.statistics IS NOT NEW.statistics BEGIN"
+    f" {_subtract('OLD')} {_add('NEW')} END",
+    "CREATE TRIGGER IF NOT EXISTS label_totals_delete AFTER DELETE ON labels"
+    f" WHEN {_objects('OLD')} != 0 BEGIN {_subtract('OLD')} END",
+    "CREATE TRIGGER IF NOT EXISTS label_totals_task_delete AFTER DELETE ON tasks BEGIN"
+    " DELETE FROM label_totals WHERE task_name = OLD.name; END",
 )
 
 EVENTS: tuple[str, ...] = (
@@ -150,6 +198,17 @@ LOGIN_THROTTLE: tuple[str, ...] = (
     " last_failure REAL NOT NULL,"
     " locked_until REAL NOT NULL DEFAULT 0)",
     "CREATE INDEX IF NOT EXISTS login_failures_by_age ON login_failures (last_failure)",
+)
+
+#: Every task's label_totals counted again from its labels (the version 4 migration).
+RECOUNT_LABEL_TOTALS: tuple[str, ...] = (
+    "DELETE FROM label_totals",
+    "INSERT INTO label_totals (task_name, kind, category, count)"
+    " SELECT task_name, 'objects', '', sum(coalesce(json_extract(statistics, '$.objects'), 0))"
+    " FROM labels GROUP BY task_name"
+    " UNION ALL SELECT labels.task_name, 'category', j.key, sum(j.value)"
+    " FROM labels, json_each(labels.statistics, '$.categories') AS j"
+    " GROUP BY labels.task_name, j.key",
 )
 
 SCHEMA: tuple[str, ...] = (*META, *USERS, *DATASETS, *SPECS, *TASKS, *WORKFLOW, *LOGIN_THROTTLE,

@@ -1,4 +1,5 @@
-"""Labels and label statistics on the embedded engine (one row: a save writes both)."""
+"""Labels and label statistics on the embedded engine (one row: a save writes both; the
+per-task totals follow in the same transaction, by the triggers of store/sqlite/schema.py)."""
 from __future__ import annotations
 
 import json
@@ -62,16 +63,18 @@ class SqliteLabels(LabelRepository):
         return LabelStatisticsRecord(task_name=task_name, data_id=data_id, value=json.loads(row[0]))
 
     async def get_label_totals(self, task_name: str) -> dict[str, Any]:
-        def totals(c: sqlite3.Connection) -> dict[str, Any]:
-            objects = c.execute("SELECT total(json_extract(statistics, '$.objects')) FROM labels"
-                                " WHERE task_name = ?", (task_name,)).fetchone()[0]
-            categories = c.execute(
-                "SELECT j.key, total(j.value) FROM labels, json_each(labels.statistics,"
-                " '$.categories') AS j WHERE labels.task_name = ? GROUP BY j.key ORDER BY j.key",
-                (task_name,)).fetchall()
-            return {"objects": int(objects), "categories": {k: int(n) for k, n in categories}}
-
-        return await self._db.call(totals)
+        # The counters the triggers on `labels` keep (store/sqlite/schema.py): one row per
+        # category, whatever the number of items.
+        rows = await self._db.read(lambda c: c.execute(
+            "SELECT kind, category, count FROM label_totals WHERE task_name = ? AND count != 0"
+            " ORDER BY kind, category", (task_name,)).fetchall())
+        totals: dict[str, Any] = {"objects": 0, "categories": {}}
+        for kind, category, count in rows:
+            if kind == "objects":
+                totals["objects"] = count
+            else:
+                totals["categories"][category] = count
+        return totals
 
     async def save_labels(self, task_name: str, data_id: str, annotations: Any, username: str,
                           is_admin: bool, now: float, grace: float = 0.0) -> LabelsSave:

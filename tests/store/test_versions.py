@@ -121,3 +121,37 @@ async def test_version_1_results_learn_who_ended_their_latest_job(make_store, cl
                                        grace=600)
     assert saved.outcome is LabelsOutcome.SAVED
     await upgraded.close()
+
+
+async def test_version_3_stores_get_their_label_totals_counted(make_store, clock) -> None:
+    """Step 3 -> 4: label statistics summed per task become maintained counters; a database of
+    version 3 (no counters) has them counted once from its labels, and kept from then on."""
+    store = make_store()
+    await store.open()
+    await store.create_task({"name": "t", "spec_id": "s", "dataset_id": "d"}, ["a", "b"], clock())
+    await store.create_task({"name": "u", "spec_id": "s", "dataset_id": "d"}, ["a"], clock())
+    cars = [{"category": "car"}, {"category": "car"}, {"category": "a.b"}]
+    await store.save_labels("t", "a", cars, "admin", True, clock())
+    await store.save_labels("t", "b", [{"category": "bus"}], "admin", True, clock())
+    if isinstance(store, SqliteStore):
+        def downgrade(conn) -> None:
+            for trigger in ("insert", "update", "delete", "task_delete"):
+                conn.execute(f"DROP TRIGGER label_totals_{trigger}")
+            conn.execute("DROP TABLE label_totals")
+            conn.execute("""UPDATE meta SET value = '{"version": "3"}' WHERE key = 'v'""")
+        await store._db.write(downgrade)
+    else:
+        await store._db.tasks.update_many({}, {"$unset": {"label_totals": ""}})
+        await store._db.meta.update_one({"_id": "v"}, {"$set": {"version": "3"}})
+    await store.close()
+
+    upgraded = make_store()
+    await upgraded.open()
+    assert await upgraded.stored_version() == SCHEMA_VERSION
+    assert await upgraded.get_label_totals("t") == {
+        "objects": 4, "categories": {"a.b": 1, "bus": 1, "car": 2}}
+    assert await upgraded.get_label_totals("u") == {"objects": 0, "categories": {}}
+    await upgraded.save_labels("t", "b", [], "admin", True, clock())
+    assert await upgraded.get_label_totals("t") == {
+        "objects": 3, "categories": {"a.b": 1, "car": 2}}
+    await upgraded.close()
