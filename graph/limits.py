@@ -46,8 +46,11 @@ from graph.settings import MAX_PAGE_SIZE
 SIZE_ARGUMENTS = ("first", "last", "count", "limit")
 #: How many items a list without a size argument is assumed to hold (users, datasets, frames …).
 UNSIZED_LIST = 20
-#: Fields costlier than one unit: a thumbnail is ~5 KB of base64 JPEG, ~50 ordinary fields.
-FIELD_COSTS: Mapping[tuple[str, str], int] = {("DataItem", "thumbnail"): 50, ("Result", "thumbnail"): 50}
+#: Fields costlier than one unit: a thumbnail is ~5 KB of base64 JPEG, ~50 ordinary fields; a
+#: worker statistic is an aggregation over a task's results and job history.
+FIELD_COSTS: Mapping[tuple[str, str], int] = {
+    ("DataItem", "thumbnail"): 50, ("Result", "thumbnail"): 50,
+    ("Task", "workerStatistics"): 50, ("User", "statistics"): 50}
 #: Each root field of a mutation is a write.
 MUTATION_COST = 10
 

@@ -43,11 +43,16 @@ class IsAdmin(_Permission):
 
 class IsAdminOrSelf(_Permission):
     """Admins, or the user named by the field's `username` argument (a mutation's: its
-    input's `username`)."""
+    input's `username`; on a field of `User` without either: that user)."""
 
     message = "only an administrator or the user themself may do this"
 
     def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
         _require_login(info)
-        username = kwargs.get("username", getattr(kwargs.get("input"), "username", None))
+        if "username" in kwargs:
+            username = kwargs["username"]
+        elif "input" in kwargs:
+            username = getattr(kwargs["input"], "username", None)
+        else:
+            username = getattr(source, "username", None)
         return info.context.is_admin or info.context.user["username"] == username

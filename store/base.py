@@ -47,6 +47,7 @@ from store.repositories.workflow_types import (
     ProgressCallback,
     ResultState,
     StatusCounts,
+    WorkerStatistics,
 )
 
 
@@ -279,6 +280,10 @@ class Store(UserRepository, LoginThrottleRepository, DatasetRepository, SpecRepo
 
     async def get_label_totals(self, task_name: str) -> dict[str, Any]:
         return await self._labels.get_label_totals(task_name)
+
+    async def get_worker_statistics(self, task_name: str | None = None,
+                                    username: str | None = None) -> list[WorkerStatistics]:
+        return await self._results.get_worker_statistics(task_name, username)
 
     async def save_labels(self, task_name: str, data_id: str, annotations: Any, username: str,
                           is_admin: bool, now: float, grace: float = 0.0) -> LabelsSave:

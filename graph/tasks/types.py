@@ -7,12 +7,15 @@ from graph.datasets.loaders import dataset_loader, spec_loader
 from graph.datasets.types import Dataset
 from graph.enums import DataType
 from graph.errors import ApiError, ErrorCode
+from graph.labels.types import LabelTotals
 from graph.node import Node, encode_global_id
+from graph.permissions import IsAdmin
 from graph.scalars import JSON
 from graph.specs.types import Spec, SpecInput
 from graph.tasks.loaders import status_counts_loader
 from store.records import TaskRecord
 from store.repositories.workflow_types import StatusCounts as StatusCountsRecord
+from store.repositories.workflow_types import WorkerStatistics as WorkerStatisticsRecord
 from store.repositories.workflow_types import with_total
 
 
@@ -31,6 +34,32 @@ class StatusCounts:
         return cls(to_annotate=record["to_annotate"], to_validate=record["to_validate"],
                    to_correct=record["to_correct"], done=record["done"],
                    discard=record["discard"], total=record["total"])
+
+
+@strawberry.type(description="What one worker did, in one task or in every task: read from the "
+                             "results (who annotated and validated each item last) and the "
+                             "job history (who held each job, how long).")
+class WorkerStatistics:
+    username: str = strawberry.field(description="The worker.")
+    annotated: int = strawberry.field(
+        description="Items whose last annotator they are, submitted (now to validate, to "
+                    "correct or done).")
+    validated: int = strawberry.field(
+        description="Items whose last validator they are, with their verdict given (now done, "
+                    "to correct or discarded).")
+    time_spent_seconds: float = strawberry.field(
+        description="Seconds worked: the time banked by the jobs they held (finished ones, "
+                    "and their current jobs; a running job's time counts from its interrupt or "
+                    "submit).")
+
+    @classmethod
+    def from_record(cls, record: WorkerStatisticsRecord) -> "WorkerStatistics":
+        return cls(username=record["username"], annotated=record["annotated"],
+                   validated=record["validated"], time_spent_seconds=record["time_spent"])
+
+    @classmethod
+    def nothing(cls, username: str) -> "WorkerStatistics":
+        return cls(username=username, annotated=0, validated=0, time_spent_seconds=0.0)
 
 
 @strawberry.type(description="An annotation task: a label specification applied to a dataset. "
@@ -57,6 +86,18 @@ class Task(Node):
     @strawberry.field(description="Items per status, from counters kept with every transition.")
     async def status_counts(self, info: strawberry.Info) -> StatusCounts:
         return StatusCounts.from_record(await status_counts_loader(info.context).load(self.name))
+
+    @strawberry.field(description="Objects labelled in the task, in all and per category: "
+                                  "counters every labels write keeps (no scan of the items).")
+    async def label_statistics(self, info: strawberry.Info) -> LabelTotals:
+        return LabelTotals.from_totals(await info.context.store.get_label_totals(self.name))
+
+    @strawberry.field(description="Per worker, by username: items annotated and validated, and "
+                                  "time spent, in this task (summed by the database). Admins "
+                                  "only.", permission_classes=[IsAdmin])
+    async def worker_statistics(self, info: strawberry.Info) -> list[WorkerStatistics]:
+        return [WorkerStatistics.from_record(record) for record in
+                await info.context.store.get_worker_statistics(self.name)]
 
     @classmethod
     def from_record(cls, record: TaskRecord) -> "Task":

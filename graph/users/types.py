@@ -1,13 +1,17 @@
 """GraphQL types of users (DbUser / RestUser without any password field)."""
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from graph.enums import Objective, Role
 from graph.jobs.types import Job
 from graph.jobs.loaders import assignments_loader
 from graph.node import Node, encode_global_id
+from graph.permissions import IsAdminOrSelf
 from graph.scalars import JSON
+from graph.tasks.types import WorkerStatistics
 from store.records import UserRecord
 
 
@@ -45,6 +49,19 @@ class User(Node):
     async def queue(self, info: strawberry.Info) -> list[Assignment]:
         queued = (await assignments_loader(info.context).load(self.username))["queue"]
         return [Assignment.of(key, job_id) for key in sorted(queued) for job_id in queued[key]]
+
+    @strawberry.field(description="What this user did: items annotated and validated, and time "
+                                  "spent, in every task or in one (zeros when nothing yet). "
+                                  "Admins, or the user themself.",
+                      permission_classes=[IsAdminOrSelf])
+    async def statistics(
+            self, info: strawberry.Info,
+            task_name: Annotated[str | None, strawberry.argument(
+                description="Only this task (null: every task).")] = None,
+    ) -> WorkerStatistics:
+        found = await info.context.store.get_worker_statistics(task_name, self.username)
+        return WorkerStatistics.from_record(found[0]) if found else WorkerStatistics.nothing(
+            self.username)
 
     @classmethod
     def from_record(cls, record: UserRecord) -> "User":

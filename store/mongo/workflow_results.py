@@ -28,7 +28,14 @@ from store.repositories.workflow_listing import (
     listing,
     run_listing_async,
 )
-from store.repositories.workflow_types import STATUS_RANK, ResultState, with_total
+from store.repositories.workflow_types import (
+    ANNOTATED_STATUSES,
+    STATUS_RANK,
+    VALIDATED_STATUSES,
+    ResultState,
+    WorkerStatistics,
+    with_total,
+)
 
 
 def _filter(equal: dict[str, str], held: bool | None) -> dict[str, Any]:
@@ -118,6 +125,39 @@ class MongoResults(ResultListing, ResultRepository):
                            with_data: bool = False, backward: bool = False) -> ResultPage:
         steps = listing(task_name, filter, sort, first, after, offset, with_data, backward)
         return await run_listing_async(steps, lambda request: self._answer(task_name, request))
+
+    async def get_worker_statistics(self, task_name: str | None = None,
+                                    username: str | None = None) -> list[WorkerStatistics]:
+        # A $group per source, run in the database side by side; their few rows (one per
+        # worker) are added up here.
+        scope = {} if task_name is None else {"task_name": task_name}
+
+        def group(collection: str, field: str, total: str, value: Any,
+                  **match: Any) -> Any:
+            who = username if username is not None else {"$ne": ""}
+            return self._db[collection].aggregate([
+                {"$match": {**scope, field: who, **match}},
+                {"$group": {"_id": f"${field}", total: {"$sum": value}}}]).to_list(None)
+
+        sources = await asyncio.gather(
+            group("results", "annotator", "annotated", 1,
+                  status={"$in": list(ANNOTATED_STATUSES)}),
+            group("results", "validator", "validated", 1,
+                  status={"$in": list(VALIDATED_STATUSES)}),
+            group("results", "holder", "time_spent", "$job_duration"),
+            group("jobs", "assigned_to", "time_spent", "$duration"))
+        workers: dict[str, dict[str, float]] = {}
+        for rows in sources:
+            for row in rows:
+                if isinstance(row["_id"], str) and row["_id"]:
+                    sums = workers.setdefault(row["_id"], {})
+                    for key, value in row.items():
+                        if key != "_id":
+                            sums[key] = sums.get(key, 0) + (value or 0)
+        return [WorkerStatistics(username=name, annotated=int(sums.get("annotated", 0)),
+                                 validated=int(sums.get("validated", 0)),
+                                 time_spent=float(sums.get("time_spent", 0.0)))
+                for name, sums in sorted(workers.items()) if any(sums.values())]
 
     async def get_result(self, task_name: str, data_id: str) -> ResultState | None:
         doc = await self._db.results.find_one({"task_name": task_name, "data_id": data_id},

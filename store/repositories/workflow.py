@@ -25,6 +25,7 @@ from store.repositories.workflow_types import (
     ProgressCallback,
     ResultState,
     StatusCounts,
+    WorkerStatistics,
 )
 
 #: `update_job(comments=KEEP)`: leave the job's comments as they are.
@@ -144,6 +145,17 @@ class ResultRepository(ABC):
     async def adjacent_result(self, anchor: ResultState, filter: ResultFilter, sort: ResultSort,
                               forward: bool) -> ResultState | None:
         """The matching result right after (or before) `anchor` in `sort` order, or None."""
+
+    @abstractmethod
+    async def get_worker_statistics(self, task_name: str | None = None,
+                                    username: str | None = None) -> list[WorkerStatistics]:
+        """Per worker, summed in the database over the task's items and jobs (every task's when
+        `task_name` is None): the items whose last annotator they are and that were submitted
+        (ANNOTATED_STATUSES), the items whose last validator they are with a verdict
+        (VALIDATED_STATUSES), and the seconds banked by the jobs they held (the finished and
+        dropped jobs of the history, and the current jobs they hold). Workers with something to
+        show, by username; `username`: that worker only."""
+
 
 class LabelRepository(ABC):
     """Labels and label statistics of the items."""

@@ -79,6 +79,23 @@ class StatusCounts(TypedDict):
     total: int
 
 
+class WorkerStatistics(TypedDict):
+    """What one worker did (`get_worker_statistics`), from what the results and the job
+    history keep."""
+
+    username: str
+    annotated: int  # items whose last annotator they are, past annotation (ANNOTATED_STATUSES)
+    validated: int  # items whose last validator they are, with a verdict (VALIDATED_STATUSES)
+    time_spent: float  # seconds banked by the jobs they held (finished, dropped or current)
+
+
+#: An item counts as annotated by its last annotator once it was submitted (the annotator's
+#: correction of a to_correct item is their work too), as validated by its last validator once
+#: they gave their verdict.
+ANNOTATED_STATUSES = ("to_validate", "to_correct", "done")
+VALIDATED_STATUSES = ("to_correct", "done", "discard")
+
+
 class UnknownTaskError(StoreError):
     """`claim_job`, `update_job` and `save_labels` name a task that does not exist. They look the
     task up only when their conditional update matched nothing (in the same transaction), so the

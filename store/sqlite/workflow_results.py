@@ -30,7 +30,14 @@ from store.repositories.workflow_listing import (
     listing,
     run_listing,
 )
-from store.repositories.workflow_types import STATUS_RANK, ResultState, with_total
+from store.repositories.workflow_types import (
+    ANNOTATED_STATUSES,
+    STATUS_RANK,
+    VALIDATED_STATUSES,
+    ResultState,
+    WorkerStatistics,
+    with_total,
+)
 from store.sqlite.database import SqliteDatabase
 from store.sqlite.workflow_rows import COUNT_COLUMNS, RESULT_COLUMNS, chunks, to_state
 
@@ -189,6 +196,35 @@ def _scan_now(c: sqlite3.Connection, query: ScanQuery) -> tuple[int, list[Result
     return c.execute(count, count_params).fetchone()[0], rows
 
 
+def _quoted(statuses: tuple[str, ...]) -> str:
+    return ", ".join(f"'{status}'" for status in statuses)
+
+
+def worker_statistics_sql(task_name: str | None, username: str | None) -> tuple[str, dict[str, Any]]:
+    """One statement: a GROUP BY per source (annotators, validators, held jobs' banked time,
+    the job history's durations), added up per worker."""
+    scope = "task_name = :t AND " if task_name is not None else ""
+
+    def who(column: str) -> str:
+        return f"{column} = :u" if username is not None else f"{column} != ''"
+
+    assigned = "json_extract(doc, '$.assigned_to')"
+    sql = (
+        "SELECT username, sum(annotated), sum(validated), total(seconds) FROM ("
+        f" SELECT annotator AS username, count(*) AS annotated, 0 AS validated, 0.0 AS seconds"
+        f" FROM results WHERE {scope}{who('annotator')}"
+        f" AND status IN ({_quoted(ANNOTATED_STATUSES)}) GROUP BY annotator"
+        f" UNION ALL SELECT validator, 0, count(*), 0.0 FROM results WHERE {scope}"
+        f"{who('validator')} AND status IN ({_quoted(VALIDATED_STATUSES)}) GROUP BY validator"
+        f" UNION ALL SELECT holder, 0, 0, total(job_duration) FROM results"
+        f" WHERE {scope}{who('holder')} GROUP BY holder"
+        f" UNION ALL SELECT {assigned}, 0, 0, total(json_extract(doc, '$.duration')) FROM jobs"
+        f" WHERE {scope}{who(assigned)} GROUP BY 1)"
+        " GROUP BY username HAVING sum(annotated) + sum(validated) > 0 OR total(seconds) > 0"
+        " ORDER BY username")
+    return sql, {"t": task_name, "u": username}
+
+
 class SqliteResults(ResultListing, ResultRepository):
     def __init__(self, db: SqliteDatabase) -> None:
         self._db = db
@@ -201,6 +237,14 @@ class SqliteResults(ResultListing, ResultRepository):
             return run_listing(steps, lambda request: _answer_now(c, task_name, request))
 
         return await self._db.read(read)
+
+    async def get_worker_statistics(self, task_name: str | None = None,
+                                    username: str | None = None) -> list[WorkerStatistics]:
+        sql, params = worker_statistics_sql(task_name, username)
+        rows = await self._db.read(lambda c: c.execute(sql, params).fetchall())
+        return [WorkerStatistics(username=name, annotated=int(annotated),
+                                 validated=int(validated), time_spent=float(seconds))
+                for name, annotated, validated, seconds in rows]
 
     async def get_result(self, task_name: str, data_id: str) -> ResultState | None:
         row = await self._db.read(lambda c: c.execute(

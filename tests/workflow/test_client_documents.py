@@ -90,12 +90,13 @@ async def test_the_annotator_loop_is_one_request_per_step(team) -> None:
 
 
 @BOTH_ENGINES
-async def test_the_validator_loop_dashboards_results_table_and_users(team, http) -> None:
+async def test_the_validator_loop_dashboards_results_table_and_users(team, http, clock) -> None:
     admin, ann, val, urls = team
     job = (await ann.run("annotator.graphql", "TakeJob", taskName="cars"))["nextJob"]["job"]
     await ann.run("annotator.graphql", "SaveLabels", taskName="cars", dataId=job["dataId"],
                   annotations=[{"category": "car"}])
     assert (await ann.run("annotator.graphql", "TouchJob", jobId=job["id"]))["touchJob"]
+    clock.advance(30)
     left = (await ann.run("annotator.graphql", "LeaveJob", jobId=job["id"]))["interruptJob"]
     assert left["job"]["startAt"] is None
     job = (await ann.run("annotator.graphql", "TakeJob", taskName="cars"))["nextJob"]["job"]
@@ -122,6 +123,19 @@ async def test_the_validator_loop_dashboards_results_table_and_users(team, http)
     [card] = (await admin.run("dashboard.graphql", "Dashboard"))["tasks"]["nodes"]
     assert card["statusCounts"] == {"toAnnotate": 0, "toValidate": 0, "toCorrect": 1, "done": 2,
                                     "discard": 0, "total": 3}
+    assert card["labelStatistics"] == {"objectCount": 1,
+                                       "categories": [{"category": "car", "count": 1}]}
+    workers = (await admin.run("dashboard.graphql", "TaskWorkers", name="cars"))["task"]
+    assert workers["workerStatistics"] == [
+        {"username": "ann", "annotated": 3, "validated": 0, "timeSpentSeconds": 30},
+        {"username": "val", "annotated": 0, "validated": 3, "timeSpentSeconds": 0}]
+    mine = (await ann.run("dashboard.graphql", "MyStatistics"))["me"]
+    assert mine["statistics"] == {"annotated": 3, "validated": 0, "timeSpentSeconds": 30}
+    mine = (await val.run("dashboard.graphql", "MyStatistics", taskName="nope"))["me"]
+    assert mine["statistics"] == {"annotated": 0, "validated": 0, "timeSpentSeconds": 0}
+    with pytest.raises(GraphQLFailure) as refused:  # who did what is for admins
+        await ann.run("dashboard.graphql", "TaskWorkers", name="cars")
+    assert refused.value.code == "FORBIDDEN"
     assert card["dataset"]["itemCount"] == 3
     one = await ann.run("dashboard.graphql", "TaskDashboard", name="cars")
     assert one["task"] == card
