@@ -153,7 +153,8 @@ UPDATE_JOB = """mutation UpdateJob($submits: Boolean!, $interrupts: Boolean!, $t
 
 def _job_update(call: Call) -> dict[str, Any]:
     """A status ends the job (submitJob); else `interrupt: true` pauses it; else a heartbeat."""
-    job = {"jobId": encode_global_id("Job", call.path["task_name"], call.path["job_id"])}
+    job_id = encode_global_id("Job", call.path["task_name"], call.path["job_id"])
+    job: dict[str, Any] = {"jobId": job_id}
     if "comments" in call.body:
         job["comments"] = comment_texts(call.body["comments"])
     submits = "status" in call.body
