@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from store import Store
+from store.migrations import SCHEMA_VERSION
 from store.repositories.workflow_listing import ResultFilter, ResultSort
 from store.sqlite import SqliteStore
 from tests.workflow.helpers import all_results, claim, end, make_task, reference, walk_pages
@@ -149,7 +150,7 @@ async def test_version_2_block_counters_are_dropped_at_open(tmp_path: Path, cloc
     await store.open()
     try:
         assert block_objects(path) == []
-        assert await store.stored_version() == 3
+        assert await store.stored_version() == SCHEMA_VERSION
         states = await all_results(store)
         filter = ResultFilter(statuses=("done", "to_annotate"))
         page = await store.list_results("t", filter, ResultSort.DATA, 5, offset=300)
