@@ -24,6 +24,7 @@ run: demo
 
 test: $(VENV)/.installed
 	$(BIN)/ruff check .
+	$(BIN)/mypy graph resolvers store
 	sh tests/browser/ensure_chromium.sh
 	$(BIN)/python -m pytest -q -p no:cacheprovider -n auto
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Awaitable, Callable
+from typing import TypeGuard
 
 from aiohttp import hdrs, web
 
@@ -37,7 +38,7 @@ def gzip_bytes(body: bytes, level: int = LEVEL) -> bytes:
     return compressor.compress(body) + compressor.flush()
 
 
-def _worth_it(response: web.StreamResponse) -> bool:
+def _worth_it(response: web.StreamResponse) -> TypeGuard[web.Response]:
     if type(response) is not web.Response or response.prepared:
         return False
     if response.status < 200 or response.status in (204, 206, 304):
@@ -57,7 +58,7 @@ async def compression_middleware(
     response = await handler(request)
     if _worth_it(response):
         response.headers.add(hdrs.VARY, hdrs.ACCEPT_ENCODING)
-        if accepts_gzip(request):
-            response.body = gzip_bytes(bytes(response.body))  # type: ignore[arg-type]
+        if accepts_gzip(request) and isinstance(response.body, (bytes, bytearray)):
+            response.body = gzip_bytes(bytes(response.body))
             response.headers[hdrs.CONTENT_ENCODING] = "gzip"
     return response

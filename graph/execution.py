@@ -79,6 +79,8 @@ async def stream_operation(query: str, ctx: Context, variables: dict[str, Any] |
                 yield Refused([with_code(e, ErrorCode.GRAPHQL_VALIDATION_FAILED)
                                for e in item.errors or ()])
                 return
+            if not isinstance(item, ExecutionResult):  # an incremental (@defer/@stream) frame:
+                raise TypeError("incremental execution is not enabled")  # the schema has none
             yield ExecutionResult(data=item.data, errors=mask(item.errors),
                                   extensions=item.extensions)
     except GraphQLError as error:  # a refusal raised by an extension hook while streaming

@@ -209,7 +209,7 @@ def plan_cost(schema: GraphQLSchema, document: DocumentNode, operation: Operatio
     types cost nothing here; validation refuses them afterwards)."""
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
     defaults = {d.variable.name.value: d.default_value for d in operation.variable_definitions or ()}
-    memo: dict[tuple[str, int], CostPlan] = {}
+    memo: dict[tuple[str, int, int], CostPlan] = {}
 
     def size_of(node: FieldNode, definition: Any) -> Size | None:
         for name in SIZE_ARGUMENTS:

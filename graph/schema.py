@@ -15,6 +15,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
+from strawberry.types import get_object_definition
 
 from graph.datasets.schema import DatasetMutation, DatasetQuery
 from graph.errors import should_mask
@@ -39,11 +40,11 @@ MUTATIONS: tuple[type, ...] = (UserMutation, DatasetMutation, SpecMutation, Task
                                JobMutation, ResultMutation, LabelMutation, ProjectMutation)
 
 Query = merge_types("Query", QUERIES)
-Query.__strawberry_definition__.description = (
+get_object_definition(Query, strict=True).description = (
     "Reads. Every lookup of one object is nullable: a missing one is null with a NOT_FOUND "
     "error at its path, and the rest of the answer still comes.")
 Mutation = merge_types("Mutation", MUTATIONS)
-Mutation.__strawberry_definition__.description = (
+get_object_definition(Mutation, strict=True).description = (
     "Writes, in the style `name(input: NameInput!): NamePayload!` for the job loop; admin-only "
     "ones say so.")
 

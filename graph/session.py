@@ -20,8 +20,8 @@ from resolvers.auth.tokens import SessionClaims, TokenSigner
 from store.records import UserRecord
 
 COOKIE_NAME = "token"
-CURRENT_USER = web.RequestKey("user", UserRecord | None)
-CURRENT_SESSION = web.RequestKey("session", SessionClaims | None)
+CURRENT_USER = web.RequestKey[UserRecord | None]("user")
+CURRENT_SESSION = web.RequestKey[SessionClaims | None]("session")
 
 
 def set_session_cookie(response: web.StreamResponse, token: str, settings: Settings) -> None:

@@ -39,7 +39,8 @@ def as_urls(path: str | list[str]) -> list[str]:
 @strawberry.type(description="One frame of a sequence.")
 class DataFrame:
     timestamp: float = strawberry.field(description="Rank of the frame in its sequence (0, 1, …).")
-    path: JSON = strawberry.field(description="A /data URL, or [pcl URL, image URL].")
+    path: str | list[str] = strawberry.field(
+        graphql_type=JSON, description="A /data URL, or [pcl URL, image URL].")
 
     @strawberry.field(description="The frame's media URLs: [image] or [point cloud, image].")
     def urls(self) -> list[str]:
@@ -57,8 +58,9 @@ class DataItem(Node):
                                                           "(natural key, with datasetId).")
     dataset_id: strawberry.ID = strawberry.field(description="The dataset holding the item.")
     type: DataType = strawberry.field(description="The data type of its dataset.")
-    path: JSON = strawberry.field(description="A /data URL (a folder URL for sequences), or a "
-                                              "list of URLs for multi-view items.")
+    path: str | list[str] = strawberry.field(
+        graphql_type=JSON, description="A /data URL (a folder URL for sequences), or a list of "
+                                       "URLs for multi-view items.")
     children: list[DataFrame] = strawberry.field(
         description="The frames of a sequence, in order; empty otherwise.")
     thumbnail: str | None = strawberry.field(

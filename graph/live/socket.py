@@ -169,8 +169,8 @@ class _Connection:
     # -- messages -------------------------------------------------------------------------------
 
     async def _handle(self, raw: str) -> None:
-        data = _decode(raw)
-        kind = data.get("type") if data else None
+        data = _decode(raw) or {}
+        kind = data.get("type")
         if kind == "ping":
             await self.send({"type": "pong"})
         elif kind == "pong":

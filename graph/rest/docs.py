@@ -36,6 +36,8 @@ def _example(schema: JSONSchema, name: str) -> Any:
     kind = schema.get("type")
     if isinstance(kind, list):
         kind = kind[0]
+    if not isinstance(kind, str):
+        return {}
     if kind == "array":
         return [_example(schema.get("items", {}), name.rstrip("s"))]
     return {"string": name, "boolean": True, "integer": 1, "number": 1.0}.get(kind, {})

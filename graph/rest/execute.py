@@ -69,8 +69,9 @@ def translate(errors: list[GraphQLError], conflict_status: int) -> RestError:
     refused = error if isinstance(error, ApiError) else error.original_error
     if isinstance(refused, ApiError):  # from a resolver, or a limit refused before execution
         answer = RestError.from_code(refused.code.value, refused.message, conflict_status)
-        if "retryAfter" in (refused.extensions or {}):
-            answer.headers["Retry-After"] = str(refused.extensions["retryAfter"])
+        extensions = refused.extensions or {}
+        if "retryAfter" in extensions:
+            answer.headers["Retry-After"] = str(extensions["retryAfter"])
         return answer
     if error.path is None:
         # No path: raised before execution, while coercing the variables (a wrong type).

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import strawberry
 
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from graph.jobs.types import Job
 
 UNREAD: Any = object()
+T = TypeVar("T")
 
 
 @strawberry.type(description="The workflow state of one data item within a task.")
@@ -35,8 +36,9 @@ class Result(Node):
     annotator: str | None = strawberry.field(description="Last annotator; null if none.")
     validator: str | None = strawberry.field(description="Last validator; null if none.")
     in_progress: bool = strawberry.field(description="Someone holds the item's current job.")
-    path: JSON = strawberry.field(description="The data item's path relative to the workspace, "
-                                  "e.g. 'images/cat.jpg' (a list of paths for pcl_image items).")
+    path: str | list[str] = strawberry.field(
+        graphql_type=JSON, description="The data item's path relative to the workspace, e.g. "
+                                        "'images/cat.jpg' (a list of paths for pcl_image items).")
     dataset_id: strawberry.Private[str]
 
     #: The item's data record when the listing read it with the page (UNREAD: ask the loader).
@@ -44,15 +46,18 @@ class Result(Node):
 
     # Plain (not async) resolvers: a value read with the page is returned as is, so a page with
     # thumbnails executes without awaiting anything per item; otherwise the loader's future
-    # (batched across the page) is returned and awaited by the executor.
-    @strawberry.field(description="The data item (batched across a page).")
-    def data(self, info: strawberry.Info) -> DataItem | None:
+    # (batched across the page) is returned and awaited by the executor. Either may come back,
+    # so the GraphQL type is given apart from the Python one.
+    @strawberry.field(graphql_type=DataItem | None,
+                      description="The data item (batched across a page).")
+    def data(self, info: strawberry.Info) -> DataItem | None | Awaitable[DataItem | None]:
         if self.data_record is not UNREAD:
             return DataItem.from_record(self.data_record) if self.data_record else None
         return _then(self._load(info), lambda r: DataItem.from_record(r) if r else None)
 
-    @strawberry.field(description="The item's thumbnail (base64 JPEG), for image items.")
-    def thumbnail(self, info: strawberry.Info) -> str | None:
+    @strawberry.field(graphql_type=str | None,
+                      description="The item's thumbnail (base64 JPEG), for image items.")
+    def thumbnail(self, info: strawberry.Info) -> str | None | Awaitable[str | None]:
         if self.data_record is not UNREAD:
             return self.data_record.get("thumbnail") if self.data_record else None
         return _then(self._load(info), lambda r: r.get("thumbnail") if r else None)
@@ -93,7 +98,7 @@ class Result(Node):
         return (self.task_name, str(self.data_id))
 
 
-async def _then(pending: Awaitable[Any], convert: Callable[[Any], Any]) -> Any:
+async def _then(pending: Awaitable[Any], convert: Callable[[Any], T]) -> T:
     return convert(await pending)
 
 

@@ -1,7 +1,7 @@
 """GraphQL types of users (DbUser / RestUser without any password field)."""
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 
@@ -38,7 +38,8 @@ class Assignment:
 class User(Node):
     username: str = strawberry.field(description="Unique login name (natural key).")
     role: Role = strawberry.field(description="What the user may do.")
-    preferences: JSON = strawberry.field(description="Free JSON object of UI preferences.")
+    preferences: dict[str, Any] = strawberry.field(
+        graphql_type=JSON, description="Free JSON object of UI preferences.")
 
     @strawberry.field(description="The jobs this user holds: at most one per task and lane.")
     async def assignments(self, info: strawberry.Info) -> list[Assignment]:

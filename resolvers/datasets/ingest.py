@@ -18,7 +18,7 @@ import asyncio
 import logging
 import multiprocessing
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -167,7 +167,7 @@ def _record(dataset: DatasetRecord, item: ScannedItem, item_id: str, order: int)
 
 
 async def _batches(dataset: DatasetRecord, scanned: list[ScannedItem], options: IngestOptions,
-                   report: IngestReport) -> AsyncIterator[list[DataRecord]]:
+                   report: IngestReport) -> AsyncGenerator[list[DataRecord], None]:
     """Records are built as they are written, so a written batch (thumbnails included) is freed."""
     ids = unique_ids(len(scanned))
     if dataset["data_type"] != "image":

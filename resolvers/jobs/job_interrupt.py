@@ -17,4 +17,5 @@ async def interrupt_job(
 ) -> InterruptJobPayload:
     outcome = await change_job(info, input.job_id, JobAction.INTERRUPT,
                                comments=given(input.comments))
+    assert outcome.job is not None  # change_job raised otherwise
     return InterruptJobPayload(job=Job.from_record(outcome.job))

@@ -16,4 +16,5 @@ async def touch_job(
 ) -> TouchJobPayload:
     outcome = await change_job(info, input.job_id, JobAction.HEARTBEAT,
                                comments=given(input.comments))
+    assert outcome.job is not None  # change_job raised otherwise
     return TouchJobPayload(job=Job.from_record(outcome.job))

@@ -128,7 +128,7 @@ def _children(children: Any) -> list[dict[str, Any]]:
         return []
     if not isinstance(children, list):
         raise ValueError("children is neither empty nor a list")
-    frames = []
+    frames: list[dict[str, Any]] = []
     for frame in children:
         if not isinstance(frame, dict) or "path" not in frame:
             raise ValueError("a frame has no path (an unconverted pre-0.2 sequence)")

@@ -177,13 +177,18 @@ async def _items_by_path(store: Store, dataset_id: str) -> tuple[list[str], dict
         after = page.items[-1]["order"]
 
 
+def _read_files(folder: Folder, files: list[Path]) -> list[Any]:
+    """The parsed files, in order (run in a thread: one hop per chunk, not per file)."""
+    return [read_json(folder, f) for f in files]
+
+
 async def _read_seeds(folder: Folder, task_file: TaskFile, files: list[Path],
                       by_path: dict[str, str], advance: ProgressCallback) -> dict[str, ItemSeed]:
     seeds: dict[str, ItemSeed] = {}
     seen: dict[str, str] = {}  # data id -> the file that described it
     for start in range(0, len(files), READ_CHUNK):
         chunk = files[start:start + READ_CHUNK]
-        documents = await asyncio.to_thread(lambda chunk=chunk: [read_json(folder, f) for f in chunk])
+        documents = await asyncio.to_thread(_read_files, folder, chunk)
         for file, document in zip(chunk, documents, strict=False):
             shown = folder.show(file)
             key, seed = read_item_file(document, shown)

@@ -1,7 +1,8 @@
 """`createUser` (admins only)."""
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
 import strawberry
 
@@ -19,8 +20,10 @@ async def create_user(
         input: Annotated[CreateUserInput, strawberry.argument(description="The new account.")],
 ) -> CreateUserPayload:
     problems = InputErrors()  # every bad field at once
-    for check, value in ((check_username, input.username), (check_password, input.password),
-                         (check_preferences, input.preferences)):
+    checks: tuple[tuple[Callable[[Any], object], Any], ...] = (
+        (check_username, input.username), (check_password, input.password),
+        (check_preferences, input.preferences))
+    for check, value in checks:
         with problems.check():
             check(value)
     problems.raise_if_any()

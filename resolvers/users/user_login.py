@@ -23,7 +23,7 @@ async def login(
         await throttle.refuse_if_locked(ctx.store, ctx.settings, username, address, ctx.now())
     except ApiError as refused:  # /graphql answers 429 too, with the same Retry-After
         ctx.response.set_status(429)
-        ctx.response.headers["Retry-After"] = str(refused.extensions["retryAfter"])
+        ctx.response.headers["Retry-After"] = str((refused.extensions or {})["retryAfter"])
         raise
     record = await ctx.store.get_user(username)
     # Same message and same cost for an unknown user and a wrong password: no account probing.
