@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
+import functools
 import os
 import statistics
 import tempfile
@@ -295,10 +296,10 @@ async def filters(sizes: list[int], runs: int, engines: list[str]) -> None:
                     except TypeError:  # this code has no contains-filters
                         continue
                     samples = []
+                    read = functools.partial(store.list_results, "bench", chosen,
+                                             ResultSort(sort), 10, offset=offset, with_data=True)
                     for _ in range(runs):
-                        ms, page = await timed(lambda: store.list_results(
-                            "bench", chosen, ResultSort(sort), 10, offset=offset,
-                            with_data=True))
+                        ms, page = await timed(read)
                         samples.append(ms)
                     print(f"{name:42s} {summary(samples)}   total {page.total:,}")
                 if engine == "mongodb" and os.environ.get("MONGODB_URI"):

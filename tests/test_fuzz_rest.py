@@ -114,34 +114,39 @@ def test_fuzzed_rest_calls_never_fail_the_server_nor_half_change_state(target: T
     failures: list[str] = []
     calls = 0
     known = target.state()
+
+    def fuzz(operation: Any, mode: GenerationMode, changes_state: bool) -> None:
+        """Hypothesis' cases of one operation in one mode, each call checked as it returns."""
+        @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
+                  phases=[Phase.explicit, Phase.generate],
+                  suppress_health_check=list(HealthCheck))
+        @given(case=operation.as_strategy(generation_mode=mode))
+        def check(case: Any) -> None:
+            nonlocal calls, known
+            response = case.call(base_url=target.url + "/api/v1", session=session,
+                                 headers={**(case.headers or {}), **headers}, timeout=30)
+            calls += 1
+            label = f"{role} {case.method} {case.formatted_path} ({mode.value})"
+            if response.status_code >= 500:
+                failures.append(f"{label}: {response.status_code} {response.text[:200]}")
+            elif changes_state:
+                # calls run one at a time: the state before this one is the state after the
+                # last one, so each state-changing call costs one read of the state
+                after = target.state()
+                if response.status_code >= 400 and after != known:
+                    failures.append(f"{label}: refused with {response.status_code} but the "
+                                    "state changed")
+                known = after
+
+        check()
+
     for result in schema.get_all_operations():
         operation = result.ok()
         changes_state = operation.method.upper() != "GET" or operation.path in (
             "/logout", "/tasks/{task_name}/jobs/next")
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-            @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
-                      phases=[Phase.explicit, Phase.generate],
-                      suppress_health_check=list(HealthCheck))
-            @given(case=operation.as_strategy(generation_mode=mode))
-            def check(case: Any) -> None:
-                nonlocal calls, known
-                response = case.call(base_url=target.url + "/api/v1", session=session,
-                                     headers={**(case.headers or {}), **headers}, timeout=30)
-                calls += 1
-                label = f"{role} {case.method} {case.formatted_path} ({mode.value})"
-                if response.status_code >= 500:
-                    failures.append(f"{label}: {response.status_code} {response.text[:200]}")
-                elif changes_state:
-                    # calls run one at a time: the state before this one is the state after the
-                    # last one, so each state-changing call costs one read of the state
-                    after = target.state()
-                    if response.status_code >= 400 and after != known:
-                        failures.append(f"{label}: refused with {response.status_code} but the "
-                                        "state changed")
-                    known = after
-
             try:
-                check()
+                fuzz(operation, mode, changes_state)
             except Unsatisfiable:  # nothing to make invalid (no parameter, no body)
                 assert mode is GenerationMode.NEGATIVE, label_of(operation)
     assert calls > 0

@@ -11,7 +11,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from graph.app import create_app
 from tests.client import Caller
-from tests.conftest import MONGODB_URI, login
+from tests.conftest import MONGODB_URI
 from tests.workflow.gql import create_task, image_folder
 
 

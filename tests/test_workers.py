@@ -6,7 +6,6 @@ a killed server leaves no worker behind."""
 from __future__ import annotations
 
 import asyncio
-import os
 import time
 from pathlib import Path
 from typing import Any
@@ -57,7 +56,7 @@ async def team(url: str, count: int, workspace: Path, images: int) -> tuple[Clie
                                                            "role": "user", "preferences": {}})
         assert status == 201, body
     annotators = [Client(url) for _ in names]
-    await asyncio.gather(*(c.login(n, "pw-" + n) for c, n in zip(annotators, names)))
+    await asyncio.gather(*(c.login(n, "pw-" + n) for c, n in zip(annotators, names, strict=True)))
     return admin, annotators
 
 

@@ -150,7 +150,7 @@ async def test_the_same_order_through_graphql(http, campaign, clock) -> None:
         body = await save(ann, job["dataId"], [BOX])
         assert body["data"]["saveLabels"]["labels"]["annotations"] == [BOX], body
         jobs.append(job)
-    for job, verdict in zip(jobs, ("DONE", "TO_CORRECT")):  # validate, reject
+    for job, verdict in zip(jobs, ("DONE", "TO_CORRECT"), strict=True):  # validate, reject
         review = await next_job(val, objective="VALIDATE")
         assert review["dataId"] == job["dataId"]
         assert await update_job(val, review, status=verdict)

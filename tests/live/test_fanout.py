@@ -11,7 +11,7 @@ from graph.app import create_app
 from store.mongo import MongoStore
 from store.sqlite import SqliteStore
 from tests.client import login
-from tests.conftest import ADMIN_PASSWORD, MONGODB_URI, USER_PASSWORD, make_user
+from tests.conftest import ADMIN_PASSWORD, MONGODB_URI, make_user
 from tests.live.rawws import RawSocket
 from tests.live.wsclient import LiveClient
 from tests.workflow.gql import SAVE_LABELS, create_task, image_folder, next_job, update_job

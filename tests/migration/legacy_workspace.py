@@ -78,7 +78,7 @@ def write_legacy_workspace(workspace: Path) -> Path:
     """Media files and `db.ldb`; returns the database folder."""
     (workspace / "images").mkdir(parents=True)
     (workspace / "pcls").mkdir()
-    for i, data_id in enumerate(IMAGE_IDS):
+    for i in range(len(IMAGE_IDS)):
         Image.new("RGB", (64 + i, 48), (20 * i, 100, 50)).save(workspace / "images" / f"img_{i}.jpg")
     for data_id in PCL_IDS:
         (workspace / "pcls" / f"{data_id}.bin").write_bytes(b"\0" * 64)
@@ -145,10 +145,10 @@ def write_legacy_workspace(workspace: Path) -> Path:
     _put(db, "r:clouds:p1", _result("clouds", "p1", "to_validate", "p1v", ["p1a"], "bob", "", False, 12))
     _put(db, "j:clouds:p2a", _job("clouds", "p2a", "p2", "to_annotate", "bob", 0, 9))
     _put(db, "r:clouds:p2", _result("clouds", "p2", "done", "", ["p2a"], "bob", "", False, 9))
-    for data_id, annotations in LABELS.items():
+    for data_id, labels in LABELS.items():
         task = "clouds" if data_id.startswith("p") else "cars"
         _put(db, f"l:{task}:{data_id}", {"task_name": task, "data_id": data_id,
-                                         "annotations": annotations})
+                                         "annotations": labels})
     db.compact_range()  # compressed tables
     db.close()
 

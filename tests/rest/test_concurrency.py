@@ -17,7 +17,7 @@ async def test_concurrent_logins_each_get_their_own_cookie(http, admin: Caller) 
         await make_user(http, admin, name)
     clients = [LegacyClient(http) for _ in USERS]
     try:
-        await asyncio.gather(*(c.login(n, USER_PASSWORD) for c, n in zip(clients, USERS)))
+        await asyncio.gather(*(c.login(n, USER_PASSWORD) for c, n in zip(clients, USERS, strict=True)))
         profiles = await asyncio.gather(*(c.get("/profile") for c in clients))
         assert [body["username"] for _, body in profiles] == USERS
         tokens = {c.cookie("token") for c in clients}
@@ -33,7 +33,7 @@ async def test_concurrent_claims_through_rest_never_share_an_item(http, admin: C
         await make_user(http, admin, name)
     clients = [LegacyClient(http) for _ in USERS]
     try:
-        await asyncio.gather(*(c.login(n, USER_PASSWORD) for c, n in zip(clients, USERS)))
+        await asyncio.gather(*(c.login(n, USER_PASSWORD) for c, n in zip(clients, USERS, strict=True)))
         answers = await asyncio.gather(*(c.get("/tasks/cars/jobs/next?objective=to_annotate")
                                          for c in clients))
         assert all(status == 200 for status, _ in answers)

@@ -3,6 +3,8 @@ per kind of nested record, not N (checked on the embedded engine's statement tra
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable
+from typing import TypeVar
 
 import pytest
 
@@ -11,17 +13,19 @@ from tests.conftest import MONGODB_URI
 from tests.workflow.gql import create_task, image_folder, results
 
 pytestmark = pytest.mark.skipif(bool(MONGODB_URI), reason="reads the SQLite statement trace")
+T = TypeVar("T")
 
 
-async def traced(http, call) -> list[str]:
+async def traced(http, operation: Awaitable[T]) -> tuple[T, list[str]]:
+    """What `operation` (a coroutine not started yet) returns, and the SQL statements it ran."""
     store = http.app[SERVICES].store
     statements: list[str] = []
     await store._db.trace(statements.append)
     try:
-        await call()
+        answer = await operation
     finally:
         await store._db.trace(None)
-    return statements
+    return answer, statements
 
 
 def reads_of(statements: list[str], table: str) -> int:
@@ -36,12 +40,7 @@ async def test_tasks_with_dataset_spec_and_counts_cost_one_read_each(http, admin
                                 "labelSchema": {"n": i}})
     query = ("query { tasks { nodes { name dataset { path itemCount } spec { labelSchema } "
              "statusCounts { total } } } }")
-    data: dict = {}
-
-    async def call() -> None:
-        data.update(await admin.gql(query))
-
-    statements = await traced(http, call)
+    data, statements = await traced(http, admin.gql(query))
     assert len(data["tasks"]["nodes"]) == 6 and all(t["statusCounts"]["total"] == 2 for t in data["tasks"]["nodes"])
     assert len({t["spec"]["labelSchema"]["n"] for t in data["tasks"]["nodes"]}) == 6
     assert reads_of(statements, "datasets") == 2  # the records, then the item counts
@@ -52,12 +51,7 @@ async def test_tasks_with_dataset_spec_and_counts_cost_one_read_each(http, admin
 async def test_a_results_page_loads_its_items_at_once(http, admin, workspace) -> None:
     image_folder(workspace, 25)
     await create_task(admin)
-    page: dict = {}
-
-    async def call() -> None:
-        page.update(await results(admin, first=20))
-
-    statements = await traced(http, call)
+    page, statements = await traced(http, results(admin, first=20))
     assert len(page["nodes"]) == 20 and all(i["thumbnail"] and i["data"] for i in page["nodes"])
     assert reads_of(statements, "data_items") == 1
 
@@ -76,15 +70,9 @@ async def test_legacy_page_numbers_deep_in_a_task_read_one_page(http, admin, wor
                     {"t": "cars", "ids": picked})
     expected = [d for d in ids if d not in set(picked)]
     for page_number in (1, 26, 27, 40, 41):
-        out: dict = {}
-
-        async def call() -> None:
-            status, body = await admin.rest(
-                "GET", f"/tasks/cars/results?page={page_number}&count=10&status=to_annotate")
-            assert status == 200, body
-            out.update(body)
-
-        statements = await traced(http, call)
+        (status, out), statements = await traced(http, admin.rest(
+            "GET", f"/tasks/cars/results?page={page_number}&count=10&status=to_annotate"))
+        assert status == 200, out
         start = (page_number - 1) * 10
         assert [r["data_id"] for r in out["results"]] == expected[start:start + 10], page_number
         assert out["counter"] == len(expected) == 400
@@ -108,12 +96,7 @@ async def test_thumbnails_are_read_with_the_page_only_when_asked(http, admin, wo
       fragment R on Result { dataId thumbnail }"""
     bare = """query($t: String!) { results(taskName: $t, first: 5) { nodes { dataId } } }"""
     for query, reads in ((fragment, 1), (bare, 0)):
-        out: dict = {}
-
-        async def call() -> None:
-            out.update(await admin.gql(query, {"t": "cars"}))
-
-        statements = await traced(http, call)
+        out, statements = await traced(http, admin.gql(query, {"t": "cars"}))
         assert len(out["results"]["nodes"]) == 5
         assert reads_of(statements, "data_items") == reads
         if reads:

@@ -42,7 +42,7 @@ async def test_thirty_users_claim_at_once_and_ten_win(http, admin, task) -> None
 
     async def round_() -> dict[str, str | None]:
         jobs = await asyncio.gather(*(next_job(u) for u in users))
-        return {u.username: (j["dataId"] if j else None) for u, j in zip(users, jobs)}
+        return {u.username: (j["dataId"] if j else None) for u, j in zip(users, jobs, strict=True)}
 
     first = await round_()
     winners = {name: data_id for name, data_id in first.items() if data_id}

@@ -106,7 +106,7 @@ async def test_thirty_users_at_once_on_ten_items(store: Store, clock) -> None:
 
     async def round_() -> dict[str, str | None]:
         jobs = await asyncio.gather(*(claim(store, u, clock) for u in users))
-        return {u: (j["data_id"] if j else None) for u, j in zip(users, jobs)}
+        return {u: (j["data_id"] if j else None) for u, j in zip(users, jobs, strict=True)}
 
     first = await round_()
     winners = {u: d for u, d in first.items() if d is not None}

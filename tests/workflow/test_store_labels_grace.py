@@ -81,7 +81,7 @@ async def test_the_grace_follows_the_latest_end_only(store: Store, clock) -> Non
 
 async def test_an_admin_batch_ends_the_grace(store: Store, clock) -> None:
     ids = await make_task(store, count=2)
-    for data_id in ids:
+    for _ in ids:
         job = await claim(store, "ann", clock)
         await end(store, job, "ann", "to_validate", clock)
     await store.reset_items("t", [ids[0]], by_job=False, status="to_annotate", now=clock())

@@ -118,7 +118,7 @@ async def test_labels_are_read_in_bulk_in_the_order_asked(store: Store, clock) -
     asked = [ids[3], "ghost", ids[2], *ids[::-1], ids[2]]
     labels = await store.get_labels_many("t", asked)
     assert labels[1] is None and len(labels) == len(asked)
-    for data_id, record in zip(asked, labels):
+    for data_id, record in zip(asked, labels, strict=True):
         if data_id == "ghost":
             continue
         assert record == {"task_name": "t", "data_id": data_id,
