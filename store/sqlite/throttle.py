@@ -1,6 +1,8 @@
 """Login throttling on the embedded engine: one row per key, upserted in one statement."""
 from __future__ import annotations
 
+import sqlite3
+
 from store.repositories.throttle import LoginThrottleRepository
 from store.sqlite.database import SqliteDatabase
 
@@ -16,7 +18,7 @@ class SqliteLoginThrottle(LoginThrottleRepository):
         return float(rows[0][0] or 0.0) if rows else 0.0
 
     async def record_login_failure(self, key: str, now: float, window: float) -> int:
-        def record(c) -> int:
+        def record(c: sqlite3.Connection) -> int:
             # Rows idle for a whole window and no longer locked are forgotten (indexed).
             c.execute("DELETE FROM login_failures WHERE last_failure < ? AND locked_until < ?",
                       (now - window, now))
