@@ -20,12 +20,13 @@ def free_port() -> int:
 
 class ServerProcess:
     def __init__(self, workspace: Path, *args: str, env: dict[str, str] | None = None,
-                 cwd: Path | None = None) -> None:
+                 cwd: Path | None = None, module: str = "graph.cli") -> None:
         """`cwd`: run the server of another checkout (with PYTHONPATH pointing at it), for
-        benchmarks comparing against it."""
+        benchmarks comparing against it; `module`: another entry point taking the same
+        arguments (bench/profiled_serve.py)."""
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        command = [sys.executable, "-m", "graph.cli", "serve", str(workspace), "--port", str(self.port), *args]
+        command = [sys.executable, "-m", module, "serve", str(workspace), "--port", str(self.port), *args]
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                         env={**os.environ, **(env or {})}, cwd=cwd)
 
