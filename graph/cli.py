@@ -117,6 +117,7 @@ def _serve_one(settings: Settings, serving: Callable[[dict[str, Any], int], str]
     from aiohttp import web
 
     from graph.app import create_app
+    from graph.heap import freeze_on_startup
     from graph.services import SERVICES
 
     app = create_app(settings)
@@ -129,6 +130,7 @@ def _serve_one(settings: Settings, serving: Callable[[dict[str, Any], int], str]
             print(message, flush=True)
 
     app.on_startup.append(announce)
+    freeze_on_startup(app)
     # The keep-alive timer also closes connections that trickle their headers (slowloris).
     web.run_app(app, host=settings.host, port=settings.port, print=None, access_log=None,
                 keepalive_timeout=settings.keepalive_timeout)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from email.message import Message
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from aiohttp import web
@@ -30,7 +31,10 @@ SAME_SITE_FETCHES = frozenset({"same-origin", "none"})
 GUARDED_PREFIXES = ("/graphql", "/api/v1")
 
 
+@lru_cache(maxsize=256)
 def _mime(header: str) -> str:
+    """The media type of a Content-Type header, as the standard library reads it (`text/plain`
+    when malformed); clients send the same few headers, so each is parsed once."""
     message = Message()
     message["content-type"] = header
     return message.get_content_type()

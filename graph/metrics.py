@@ -11,6 +11,10 @@ What is measured:
   the writes answered after one; their ratio is what group commit saves (1 without it).
 - `pixano_store_pending_writes`: writes waiting for the writer (its queue depth), summed over
   workers.
+- `pixano_live_subscriptions{kind}`: subscriptions listening now over the WebSocket door, by
+  subscription field (`taskProgress`, `resultChanged`, `myWork`: a fixed set, never an alias),
+  summed over workers; counted by the door (`graph/live/socket.py`) from the moment a
+  subscription listens to its end (completed, failed, or its socket closed).
 
 The store counts in plain integers (it knows nothing of Prometheus); they are copied into the
 Prometheus counters at the end of each request and before each scrape, as deltas.
@@ -26,6 +30,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from aiohttp import web
 from prometheus_client import (CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Counter, Gauge,
@@ -52,6 +57,9 @@ ACKNOWLEDGED = Counter("pixano_store_acknowledged_writes", "Writes acknowledged 
                        "commit (commits / acknowledged writes < 1 with group commit)")
 PENDING = Gauge("pixano_store_pending_writes", "Writes waiting for the writer (queue depth)",
                 multiprocess_mode="livesum")
+SUBSCRIPTIONS = Gauge("pixano_live_subscriptions", "Subscriptions listening now, by kind (the "
+                      "subscription field: taskProgress, resultChanged, myWork)", ["kind"],
+                      multiprocess_mode="livesum")
 
 _COUNTERS = {"reads": OPERATIONS.labels("read"), "lookups": OPERATIONS.labels("lookup"),
              "writes": OPERATIONS.labels("write"), "commits": COMMITS,
@@ -89,6 +97,20 @@ def _route_name(request: web.Request) -> str:
     return resource.canonical if resource is not None else "unmatched"
 
 
+_SERIES: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+
+
+def _series(route: str, method: str, status: int) -> tuple[Any, Any]:
+    """The request counter and latency histogram of (route, method, status), looked up in
+    prometheus_client once (its `labels()` checks and converts the values on every call)."""
+    key = (route, method, status)
+    series = _SERIES.get(key)
+    if series is None:
+        series = _SERIES[key] = (REQUESTS.labels(route, method, str(status)),
+                                 LATENCY.labels(route))
+    return series
+
+
 @web.middleware
 async def metrics_middleware(
     request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -103,9 +125,9 @@ async def metrics_middleware(
         status = exc.status
         raise
     finally:
-        route = _route_name(request)
-        REQUESTS.labels(route, request.method, str(status)).inc()
-        LATENCY.labels(route).observe(time.perf_counter() - started)
+        requests, latency = _series(_route_name(request), request.method, status)
+        requests.inc()
+        latency.observe(time.perf_counter() - started)
         counters = request.app.get(STORE_COUNTERS)
         if counters is not None:
             counters.sync()

@@ -82,14 +82,16 @@ def _worker(settings: Settings) -> int:
     from aiohttp import web
 
     from graph.app import create_app
+    from graph.heap import freeze_on_startup
 
     die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     try:
-        web.run_app(create_app(replace(settings, shared_store=True)), host=settings.host,
-                    port=settings.port, reuse_port=True, print=None, access_log=None,
-                    keepalive_timeout=settings.keepalive_timeout)
+        app = create_app(replace(settings, shared_store=True))
+        freeze_on_startup(app)
+        web.run_app(app, host=settings.host, port=settings.port, reuse_port=True, print=None,
+                    access_log=None, keepalive_timeout=settings.keepalive_timeout)
     except Exception as exc:  # reported by the worker; the parent sees the exit code
         print(f"pixano-graph worker {os.getpid()}: {exc}", file=sys.stderr, flush=True)
         return 1

@@ -97,10 +97,17 @@ class EventBus:
         if not batch:
             return
         try:
-            await self._store.append_events(batch)
+            seqs = await self._store.append_events(batch)
         except Exception:  # the store is down: the changes may be too; subscribers resync later
             log.exception("could not append %d events to the log", len(batch))
-        self._follow_wake.set()
+            seqs = []
+        if seqs and not self._by_task and not self._by_user:
+            # Nobody listens here: what the follower would read back is known (a listener
+            # arriving later starts from now). This spares every write a second hop to the
+            # database only to learn the last sequence number.
+            self._cursor = max(self._cursor, seqs[-1])
+        else:
+            self._follow_wake.set()
 
     # -- following -----------------------------------------------------------------------------
 

@@ -23,13 +23,14 @@ class SqliteEvents(EventRepository):
         def append(c: sqlite3.Connection) -> list[int]:
             # Events are notifications (a lost one costs a stale view, not data): their commit
             # skips the fsync (`synchronous=NORMAL`, WAL), the next durable commit syncs them.
-            level = c.execute("PRAGMA synchronous").fetchone()[0]
+            # The writer's connection is always FULL (`SqliteDatabase._connect`): restored as
+            # such, without reading the level back on every append.
             c.execute("PRAGMA synchronous=NORMAL")
             try:
                 with transaction(c):
                     return [c.execute(INSERT, row).fetchone()[0] for row in rows]
             finally:
-                c.execute(f"PRAGMA synchronous={int(level)}")
+                c.execute("PRAGMA synchronous=FULL")
 
         return await self._db.call(append) if rows else []
 
