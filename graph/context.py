@@ -21,8 +21,9 @@ class Context:
     response: web.StreamResponse
     user: UserRecord | None
     request: web.Request | None = None
-    # A streaming door (the WebSocket) is told when a subscription has started listening.
-    on_listening: Callable[[], None] | None = None
+    # A streaming door (the WebSocket) is told when a subscription has started listening, and
+    # which one (its root field: `taskProgress`...).
+    on_listening: Callable[[str], None] | None = None
     # One DataLoader per kind of nested record, created on first use and living for one request.
     _loaders: dict[str, DataLoader[Any, Any]] = field(default_factory=dict)
 
@@ -41,10 +42,11 @@ class Context:
     def is_admin(self) -> bool:
         return self.user is not None and self.user["role"] == "admin"
 
-    def listening(self) -> None:
-        """Called by a subscription once it listens: no event published from now on is missed."""
+    def listening(self, kind: str) -> None:
+        """Called by a subscription once it listens: no event published from now on is missed.
+        `kind`: the subscription's field (`info.field_name`), for the door's metrics."""
         if self.on_listening is not None:
-            self.on_listening()
+            self.on_listening(kind)
 
     def forget_loaders(self) -> None:
         """Drop what this context's loaders remember: a subscription's context lives on, and

@@ -30,6 +30,7 @@ from graph.context import Context
 from graph.errors import ErrorCode
 from graph.execution import Refused, stream_operation
 from graph.guard import UNEXPECTED
+from graph.metrics import SUBSCRIPTIONS
 from graph.services import SERVICES, Services
 from graph.session import COOKIE_NAME, authenticate, bearer_token
 from store.records import UserRecord
@@ -202,10 +203,18 @@ class _Connection:
             await self.close(4400, "Invalid subscribe payload")
             return
         listening = asyncio.Event()
+        active: list[str] = []  # the subscription's kind, once it listens (the metrics' gauge)
+
+        def listens(kind: str) -> None:
+            if not active:
+                active.append(kind)
+                SUBSCRIPTIONS.labels(kind).inc()
+            listening.set()
+
         ctx = Context(services=self.services, response=web.Response(), user=self.user,
-                      request=self.request, on_listening=listening.set)
+                      request=self.request, on_listening=listens)
         task = asyncio.create_task(self._run(op_id, ctx, stream_operation(query, ctx, variables,
-                                                                          name), listening))
+                                                                          name), listening, active))
         self.operations[op_id] = task
         task.add_done_callback(lambda t: self.operations.pop(op_id, None)
                                if self.operations.get(op_id) is t else None)
@@ -217,7 +226,8 @@ class _Connection:
                            return_when=asyncio.FIRST_COMPLETED)
         waiting.cancel()
 
-    async def _run(self, op_id: str, ctx: Context, stream: Any, listening: asyncio.Event) -> None:
+    async def _run(self, op_id: str, ctx: Context, stream: Any, listening: asyncio.Event,
+                   active: list[str]) -> None:
         try:
             async for item in stream:
                 if isinstance(item, Refused):
@@ -234,6 +244,8 @@ class _Connection:
                 UNEXPECTED, extensions={"code": ErrorCode.INTERNAL_SERVER_ERROR.value})])
         finally:
             listening.set()
+            if active:  # it was counted as listening: it is not any more
+                SUBSCRIPTIONS.labels(active[0]).dec()
             await stream.aclose()
 
     # -- sending --------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 Each resolver checks what the matching query would (the task exists; the permission classes on
 the field check the caller) and registers its listener before it returns (and says so:
-`ctx.listening()`), so an operation that was accepted misses no event published after that. It returns the stream of messages, which
+`ctx.listening(kind)`), so an operation that was accepted misses no event published after that. It returns the stream of messages, which
 unregisters when the subscription ends (completed by the client, or the socket closed).
 """
 from __future__ import annotations
@@ -42,7 +42,7 @@ async def task_progress(
     slot: Slot[TaskProgress] = Slot()
     feed = ctx.services.live.join(task_name, lambda: _progress(store, task_name), slot)
     first = feed.latest or await feed.refresh()
-    ctx.listening()
+    ctx.listening(info.field_name)
     return _progress_stream(ctx, task_name, slot, first)
 
 
@@ -80,7 +80,7 @@ async def result_changed(
     task = await require_task(ctx, task_name)
     listener = QueueListener(ctx.settings.live_queue_size, lambda e: e["kind"] in RESULT_KINDS)
     stop = ctx.services.events.listen(listener, task_name=task_name)
-    ctx.listening()
+    ctx.listening(info.field_name)
     return _result_stream(ctx, task, store_filter(filter), listener, stop)
 
 
@@ -126,7 +126,7 @@ async def my_work(info: strawberry.Info) -> AsyncGenerator[WorkNotice, None]:
     me = ctx.user["username"]
     watch = _WorkWatch(ctx, me)
     await watch.reload()
-    ctx.listening()
+    ctx.listening(info.field_name)
     return watch.stream()
 
 
