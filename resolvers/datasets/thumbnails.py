@@ -68,7 +68,10 @@ def make_thumbnail(path: str, fast: bool = True) -> str:
     if orientation in _ORIENTATION:
         small = small.transpose(_ORIENTATION[orientation])
     buffer = io.BytesIO()
-    small.save(buffer, format="JPEG", quality=QUALITY)
+    # Huffman tables made for the picture (one more pass over a 100 px image), as the original
+    # server's thumbnailer (sharp: `optimiseCoding` on by default) writes them: the standard
+    # tables alone are ~400 bytes, and a results page carries ten thumbnails (issue 16).
+    small.save(buffer, format="JPEG", quality=QUALITY, optimize=True)
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 

@@ -80,6 +80,21 @@ async def test_the_thumbnail_is_a_small_copy_of_the_picture(admin, workspace) ->
     assert r > 180 and g > 180 and b < 80  # yellow on the right
 
 
+async def test_thumbnails_are_coded_with_tables_made_for_them(admin, workspace) -> None:
+    """As the original server's (sharp optimises the Huffman coding by default): the same
+    picture with the standard tables is larger, and a results page carries ten of them."""
+    import base64
+    import io
+
+    make_images(workspace / "coded", ["a.jpg", "b.png"])
+    out = await create_dataset(admin, "coded")
+    for item in await all_items(admin, out["dataset"]["id"]):
+        served = base64.b64decode(item["thumbnail"])
+        standard = io.BytesIO()
+        decode_thumbnail(item["thumbnail"]).save(standard, format="JPEG", quality=80)
+        assert len(served) < len(standard.getvalue()) - 100
+
+
 async def test_corrupt_images_are_kept_without_thumbnail_and_listed(admin, workspace) -> None:
     make_images(workspace / "mixed", ["a.jpg", "c.png"])
     make_corrupt_image(workspace / "mixed" / "b.jpg")
