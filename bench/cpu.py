@@ -9,13 +9,15 @@ saves, then the submits), and the server's CPU over the phase is read from
 `/proc/<pid>/task/*/schedstat` (nanoseconds on a CPU, every thread: event loop, writer, readers),
 less what the idle server burns in the same time (measured for 2 s before the phases).
 
-Phases, each `--rounds` times:
+Phases, each `--rounds` times (with `--baseline`, each phase runs on both servers back to back,
+their order swapped every round, so both see the same load of a shared machine):
   REST claim (GET jobs/next), REST save (PUT labels/{id}), REST submit (PUT jobs/{id});
   GraphQL nextJob, saveLabels, submitJob (the same three steps, lean selections);
   REST results page (10 with thumbnails) and the GraphQL results connection (first 10, thumbnail).
 
-Printed: per phase, the median over rounds of µs of server CPU per request (min and max beside),
-and the whole run's median over `--repeat` server starts. Run:
+Printed: per phase, the median over rounds and server starts (`--repeat`) of µs of server CPU
+per request, of which on the event loop's thread; with a baseline, the median of the paired
+ratios (this / baseline, phase by phase). Run:
 `.venv/bin/python -m bench.cpu` (`--baseline /work/main` runs another checkout's server too).
 """
 from __future__ import annotations
@@ -32,6 +34,7 @@ import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 from bench.api import ADMIN_PASSWORD, SPEC, Api, make_images
 from tests.serverproc import ServerProcess
@@ -102,79 +105,125 @@ class Phases:
         return answers
 
 
-async def one_server(workspace: Path, args: argparse.Namespace, baseline: Path | None) -> dict[str, float]:
-    env = {"PIXANO_ADMIN_PASSWORD": ADMIN_PASSWORD, "MONGODB_URI": ""}
-    if baseline is not None:
-        env["PYTHONPATH"] = str(baseline)
-    if args.profile and baseline is None:
-        env["PIXANO_PROFILE_OUT"] = args.profile
-    server = ServerProcess(workspace, "--workers", "1", env=env, cwd=baseline,
-                           module="bench.profiled_serve" if args.profile else "graph.cli")
-    try:
-        server.wait_ready(timeout=120)
-        admin = Api(server.url)
-        await admin.login("admin", ADMIN_PASSWORD)
-        await admin.rest("POST", "/tasks", expect=201, json={
+PHASES = ("REST claim", "REST save labels", "REST submit", "GraphQL nextJob",
+          "GraphQL saveLabels", "GraphQL submitJob", "REST results page", "GraphQL results")
+
+
+class Harness:
+    """One server under measurement (this checkout's, or `checkout`'s): its process, its admin
+    and annotators, the jobs they hold between phases, and its samples."""
+
+    def __init__(self, label: str, workspace: Path, checkout: Path | None,
+                 args: argparse.Namespace) -> None:
+        self.label, self.args, self.checkout = label, args, checkout
+        env = {"PIXANO_ADMIN_PASSWORD": ADMIN_PASSWORD, "MONGODB_URI": ""}
+        if checkout is not None:
+            env["PYTHONPATH"] = str(checkout)
+        self.profiled = bool(args.profile) and checkout is None
+        if self.profiled:
+            env["PIXANO_PROFILE_OUT"] = args.profile
+        self.server = ServerProcess(workspace, "--workers", "1", env=env, cwd=checkout,
+                                    module="bench.profiled_serve" if self.profiled else "graph.cli")
+        self.jobs: list[Any] = []
+        self.spy: subprocess.Popen[bytes] | None = None
+
+    async def start(self) -> None:
+        self.server.wait_ready(timeout=120)
+        self.admin = Api(self.server.url)
+        await self.admin.login("admin", ADMIN_PASSWORD)
+        await self.admin.rest("POST", "/tasks", expect=201, json={
             "name": TASK, "spec": SPEC, "dataset": {"path": "images", "data_type": "image"}})
-        users = [Api(server.url) for _ in range(args.annotators)]
-        for index, user in enumerate(users):
+        self.users = [Api(self.server.url) for _ in range(self.args.annotators)]
+        for index, user in enumerate(self.users):
             name = f"cpu{index:03d}"
-            await admin.rest("POST", "/users", expect=201, json={
+            await self.admin.rest("POST", "/users", expect=201, json={
                 "username": name, "password": USER_PASSWORD, "role": "user"})
             await user.login(name, USER_PASSWORD)
-        idle = await idle_rate(server.process.pid)
-        phases = Phases(server.process.pid, idle)
-        base = f"/tasks/{TASK}"
-        spy: subprocess.Popen[bytes] | None = None
-        for round_ in range(args.rounds + 1):
-            record = round_ > 0  # the first round warms caches (documents, statements, pages)
-            target = phases if record else Phases(server.process.pid, idle)
-            if round_ == 1 and args.profile and baseline is None:
-                server.process.send_signal(signal.SIGUSR1)
-            if round_ == 1 and args.py_spy:
-                spy = subprocess.Popen([_py_spy(), "record", "--pid", str(server.process.pid),
-                                        "--format", "raw", "--rate", "2000", "--threads",
-                                        "--nonblocking", "-o", args.py_spy],
-                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                await asyncio.sleep(1.0)
-            jobs = await target.measure("REST claim", [
-                (lambda u=u: u.rest("GET", f"{base}/jobs/next?objective=to_annotate")) for u in users])
-            await target.measure("REST save labels", [
+        pid = self.server.process.pid
+        self.phases = Phases(pid, await idle_rate(pid))
+        self.warming = Phases(pid, self.phases.idle)
+
+    def recording(self) -> None:
+        """From now on samples count (the first round warmed caches: documents, statements)."""
+        self.warming = self.phases
+        if self.profiled:
+            self.server.process.send_signal(signal.SIGUSR1)
+        if self.args.py_spy and self.checkout is None:
+            self.spy = subprocess.Popen([_py_spy(), "record", "--pid", str(self.server.process.pid),
+                                         "--format", "raw", "--rate", "2000", "--threads",
+                                         "--nonblocking", "-o", self.args.py_spy],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    async def phase(self, name: str) -> None:
+        base, users, measure = f"/tasks/{TASK}", self.users, self.warming.measure
+        if name == "REST claim":
+            self.jobs = await measure(name, [
+                (lambda u=u: u.rest("GET", f"{base}/jobs/next?objective=to_annotate"))
+                for u in users])
+        elif name == "REST save labels":
+            await measure(name, [
                 (lambda u=u, j=j: u.rest("PUT", f"{base}/labels/{j['data_id']}", expect=204, json={
                     "task_name": TASK, "data_id": j["data_id"], "annotations": ANNOTATIONS}))
-                for u, j in zip(users, jobs, strict=True)])
-            await target.measure("REST submit", [
+                for u, j in zip(users, self.jobs, strict=True)])
+        elif name == "REST submit":
+            await measure(name, [
                 (lambda u=u, j=j: u.rest("PUT", f"{base}/jobs/{j['id']}", expect=204,
                                          json={"objective": "to_validate"}))
-                for u, j in zip(users, jobs, strict=True)])
-            answers = await target.measure("GraphQL nextJob", [
-                (lambda u=u: u.gql(NEXT_JOB, {"t": TASK})) for u in users])
-            gjobs = [a["nextJob"]["job"] for a in answers]  # type: ignore[index]
-            await target.measure("GraphQL saveLabels", [
+                for u, j in zip(users, self.jobs, strict=True)])
+        elif name == "GraphQL nextJob":
+            answers = await measure(name, [(lambda u=u: u.gql(NEXT_JOB, {"t": TASK})) for u in users])
+            self.jobs = [a["nextJob"]["job"] for a in answers]  # type: ignore[index]
+        elif name == "GraphQL saveLabels":
+            await measure(name, [
                 (lambda u=u, j=j: u.gql(SAVE, {"t": TASK, "d": j["dataId"], "a": ANNOTATIONS}))
-                for u, j in zip(users, gjobs, strict=True)])
-            await target.measure("GraphQL submitJob", [
-                (lambda u=u, j=j: u.gql(SUBMIT, {"j": j["id"]})) for u, j in zip(users, gjobs, strict=True)])
-            await target.measure("REST results page", [
-                (lambda: admin.rest("GET", f"{base}/results?page=1&count=10&status=to_annotate"))
+                for u, j in zip(users, self.jobs, strict=True)])
+        elif name == "GraphQL submitJob":
+            await measure(name, [(lambda u=u, j=j: u.gql(SUBMIT, {"j": j["id"]}))
+                                 for u, j in zip(users, self.jobs, strict=True)])
+        elif name == "REST results page":
+            await measure(name, [
+                (lambda: self.admin.rest("GET", f"{base}/results?page=1&count=10&status=to_annotate"))
                 for _ in users])
-            await target.measure("GraphQL results", [
-                (lambda: admin.gql(RESULTS, {"t": TASK})) for _ in users])
-        if args.profile and baseline is None:
-            server.process.send_signal(signal.SIGUSR2)
-            await asyncio.sleep(1.0)
-        if spy is not None:
-            spy.send_signal(signal.SIGINT)  # py-spy writes its file on an interrupt
-            spy.wait(timeout=30)
-        await asyncio.gather(admin.close(), *(u.close() for u in users))
+        else:
+            await measure(name, [(lambda: self.admin.gql(RESULTS, {"t": TASK})) for _ in users])
+
+    async def stop(self) -> None:
+        try:
+            if self.profiled:
+                self.server.process.send_signal(signal.SIGUSR2)
+                await asyncio.sleep(1.0)
+            if self.spy is not None:
+                self.spy.send_signal(signal.SIGINT)  # py-spy writes its file on an interrupt
+                self.spy.wait(timeout=30)
+            await asyncio.gather(self.admin.close(), *(u.close() for u in self.users))
+        finally:
+            output = self.server.stop()
+            if "Traceback" in output:
+                print(output[-3000:])
+
+
+async def one_run(workspace: Path, args: argparse.Namespace,
+                  servers: list[tuple[str, Path | None]], repeat: int) -> list[Harness]:
+    """Every server started side by side; each phase of each round runs on one server right
+    after the other (their order swapped every round), so a change of the machine's load
+    between phases hits them alike."""
+    harnesses = [Harness(label, _fresh(workspace, f"{label}{repeat}"), checkout, args)
+                 for label, checkout in servers]
+    try:
+        for harness in harnesses:
+            await harness.start()
+        for round_ in range(args.rounds + 1):
+            if round_ == 1:
+                for harness in harnesses:
+                    harness.recording()
+            order = harnesses if round_ % 2 == 0 else harnesses[::-1]
+            for name in PHASES:
+                for harness in order:
+                    await harness.phase(name)
     finally:
-        output = server.stop()
-        if "Traceback" in output:
-            print(output[-3000:])
-    figures = {name: statistics.median(values) for name, values in phases.samples.items()}
-    figures.update({f"{name} [loop]": statistics.median(values)
-                    for name, values in phases.loop.items()})
-    return figures
+        for harness in harnesses:
+            await harness.stop()
+    return harnesses
 
 
 async def main_async(args: argparse.Namespace) -> None:
@@ -184,27 +233,32 @@ async def main_async(args: argparse.Namespace) -> None:
     servers: list[tuple[str, Path | None]] = [("this", None)]
     if args.baseline:
         servers.insert(0, ("baseline", Path(args.baseline).resolve()))
-    runs: dict[str, list[dict[str, float]]] = {label: [] for label, _ in servers}
-    print(f"cpu: {args.items} items, {args.annotators} requests per phase, {args.rounds} rounds, "
-          f"load average {os.getloadavg()[0]:.2f}", flush=True)
+    print(f"cpu: {args.items} items, {args.annotators} requests per phase, {args.rounds} rounds "
+          f"x {args.repeat} server start(s), load average {os.getloadavg()[0]:.2f}", flush=True)
+    samples: dict[str, dict[str, list[float]]] = {label: {} for label, _ in servers}
+    loops: dict[str, dict[str, list[float]]] = {label: {} for label, _ in servers}
     for repeat in range(args.repeat):
-        for label, checkout in servers:  # alternating, so both see the same load
-            figures = await one_server(_fresh(workspace, f"{label}{repeat}"), args, checkout)
-            runs[label].append(figures)
-            print(f"  run {repeat + 1} {label:8s} " + "  ".join(
-                f"{name} {value:.0f}" for name, value in figures.items()
-                if not name.endswith("[loop]")), flush=True)
-    print(f"\nµs of server CPU per request, median of {args.repeat} run(s) (each the median of "
-          f"{args.rounds} rounds); load average now {os.getloadavg()[0]:.2f}")
-    names = [n for n in runs[servers[-1][0]][0] if not n.endswith("[loop]")]
-    print(f"{'request':22}" + "".join(f"{label + ' (loop)':>20}" for label, _ in servers)
-          + ("   ratio" if len(servers) == 2 else ""))
-    for name in names:
-        cells = [(statistics.median(r[name] for r in runs[label]),
-                  statistics.median(r[f"{name} [loop]"] for r in runs[label])) for label, _ in servers]
-        line = f"{name:22}" + "".join(f"{total:12.0f} ({loop:5.0f})" for total, loop in cells)
-        if len(cells) == 2:
-            line += f"  {cells[1][0] / cells[0][0]:6.2f}"
+        for harness in await one_run(workspace, args, servers, repeat):
+            for name, values in harness.phases.samples.items():
+                samples[harness.label].setdefault(name, []).extend(values)
+                loops[harness.label].setdefault(name, []).extend(harness.phases.loop[name])
+        print(f"  run {repeat + 1} done, load average {os.getloadavg()[0]:.2f}", flush=True)
+    print(f"\nµs of server CPU per request over {args.rounds * args.repeat} phases of "
+          f"{args.annotators} requests: median (the event loop's thread) and mean (rare costs "
+          f"such as a full garbage collection show there); load average now "
+          f"{os.getloadavg()[0]:.2f}")
+    print(f"{'request':20}" + "".join(f"{label + ': median (loop)  mean':>32}" for label, _ in servers)
+          + ("  paired ratio: median  mean" if len(servers) == 2 else ""))
+    for name in PHASES:
+        line = f"{name:20}"
+        for label, _ in servers:
+            values = samples[label][name]
+            line += (f"{statistics.median(values):16.0f} ({statistics.median(loops[label][name]):5.0f})"
+                     f"{statistics.fmean(values):9.0f}")
+        if len(servers) == 2:
+            base, this = (samples[label][name] for label, _ in servers)
+            line += (f"  {statistics.median(t / b for b, t in zip(base, this, strict=True)):19.2f}"
+                     f"  {statistics.fmean(this) / statistics.fmean(base):5.2f}")
         print(line)
 
 
@@ -230,8 +284,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--items", type=int, default=2000)
     parser.add_argument("--annotators", type=int, default=20)
-    parser.add_argument("--rounds", type=int, default=8)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=12)
+    parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--baseline", default=None, help="another checkout to measure alongside")
     parser.add_argument("--workspace", default=None)
     parser.add_argument("--profile", default=None, metavar="FILE",
