@@ -89,6 +89,9 @@ class ThumbnailPool:
     def __init__(self) -> None:
         self._pool: ProcessPoolExecutor | None = None
         self._workers = 0
+        #: `warm` has started every worker: what bench/ingest.py waits for, to time an ingest
+        #: on a server that has finished starting.
+        self.ready = False
 
     @property
     def running(self) -> bool:
@@ -102,6 +105,7 @@ class ThumbnailPool:
 
     def discard(self) -> None:
         """Forget a broken pool (its processes are gone or going); the next get starts anew."""
+        self.ready = False
         if self._pool is not None:
             pool, self._pool = self._pool, None
             pool.shutdown(wait=False, cancel_futures=True)
@@ -114,11 +118,13 @@ class ThumbnailPool:
         try:
             pool = self.get(count)
             await asyncio.gather(*(loop.run_in_executor(pool, _ready) for _ in range(count)))
+            self.ready = self._pool is pool
         except (OSError, NotImplementedError, BrokenProcessPool) as exc:
             log.warning("no thumbnail worker process (%s): ingests will use a thread", exc)
             self.discard()
 
     async def close(self) -> None:
+        self.ready = False
         if self._pool is not None:
             pool, self._pool = self._pool, None
             await asyncio.get_running_loop().run_in_executor(
