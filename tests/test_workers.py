@@ -193,3 +193,47 @@ async def test_acknowledged_writes_of_concurrent_workers_survive_sigkill(tmp_pat
     finally:
         output = restarted.stop()
     assert "Traceback" not in output
+
+
+async def _subscribed_socket(admin: Client, url: str) -> aiohttp.ClientWebSocketResponse:
+    """A live socket (its own connection, so sockets spread over the workers) listening to the
+    progress of `cars`: its first message has arrived."""
+    ws = await admin.session.ws_connect(f"{url}/graphql", protocols=("graphql-transport-ws",))
+    await ws.send_json({"type": "connection_init", "payload": {}})  # the session cookie
+    assert (await ws.receive_json(timeout=10))["type"] == "connection_ack"
+    await ws.send_json({"type": "subscribe", "id": "1", "payload": {
+        "query": 'subscription { taskProgress(taskName: "cars") { taskName } }'}})
+    message = await ws.receive_json(timeout=10)
+    assert message["type"] == "next", message
+    return ws
+
+
+async def _listening(admin: Client, url: str) -> float:
+    async with admin.session.get(f"{url}/metrics") as response:
+        assert response.status == 200
+        text = await response.text()
+    return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
+               if line.startswith('pixano_live_subscriptions{kind="taskProgress"}'))
+
+
+async def test_the_subscriptions_gauge_sums_every_workers_sockets(tmp_path: Path) -> None:
+    server = ServerProcess(tmp_path, "--workers", "2", env=ENV)
+    try:
+        server.wait_ready()
+        admin, _ = await team(server.url, 0, tmp_path, 2)
+        try:
+            sockets = [await _subscribed_socket(admin, server.url) for _ in range(8)]
+            for _ in range(4):  # whichever worker answers the scrape
+                assert await _listening(admin, server.url) == 8
+            for ws in sockets:
+                await ws.close()
+            for _ in range(100):  # each worker ends its subscriptions in their own tasks
+                if await _listening(admin, server.url) == 0:
+                    break
+                await asyncio.sleep(0.05)
+            assert await _listening(admin, server.url) == 0
+        finally:
+            await admin.close()
+    finally:
+        output = server.stop()
+    assert "Traceback" not in output
