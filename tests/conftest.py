@@ -15,9 +15,15 @@ from store import Store
 from store.mongo import MongoStore
 from store.sqlite import SqliteStore
 from tests.client import CREATE_USER, Caller, login
+from argon2 import profiles
+
+from resolvers.auth import passwords
 from tests.mongomock_compat import accept_bulk_update_sort
 
 accept_bulk_update_sort()
+# In-process servers hash with argon2's cheapest parameters (microseconds, not ~0.2 s of CPU per
+# account or login); servers started as processes (tests/serverproc.py, the CLI) keep the real ones.
+passwords.use_parameters(profiles.CHEAPEST)
 
 ADMIN_PASSWORD = "admin-password-for-tests"
 USER_PASSWORD = "user-password-for-tests"
