@@ -66,9 +66,10 @@ async def test_a_stuck_subscriber_delays_nobody_and_resyncs(aiohttp_client, sett
     await create_task(admin)
     data_id = (await admin.gql('query { results(taskName: "cars") { nodes { dataId } } }')
                )["results"]["nodes"][0]["dataId"]
-    # Heavy messages (about 30 kB each): some 100 fill the socket buffers of a client not reading.
+    # Heavy messages (about 15 kB each with thumbnails of ~0.6 kB): a few hundred fill the socket
+    # buffers of a client not reading.
     heavy = ROWS.format("dataId").replace("result {", "pad: result {" + " ".join(
-        f"t{i}: thumbnail" for i in range(25)) + "} result {")
+        f"t{i}: thumbnail" for i in range(28)) + "} result {")
     stuck = await RawSocket.connect(http.make_url("/graphql"), "graphql-transport-ws")
     await stuck.send({"type": "connection_init", "payload": {"token": admin.token}})
     assert await stuck.receive() == {"type": "connection_ack"}
@@ -78,7 +79,7 @@ async def test_a_stuck_subscriber_delays_nobody_and_resyncs(aiohttp_client, sett
     fine = await (await LiveClient.connect(http, admin.token)).acked()
     op = await fine.subscribe(ROWS.format("dataId"))
 
-    saves = 120
+    saves = 400
     for n in range(saves):  # the stuck one reads nothing meanwhile
         await admin.gql(SAVE_LABELS, {"t": "cars", "d": data_id, "a": [{"n": n}]})
         change = (await fine.next(op, timeout=2.0))["resultChanged"]
