@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from graphql import parse, validate
+from graphql import (FieldNode, FragmentSpreadNode, GraphQLObjectType, InlineFragmentNode,
+                     get_named_type, parse, validate)
 
 from graph.schema import schema
 from tests.client import Caller, GraphQLFailure
@@ -173,3 +174,54 @@ async def test_the_validator_loop_dashboards_results_table_and_users(team, http,
     assert (await val.run("login.graphql", "Me"))["me"]["role"] == "ADMIN"
     me = (await val.run("login.graphql", "Me"))["me"]
     assert (await val.run("login.graphql", "Logout"))["logout"] == {"user": {"id": me["id"]}}
+
+
+def _keyless(file: str, name: str) -> list[str]:
+    """Paths of the selections of Node objects that do not select `id` (under its own name): what
+    a normalised cache (urql's Graphcache, Apollo, Relay) cannot key, and warns about."""
+    type_schema = schema._schema
+    fragments = _fragments()
+    node_type = type_schema.get_type("Node")
+    missing: list[str] = []
+
+    def keys(selection_set: Any, parent: Any) -> set[str]:  # response keys, fragments expanded
+        out: set[str] = set()
+        for sel in selection_set.selections:
+            if isinstance(sel, FieldNode):
+                out.add((sel.alias or sel.name).value)
+            elif isinstance(sel, InlineFragmentNode):
+                out |= keys(sel.selection_set, parent)
+            elif isinstance(sel, FragmentSpreadNode):
+                out |= keys(fragments[sel.name.value].selection_set, parent)
+        return out
+
+    def walk(selection_set: Any, parent: Any, path: str) -> None:
+        if (isinstance(parent, GraphQLObjectType) and node_type in parent.interfaces
+                and "id" not in keys(selection_set, parent)):
+            missing.append(path or parent.name)
+        for sel in selection_set.selections:
+            if isinstance(sel, FieldNode) and sel.selection_set is not None:
+                field = parent.fields[sel.name.value]
+                walk(sel.selection_set, get_named_type(field.type), f"{path}.{sel.name.value}")
+            elif isinstance(sel, InlineFragmentNode):
+                inner = (type_schema.get_type(sel.type_condition.name.value)
+                         if sel.type_condition else parent)
+                walk(sel.selection_set, inner, path)
+            elif isinstance(sel, FragmentSpreadNode):
+                fragment = fragments[sel.name.value]
+                walk(fragment.selection_set,
+                     type_schema.get_type(fragment.type_condition.name.value), path)
+
+    document = parse(operation(file, name))
+    for definition in document.definitions:
+        if getattr(definition, "name", None) is not None and definition.name.value == name:
+            root = type_schema.get_root_type(definition.operation)
+            walk(definition.selection_set, root, name)
+    return missing
+
+
+@pytest.mark.parametrize("file", [f.name for f in files()])
+def test_every_node_a_client_document_reads_carries_its_id(file: str) -> None:
+    """The issue's client, urql with its normalised cache, keys every object by `id`."""
+    for name in operations(file):
+        assert _keyless(file, name) == [], (file, name)
