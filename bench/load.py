@@ -53,6 +53,9 @@ CONFIGS = {
 class Figures:
     cycles: int = 0
     latencies: list[float] = field(default_factory=list)
+    #: The same latencies by request: claim, save, submit (where a tail comes from).
+    by_request: dict[str, list[float]] = field(
+        default_factory=lambda: {"claim": [], "save": [], "submit": []})
     errors: int = 0
 
 
@@ -90,6 +93,8 @@ class Annotator:
         if record:
             figures.cycles += 1
             figures.latencies += [t1 - t0, t2 - t1, t3 - t2]
+            for kind, seconds in zip(figures.by_request, (t1 - t0, t2 - t1, t3 - t2), strict=True):
+                figures.by_request[kind].append(seconds)
 
     async def close(self) -> None:
         await self.session.close()
@@ -161,6 +166,9 @@ async def run_config(name: str, workspace: Path, flags: list[str], env: dict[str
             print(f"  {name:7s} N={count:3d}: {figures.cycles / seconds:7.1f} cycles/s  "
                   f"p50 {p50:6.2f} ms  p99 {p99:7.2f} ms  p99/p50 {p99 / p50:5.2f}  "
                   f"commits/ack {results[count]['commits/ack']:.3f}", flush=True)
+            print("            p50/p99 ms by request: " + "  ".join(
+                f"{kind} {statistics.median(values) * 1000:.1f}/{percentile(values, 0.99) * 1000:.1f}"
+                for kind, values in figures.by_request.items()), flush=True)
         await asyncio.gather(admin.close(), *(a.close() for a in annotators))
     finally:
         output = server.stop()

@@ -15,11 +15,21 @@ writes before it in the group are run again in a new transaction, so their outco
 depend on it. A lone write is one plain IMMEDIATE transaction, exactly as without grouping; with
 `group_commit=False` every write is. `commits` and `acknowledged` count both, for `/metrics`.
 
+Notifications (the live-update event log) are writes too, `write(fn, durable=False)`: they join
+the group being formed, so they take the same cross-process lock and add no fsync of their own; a
+group made only of them commits with `synchronous=NORMAL` (in WAL, the next durable COMMIT syncs
+it). They once ran beside the group as their own transaction, outside the lock, and then waited
+for the other process's writer in SQLite's busy handler (sleeps of 1, 2, 5, 10 … 100 ms) with the
+writer thread blocked: that was the multi-process latency tail (p99/p50 11.9 -> 2.4, bench/load).
+
 Several processes. Each worker process (`serve --workers N`) has its own writer. A process-wide
-advisory lock (`flock` on `<database>.lock`) is taken around each transaction, so a writer waiting
-for another process sleeps in the kernel and wakes as soon as the lock is free, instead of
+advisory lock (`flock` on `<database>.lock`, passed through the turnstile `<database>.turn` so
+processes take it in turns, see `_process_lock`) is taken around each transaction, so a writer
+waiting for another process sleeps in the kernel and wakes as soon as the lock is free, instead of
 SQLite's busy handler polling with growing sleeps; `busy_timeout` stays as the fallback for
-processes that do not take the lock. Uncontended, the lock costs a microsecond.
+processes that do not take the lock. Uncontended, the lock costs a few microseconds. Every write
+a request causes goes through it; only opening (schema and migrations, once per process) and the
+offline `restore` command begin their transactions without it.
 
 Reads. `read(fn)` runs on a small pool of read-only (`query_only`) connections, each on its own
 thread: in WAL mode a reader never waits for the writer and sees the last committed state, so a
@@ -70,6 +80,7 @@ class _Job:
     future: asyncio.Future
     loop: asyncio.AbstractEventLoop
     write: bool
+    durable: bool = True
 
 
 class SqliteDatabase:
@@ -85,7 +96,9 @@ class SqliteDatabase:
         self._read_conns: list[sqlite3.Connection] = []
         self._conn: sqlite3.Connection | None = None
         self._reader: sqlite3.Connection | None = None
+        #: The cross-process write lock and its turnstile (`_process_lock`).
         self._lock_fd: int | None = None
+        self._turn_fd: int | None = None
         #: Durable COMMITs made, and writes acknowledged after one (successful writes only).
         self.commits = 0
         self.acknowledged = 0
@@ -100,6 +113,7 @@ class SqliteDatabase:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._lock_fd = os.open(f"{self.path}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+            self._turn_fd = os.open(f"{self.path}.turn", os.O_RDWR | os.O_CREAT, 0o600)
             self._conn = await self.call(lambda _: self._connect())
             self._reader = self._read_only(timeout=0)
         except (OSError, sqlite3.Error) as exc:
@@ -165,11 +179,23 @@ class SqliteDatabase:
 
     @contextmanager
     def _process_lock(self) -> Iterator[None]:
-        """Exclusive across the processes sharing the file, for one transaction."""
-        if self._lock_fd is None:
+        """Exclusive across the processes sharing the file, for one transaction, taken in turns.
+
+        `flock` wakes its waiters in no order, and the writer that just released the lock is
+        already running: without the turnstile it takes the lock again (its queue refilled
+        meanwhile) while the other process's writer is still being woken, so one process's
+        writes could wait for several of the other's commits. Here a writer passes the
+        turnstile before it waits for the lock, and leaves it only once it holds the lock; so
+        the next holder is the writer already waiting, and with two processes they alternate,
+        each one's queue filling a larger group meanwhile."""
+        if self._lock_fd is None or self._turn_fd is None:
             yield
             return
-        fcntl.flock(self._lock_fd, fcntl.LOCK_EX)
+        fcntl.flock(self._turn_fd, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(self._lock_fd, fcntl.LOCK_EX)
+        finally:
+            fcntl.flock(self._turn_fd, fcntl.LOCK_UN)
         try:
             yield
         finally:
@@ -182,8 +208,9 @@ class SqliteDatabase:
         assert conn is not None
         answers: list[tuple[_Job, Any, BaseException | None]] = []
         rerun: list[_Job] = []
+        durable = any(job.durable for job in group)
         try:
-            with self._process_lock():
+            with self._process_lock(), _synchronous(conn, durable):
                 if len(group) == 1:
                     try:
                         with transaction(conn):
@@ -202,7 +229,7 @@ class SqliteDatabase:
                         raise
         except BaseException as exc:  # noqa: BLE001 - BEGIN or COMMIT failed: nothing is durable
             answers = [(job, None, exc) for job in group if job not in rerun]
-        done = [a for a in answers if a[2] is None]
+        done = [a for a in answers if a[2] is None and a[0].durable]
         if done:
             self.commits += 1
             self.acknowledged += len(done)
@@ -267,23 +294,25 @@ class SqliteDatabase:
             return await self.call(fn)
         return await self._submit(self._read_queue, fn, write=False)
 
-    async def write(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+    async def write(self, fn: Callable[[sqlite3.Connection], T], *, durable: bool = True) -> T:
         """Run `fn(connection)` atomically (all of it commits, or none of it); answered once it
-        is durable."""
+        is durable. `durable=False` is for what a crash may lose (notifications): it rides on
+        the next group's COMMIT, and a group of such writes only commits without an fsync."""
         self.writes += 1
         self.pending_writes += 1  # on the loop only, like the decrement
         try:
-            return await self._submit(self._queue, fn, write=True)
+            return await self._submit(self._queue, fn, write=True, durable=durable)
         finally:
             self.pending_writes -= 1
 
     async def _submit(self, into: queue.SimpleQueue[_Job | None],
-                      fn: Callable[[sqlite3.Connection], T], *, write: bool) -> T:
+                      fn: Callable[[sqlite3.Connection], T], *, write: bool,
+                      durable: bool = True) -> T:
         if self._thread is None:
             raise StoreUnavailableError(f"the database {self.path} is not open")
         loop = asyncio.get_running_loop()
         future: asyncio.Future[T] = loop.create_future()
-        into.put(_Job(fn, future, loop, write))
+        into.put(_Job(fn, future, loop, write, durable))
         return await future
 
     async def lookup(self, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
@@ -326,9 +355,10 @@ class SqliteDatabase:
         thread, self._thread = self._thread, None
         self._queue.put(None)
         await loop.run_in_executor(None, thread.join)
-        if self._lock_fd is not None:
-            fd, self._lock_fd = self._lock_fd, None
-            os.close(fd)
+        for fd in (self._lock_fd, self._turn_fd):
+            if fd is not None:
+                os.close(fd)
+        self._lock_fd = self._turn_fd = None
 
 
 def _finish(result: Any) -> Any:
@@ -366,6 +396,20 @@ def _settle(future: asyncio.Future, result: Any, error: BaseException | None) ->
         future.set_exception(error)
     else:
         future.set_result(result)
+
+
+@contextmanager
+def _synchronous(conn: sqlite3.Connection, durable: bool) -> Iterator[None]:
+    """`synchronous=NORMAL` (WAL: the COMMIT skips its fsync, the next durable one syncs it) for
+    a transaction of non-durable writes only; the writer's connection is FULL otherwise."""
+    if durable:
+        yield
+        return
+    conn.execute("PRAGMA synchronous=NORMAL")
+    try:
+        yield
+    finally:
+        conn.execute("PRAGMA synchronous=FULL")
 
 
 @contextmanager

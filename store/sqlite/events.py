@@ -6,7 +6,7 @@ import sqlite3
 from collections.abc import Sequence
 
 from store.repositories.events import EventRecord, EventRepository, NewEvent
-from store.sqlite.database import SqliteDatabase, transaction
+from store.sqlite.database import SqliteDatabase
 
 INSERT = "INSERT INTO events (at, task_name, kind, data) VALUES (?, ?, ?, ?) RETURNING seq"
 AFTER = "SELECT seq, at, task_name, kind, data FROM events WHERE seq > ? ORDER BY seq LIMIT ?"
@@ -21,21 +21,14 @@ class SqliteEvents(EventRepository):
                 for e in events]
 
         def append(c: sqlite3.Connection) -> list[int]:
-            # Events are notifications (a lost one costs a stale view, not data): their commit
-            # skips the fsync (`synchronous=NORMAL`, WAL), the next durable commit syncs them.
-            # The writer's connection is always FULL (`SqliteDatabase._connect`): restored as
-            # such, without reading the level back on every append.
-            c.execute("PRAGMA synchronous=NORMAL")
-            try:
-                with transaction(c):
-                    return [c.execute(INSERT, row).fetchone()[0] for row in rows]
-            finally:
-                c.execute("PRAGMA synchronous=FULL")
+            return [c.execute(INSERT, row).fetchone()[0] for row in rows]
 
-        return await self._db.call(append) if rows else []
+        # Events are notifications (a lost one costs a stale view, not data): they ride on the
+        # writer's group commit, under its cross-process lock, and cost no fsync of their own.
+        return await self._db.write(append, durable=False) if rows else []
 
     async def events_after(self, cursor: int, limit: int) -> list[EventRecord]:
-        rows = await self._db.call(lambda c: c.execute(AFTER, (cursor, limit)).fetchall())
+        rows = await self._db.read(lambda c: c.execute(AFTER, (cursor, limit)).fetchall())
         return [EventRecord(seq=seq, at=at, task_name=task, kind=kind, data=json.loads(data))
                 for seq, at, task, kind, data in rows]
 
@@ -45,7 +38,7 @@ class SqliteEvents(EventRepository):
             row = c.execute("SELECT seq FROM sqlite_sequence WHERE name = 'events'").fetchone()
             return int(row[0]) if row else 0
 
-        return await self._db.call(last)
+        return await self._db.read(last)
 
     async def prune_events(self, before: float) -> int:
         return await self._db.write(

@@ -4,6 +4,8 @@ never a write in progress, never waits for the writer, and cannot write."""
 from __future__ import annotations
 
 import asyncio
+import fcntl
+import os
 import sqlite3
 from pathlib import Path
 
@@ -183,3 +185,62 @@ async def test_reads_on_the_pool_never_wait_for_the_writer(tmp_path: Path) -> No
         assert await db.read(lambda c: c.execute("SELECT count(*) FROM t").fetchone()[0]) == 0
     finally:
         await db.close()
+
+
+async def test_notifications_wait_for_the_process_lock_and_cost_no_commit(tmp_path: Path) -> None:
+    """`write(durable=False)` (the live-update event log) takes the cross-process lock like any
+    write, so it waits in the kernel for another process's writer instead of in SQLite's busy
+    handler; it is not counted as a durable commit, and grouped with a durable write it adds
+    none."""
+    db = SqliteDatabase(tmp_path / "db.sqlite3")
+    await db.connect()
+    other_process = os.open(tmp_path / "db.sqlite3.lock", os.O_RDWR)
+    try:
+        await db.write(lambda c: c.execute("CREATE TABLE t (v INTEGER)"))
+        before = db.commits, db.acknowledged
+        fcntl.flock(other_process, fcntl.LOCK_EX)
+        notification = asyncio.ensure_future(
+            db.write(lambda c: c.execute("INSERT INTO t VALUES (0)").rowcount, durable=False))
+        await asyncio.sleep(0.3)
+        assert not notification.done()  # waits for the lock
+        durable = asyncio.ensure_future(
+            db.write(lambda c: c.execute("INSERT INTO t VALUES (1)").rowcount))
+        fcntl.flock(other_process, fcntl.LOCK_UN)
+        assert await asyncio.wait_for(asyncio.gather(notification, durable), timeout=5) == [1, 1]
+        assert (db.commits - before[0], db.acknowledged - before[1]) == (1, 1)
+        await db.write(lambda c: c.execute("INSERT INTO t VALUES (2)"), durable=False)
+        assert (db.commits - before[0], db.acknowledged - before[1]) == (1, 1)
+        rows = await db.read(lambda c: [r[0] for r in c.execute("SELECT v FROM t ORDER BY v")])
+        assert rows == [0, 1, 2]
+        # the writer's connection is back to durable commits
+        assert await db.call(lambda c: c.execute("PRAGMA synchronous").fetchone()[0]) == 2
+    finally:
+        os.close(other_process)
+        await db.close()
+
+
+async def test_processes_take_the_write_lock_in_turns(tmp_path: Path) -> None:
+    """The turnstile: a writer already waiting for the lock gets it before the holder can take
+    it again. Two databases on one file stand for two processes (flock is per open file)."""
+    first = SqliteDatabase(tmp_path / "db.sqlite3")
+    second = SqliteDatabase(tmp_path / "db.sqlite3")
+    await first.connect()
+    await second.connect()
+    holder = os.open(tmp_path / "db.sqlite3.lock", os.O_RDWR)
+    try:
+        await first.write(lambda c: c.execute("CREATE TABLE t (who TEXT)"))
+        fcntl.flock(holder, fcntl.LOCK_EX)
+        second_waits = asyncio.ensure_future(
+            second.write(lambda c: c.execute("INSERT INTO t VALUES ('second')")))
+        await asyncio.sleep(0.3)  # the second database's writer now waits in the turnstile
+        first_writes = [asyncio.ensure_future(
+            first.write(lambda c: c.execute("INSERT INTO t VALUES ('first')")))]
+        await asyncio.sleep(0.3)
+        fcntl.flock(holder, fcntl.LOCK_UN)
+        await asyncio.wait_for(asyncio.gather(second_waits, *first_writes), timeout=5)
+        order = await first.read(lambda c: [r[0] for r in c.execute("SELECT who FROM t")])
+        assert order == ["second", "first"]
+    finally:
+        os.close(holder)
+        await first.close()
+        await second.close()
