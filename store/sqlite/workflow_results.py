@@ -256,7 +256,7 @@ class SqliteResults(ResultListing, ResultRepository):
         return await self._db.read(lambda c: _seek_now(c, branches))
 
     async def _scan(self, query: ScanQuery) -> tuple[int, list[ResultState]]:
-        return await self._db.call(lambda c: _scan_now(c, query))
+        return await self._db.read(lambda c: _scan_now(c, query))
 
 
 def _answer_now(c: sqlite3.Connection, task_name: str, request: Request) -> Any:
