@@ -243,6 +243,9 @@ class Store(UserRepository, LoginThrottleRepository, DatasetRepository, SpecRepo
     async def get_job(self, task_name: str, job_id: str) -> JobView | None:
         return await self._jobs.get_job(task_name, job_id)
 
+    async def get_jobs(self, task_name: str, job_ids: Sequence[str]) -> list[JobView | None]:
+        return await self._jobs.get_jobs(task_name, job_ids)
+
     async def reset_items(self, task_name: str, ids: Sequence[str], *, by_job: bool,
                           status: str | None, now: float) -> BatchOutcome:
         return await self._jobs.reset_items(task_name, ids, by_job=by_job, status=status, now=now)
@@ -254,6 +257,10 @@ class Store(UserRepository, LoginThrottleRepository, DatasetRepository, SpecRepo
 
     async def get_result(self, task_name: str, data_id: str) -> ResultState | None:
         return await self._results.get_result(task_name, data_id)
+
+    async def get_results(self, task_name: str,
+                          data_ids: Sequence[str]) -> list[ResultState | None]:
+        return await self._results.get_results(task_name, data_ids)
 
     async def list_results(self, task_name: str, filter: ResultFilter, sort: ResultSort,
                            first: int, after: str | None = None, offset: int = 0,

@@ -225,18 +225,31 @@ class MongoClaims(JobRepository):
         return deny(username, JobTrace.DROPPED if gone.get("dropped") else JobTrace.FINISHED).update
 
     async def get_job(self, task_name: str, job_id: str) -> JobView | None:
-        doc = await self._db.results.find_one(
-            {"task_name": task_name, "current_job_id": set_and(job_id)}, result_fields())
-        if doc is not None:
-            return current_job(to_state(doc))
-        job = await self._db.jobs.find_one({"task_name": task_name, "id": job_id}, {"_id": 0})
-        if job is None:
-            return None
-        result = await self._db.results.find_one(
-            {"task_name": task_name, "data_id": job["data_id"]},
-            {"_id": 0, "annotator": 1, "validator": 1})
-        result = result or {"annotator": "", "validator": ""}
-        return history_job(job, annotator=result["annotator"], validator=result["validator"])
+        return (await self.get_jobs(task_name, [job_id]))[0]
+
+    async def get_jobs(self, task_name: str, job_ids: Sequence[str]) -> list[JobView | None]:
+        # Current jobs live on their result (one find); the others are in the history (one
+        # more), with their items' annotator and validator (a third), however many are asked.
+        found: dict[str, JobView] = {}
+        wanted = list(dict.fromkeys(job_ids))
+        if wanted:
+            async for doc in self._db.results.find(
+                    {"task_name": task_name, "current_job_id": set_in(wanted)}, result_fields()):
+                job = current_job(to_state(doc))
+                if job is not None:
+                    found[job["id"]] = job
+        rest = [job_id for job_id in wanted if job_id not in found]
+        history = await self._db.jobs.find({"task_name": task_name, "id": {"$in": rest}},
+                                           {"_id": 0}).to_list(None) if rest else []
+        if history:
+            people = {doc["data_id"]: doc async for doc in self._db.results.find(
+                {"task_name": task_name, "data_id": {"$in": list({j["data_id"] for j in history})}},
+                {"_id": 0, "data_id": 1, "annotator": 1, "validator": 1})}
+            for job in history:
+                who = people.get(job["data_id"], {"annotator": "", "validator": ""})
+                found[job["id"]] = history_job(job, annotator=who["annotator"],
+                                               validator=who["validator"])
+        return [found.get(job_id) for job_id in job_ids]
 
     async def reset_items(self, task_name: str, ids: Sequence[str], *, by_job: bool,
                           status: str | None, now: float) -> BatchOutcome:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Sequence
 from typing import Any, assert_never
 
 from store.mongo.workflow_docs import result_fields, to_state
@@ -163,6 +164,14 @@ class MongoResults(ResultListing, ResultRepository):
         doc = await self._db.results.find_one({"task_name": task_name, "data_id": data_id},
                                               result_fields())
         return to_state(doc) if doc else None
+
+    async def get_results(self, task_name: str,
+                          data_ids: Sequence[str]) -> list[ResultState | None]:
+        if not data_ids:
+            return []
+        found = {doc["data_id"]: to_state(doc) async for doc in self._db.results.find(
+            {"task_name": task_name, "data_id": {"$in": list(set(data_ids))}}, result_fields())}
+        return [found.get(data_id) for data_id in data_ids]
 
     async def _answer(self, task_name: str, request: Request) -> Any:
         """One request of a listing (one round trip, the seeks of a SeekRequest at once)."""

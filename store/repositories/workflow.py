@@ -111,6 +111,11 @@ class JobRepository(ABC):
         """A current or finished job of the task (with the item's annotator and validator)."""
 
     @abstractmethod
+    async def get_jobs(self, task_name: str, job_ids: Sequence[str]) -> list[JobView | None]:
+        """Many jobs as `get_job` answers each, in the order asked (None when unknown), in a
+        number of round trips that does not grow with the list (GraphQL's nested jobs)."""
+
+    @abstractmethod
     async def reset_items(self, task_name: str, ids: Sequence[str], *, by_job: bool,
                           status: str | None, now: float) -> BatchOutcome:
         """Admin batch on items named by data id (or by current job id when `by_job`): release
@@ -129,6 +134,12 @@ class ResultRepository(ABC):
     @abstractmethod
     async def get_result(self, task_name: str, data_id: str) -> ResultState | None:
         """The item's result with its current job's state, or None."""
+
+    @abstractmethod
+    async def get_results(self, task_name: str,
+                          data_ids: Sequence[str]) -> list[ResultState | None]:
+        """Many items' results as `get_result` answers each, in one round trip, in the order
+        asked (None when unknown)."""
 
     @abstractmethod
     async def list_results(self, task_name: str, filter: ResultFilter, sort: ResultSort,

@@ -43,6 +43,7 @@ from store.sqlite.workflow_rows import (
     RESULT_COLUMNS,
     chunks,
     dump_json,
+    select_in,
     shift_count,
     to_state,
     write_labels,
@@ -164,20 +165,30 @@ class SqliteClaims(JobRepository):
         return await self._db.write(update)
 
     async def get_job(self, task_name: str, job_id: str) -> JobView | None:
-        def read(c: sqlite3.Connection) -> JobView | None:
-            row = c.execute(f"SELECT {RESULT_COLUMNS} FROM results WHERE task_name = ?"
-                            " AND current_job_id = ? AND current_job_id != ''",
-                            (task_name, job_id)).fetchone()
-            if row is not None:
-                return current_job(to_state(row))
-            row = c.execute("SELECT j.doc, r.annotator, r.validator FROM jobs j"
-                            " JOIN results r ON r.task_name = j.task_name AND r.data_id = j.data_id"
-                            " WHERE j.task_name = ? AND j.id = ?", (task_name, job_id)).fetchone()
-            if row is None:
-                return None
-            return history_job(json.loads(row[0]), annotator=row[1], validator=row[2])
+        return (await self.get_jobs(task_name, [job_id]))[0]
 
-        return await self._db.read(read)
+    async def get_jobs(self, task_name: str, job_ids: Sequence[str]) -> list[JobView | None]:
+        def read(c: sqlite3.Connection) -> dict[str, JobView]:
+            # Current jobs live on their result; the others are in the history, with the
+            # item's annotator and validator joined.
+            found: dict[str, JobView] = {}
+            for row in select_in(c, f"SELECT {RESULT_COLUMNS} FROM results WHERE task_name = ?"
+                                    " AND current_job_id IN ({marks}) AND current_job_id != ''",
+                                 (task_name,), job_ids):
+                job = current_job(to_state(row))
+                if job is not None:
+                    found[job["id"]] = job
+            for job_id, doc, annotator, validator in select_in(
+                    c, "SELECT j.id, j.doc, r.annotator, r.validator FROM jobs j"
+                       " JOIN results r ON r.task_name = j.task_name AND r.data_id = j.data_id"
+                       " WHERE j.task_name = ? AND j.id IN ({marks})",
+                    (task_name,), [j for j in job_ids if j not in found]):
+                found[job_id] = history_job(json.loads(doc), annotator=annotator,
+                                            validator=validator)
+            return found
+
+        found = await self._db.read(read)
+        return [found.get(job_id) for job_id in job_ids]
 
     async def reset_items(self, task_name: str, ids: Sequence[str], *, by_job: bool,
                           status: str | None, now: float) -> BatchOutcome:

@@ -12,7 +12,7 @@ from store.repositories.workflow import LabelRepository
 from store.repositories.workflow_types import LabelsOutcome, LabelsSave
 from store.sqlite.database import SqliteDatabase
 from store.sqlite.workflow_claims import require_task
-from store.sqlite.workflow_rows import chunks, write_labels
+from store.sqlite.workflow_rows import select_in, write_labels
 
 #: Who may save, decided in the one conditional write: the holder (whose save refreshes their
 #: lease), or the user who ended the item's latest job, within the grace period (`:since` = now -
@@ -39,16 +39,9 @@ class SqliteLabels(LabelRepository):
 
     async def get_labels_many(self, task_name: str,
                               data_ids: Sequence[str]) -> list[LabelRecord | None]:
-        def read(c: sqlite3.Connection) -> dict[str, str]:
-            found: dict[str, str] = {}
-            for batch in chunks(list(dict.fromkeys(data_ids))):
-                marks = ", ".join("?" * len(batch))
-                found.update(c.execute(
-                    "SELECT data_id, annotations FROM labels"
-                    f" WHERE task_name = ? AND data_id IN ({marks})", (task_name, *batch)))
-            return found
-
-        found = await self._db.read(read)
+        found: dict[str, str] = await self._db.read(lambda c: dict(select_in(
+            c, "SELECT data_id, annotations FROM labels WHERE task_name = ? AND data_id IN ({marks})",
+            (task_name,), data_ids)))
         return [None if data_id not in found else LabelRecord(
             task_name=task_name, data_id=data_id, annotations=json.loads(found[data_id]))
             for data_id in data_ids]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Sequence
 from typing import Any, assert_never
 
 from store.repositories.workflow import ResultRepository
@@ -39,7 +40,8 @@ from store.repositories.workflow_types import (
     with_total,
 )
 from store.sqlite.database import SqliteDatabase
-from store.sqlite.workflow_rows import COUNT_COLUMNS, RESULT_COLUMNS, chunks, to_state
+from store.sqlite.workflow_rows import (COUNT_COLUMNS, RESULT_COLUMNS, chunks, select_in,
+                                        to_state)
 
 #: Columns a branch may compare or order on (they come from the planner, never from clients).
 BRANCH_COLUMNS = frozenset({"task_name", "status", "annotator", "validator", "ord"})
@@ -251,6 +253,14 @@ class SqliteResults(ResultListing, ResultRepository):
             f"SELECT {RESULT_COLUMNS} FROM results WHERE task_name = ? AND data_id = ?",
             (task_name, data_id)).fetchone())
         return to_state(row) if row else None
+
+    async def get_results(self, task_name: str,
+                          data_ids: Sequence[str]) -> list[ResultState | None]:
+        rows = await self._db.read(lambda c: list(select_in(
+            c, f"SELECT {RESULT_COLUMNS} FROM results WHERE task_name = ? AND data_id IN ({{marks}})",
+            (task_name,), data_ids)))
+        found = {state["data_id"]: state for state in map(to_state, rows)}
+        return [found.get(data_id) for data_id in data_ids]
 
     async def _seek(self, branches: list[BranchQuery]) -> list[list[ResultState]]:
         return await self._db.read(lambda c: _seek_now(c, branches))

@@ -62,6 +62,15 @@ def chunks(values: Sequence[Any], size: int = BATCH) -> Iterator[Sequence[Any]]:
         yield values[start:start + size]
 
 
+def select_in(c: sqlite3.Connection, statement: str, fixed: Sequence[Any],
+              values: Sequence[Any]) -> Iterator[Any]:
+    """The rows of `statement` for each distinct one of `values`: its `{marks}` is the IN list,
+    filled chunk by chunk (BATCH values per statement: below SQLite's parameter limit however
+    many are asked), after the `fixed` parameters."""
+    for batch in chunks(list(dict.fromkeys(values))):
+        yield from c.execute(statement.format(marks=", ".join("?" * len(batch))), (*fixed, *batch))
+
+
 def shift_count(c: sqlite3.Connection, task_name: str, old: str | None, new: str | None) -> None:
     """Move one item from status `old` to `new` in the task's counters (same transaction)."""
     if old == new:
