@@ -3,7 +3,8 @@
 Whatever door an operation comes through (`/graphql`, a REST route, `graph.execution.run_operation`),
 Strawberry's `Schema.execute` runs it with these extensions: `OperationGuard` (limits, introspection
 policy, document cache, masking of unexpected errors: `graph/guard.py`), and `process_errors` logs
-what it masks.
+what it masks. Every root mutation field first makes the request's DataLoaders forget what they
+read (`graph.loaders.FreshLoaders`).
 """
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from graph.node import Node
 from graph.nodes import NodeQuery
 from graph.live.extension import SubscriptionsOverSockets
 from graph.live.schema import LiveSubscription
+from graph.loaders import FreshLoaders
 from graph.project.schema import ProjectMutation
 from graph.results.schema import ResultMutation, ResultQuery
 from graph.scalars import DATE_TIME
@@ -47,6 +49,8 @@ Mutation = merge_types("Mutation", MUTATIONS)
 get_object_definition(Mutation, strict=True).description = (
     "Writes, in the style `name(input: NameInput!): NamePayload!` for the job loop; admin-only "
     "ones say so.")
+for mutation_field in get_object_definition(Mutation, strict=True).fields:
+    mutation_field.extensions.append(FreshLoaders())  # each payload reads its own write's state
 
 log = logging.getLogger("pixano_graph")
 

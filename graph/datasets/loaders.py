@@ -9,6 +9,7 @@ from typing import Any
 
 from strawberry.dataloader import DataLoader
 
+from graph.loaders import by_parent
 from store import Store
 from store.records import DataRecord, DatasetRecord, SpecRecord
 
@@ -28,17 +29,7 @@ def _specs(store: Store) -> DataLoader[str, SpecRecord | None]:
 
 
 def _data_items(store: Store) -> DataLoader[tuple[str, str], DataRecord | None]:
-    async def load(keys: list[tuple[str, str]]) -> list[DataRecord | None]:
-        by_dataset: dict[str, list[str]] = {}
-        for dataset_id, data_id in keys:
-            by_dataset.setdefault(dataset_id, []).append(data_id)
-        found: dict[tuple[str, str], DataRecord | None] = {}
-        for dataset_id, data_ids in by_dataset.items():
-            for data_id, record in zip(data_ids, await store.get_data_items(dataset_id, data_ids), strict=False):
-                found[(dataset_id, data_id)] = record
-        return [found[key] for key in keys]
-
-    return DataLoader(load_fn=load)
+    return DataLoader(load_fn=by_parent(store.get_data_items))
 
 
 def _item_counts(store: Store) -> DataLoader[str, int]:

@@ -11,8 +11,11 @@ from graph.datasets.loaders import data_item_loader, spec_loader
 from graph.datasets.types import DataItem
 from graph.enums import JobObjective, LabellingStatus, Objective
 from graph.jobs.comments import Comment, comments_of
+from graph.jobs.loaders import job_loader
+from graph.labels.loaders import labels_loader
 from graph.labels.types import Labels
 from graph.node import Node
+from graph.results.loaders import result_loader
 from graph.results.types import Result, results_of
 from graph.scalars import JSON, utc_datetime
 from graph.specs.types import Spec
@@ -85,12 +88,12 @@ class Job(Node):
     @strawberry.field(description="Where the item stands in the task now.")
     async def result(self, info: strawberry.Info) -> Result | None:
         task = await self._task(info)
-        state = await info.context.store.get_result(self.task_name, str(self.data_id))
+        state = await result_loader(info.context).load((self.task_name, str(self.data_id)))
         return Result.from_state(state, task["dataset_id"]) if task and state else None
 
     @strawberry.field(description="The item's current labels (to start from); null if none.")
     async def labels(self, info: strawberry.Info) -> Labels | None:
-        record = await info.context.store.get_labels(self.task_name, str(self.data_id))
+        record = await labels_loader(info.context).load((self.task_name, str(self.data_id)))
         return Labels.from_record(record) if record else None
 
 
@@ -185,8 +188,8 @@ class UpdateJobsPayload:
     job_ids: strawberry.Private[list[str]]
 
     @strawberry.field(description="The items' results as they are now, in the order of the "
-                                  "jobIds given (read one by one: select it for small batches).")
+                                  "jobIds given (read at once, whatever the batch's size).")
     async def results(self, info: strawberry.Info) -> list[Result]:
-        store = info.context.store
-        jobs = [await store.get_job(self.task.name, job_id) for job_id in self.job_ids]
+        jobs = await job_loader(info.context).load_many(
+            [(self.task.name, job_id) for job_id in self.job_ids])
         return await results_of(info, self.task, [j["data_id"] for j in jobs if j is not None])

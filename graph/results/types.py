@@ -9,8 +9,10 @@ import strawberry
 from graph.datasets.loaders import data_item_loader
 from graph.datasets.types import DataItem
 from graph.enums import LabellingStatus
+from graph.jobs.loaders import job_loader
 from graph.node import Node
 from graph.pagination import Edge, PageInfo
+from graph.results.loaders import result_loader
 from graph.scalars import JSON
 from graph.tasks.types import StatusCounts, Task
 from graph.thumbnails import thumbnail_url
@@ -75,8 +77,8 @@ class Result(Node):
             Annotated["Job", strawberry.lazy("graph.jobs.types")]]:
         from graph.jobs.types import Job  # the module imports this one
 
-        store = info.context.store
-        jobs = [await store.get_job(self.task_name, str(j)) for j in self.finished_job_ids]
+        jobs = await job_loader(info.context).load_many(
+            [(self.task_name, str(j)) for j in self.finished_job_ids])
         return [Job.from_record(j) for j in jobs if j is not None]
 
     def _load(self, info: strawberry.Info) -> Awaitable[Any]:
@@ -158,10 +160,9 @@ class ResultConnection:
 
 
 async def results_of(info: strawberry.Info, task: Task, data_ids: list[str]) -> list[Result]:
-    """The results of these items of `task` as they are now, in the order given (one read
-    each: the batches' payloads offer them for small selections)."""
-    store = info.context.store
-    states = [await store.get_result(task.name, data_id) for data_id in data_ids]
+    """The results of these items of `task` as they are now, in the order given: one batched
+    read however many (the batches' payloads offer them for any batch size)."""
+    states = await result_loader(info.context).load_many([(task.name, d) for d in data_ids])
     return [Result.from_state(s, task.dataset_id) for s in states if s is not None]
 
 
@@ -183,6 +184,6 @@ class UpdateResultsPayload:
     data_ids: strawberry.Private[list[str]]
 
     @strawberry.field(description="The items' results as they are now, in the order given "
-                                  "(read one by one: select it for small batches).")
+                                  "(read at once, whatever the batch's size).")
     async def results(self, info: strawberry.Info) -> list[Result]:
         return await results_of(info, self.task, self.data_ids)

@@ -7,7 +7,7 @@ import strawberry
 
 from graph.enums import Objective, Role
 from graph.jobs.types import Job
-from graph.jobs.loaders import assignments_loader
+from graph.jobs.loaders import assignments_loader, job_loader
 from graph.node import Node, encode_global_id
 from graph.permissions import IsAdminOrSelf
 from graph.scalars import JSON
@@ -23,7 +23,7 @@ class Assignment:
 
     @strawberry.field(description="The job itself.")
     async def job(self, info: strawberry.Info) -> Job | None:
-        record = await info.context.store.get_job(self.task_name, str(self.job_id))
+        record = await job_loader(info.context).load((self.task_name, str(self.job_id)))
         return Job.from_record(record) if record else None
 
     @classmethod
