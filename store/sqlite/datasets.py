@@ -11,14 +11,7 @@ from store.records import DataRecord, DatasetRecord
 from store.repositories.datasets import (DataPage, DatasetRepository, DeleteOutcome,
                                          duplicate_dataset)
 from store.sqlite.database import SqliteDatabase
-
-# SQLite allows 32766 parameters per statement; stay well under it for `IN (...)` batches.
-_MAX_PARAMS = 900
-
-
-def _chunks(values: Sequence[str], size: int = _MAX_PARAMS) -> list[Sequence[str]]:
-    return [values[i:i + size] for i in range(0, len(values), size)]
-
+from store.sqlite.in_lists import select_in
 
 def _insert_items(c: sqlite3.Connection, rows: list[tuple[str, str, int, str]]) -> None:
     c.executemany("INSERT INTO data_items (dataset_id, id, ord, doc) VALUES (?, ?, ?, ?)", rows)
@@ -69,14 +62,8 @@ class SqliteDatasets(DatasetRepository):
     @staticmethod
     def _docs_by_id(c: sqlite3.Connection, table: str, column: str,
                     ids: Sequence[str], where: str = "", params: tuple = ()) -> dict:
-        found: dict[str, dict] = {}
-        for chunk in _chunks(list(dict.fromkeys(ids))):
-            marks = ",".join("?" * len(chunk))
-            for key, doc in c.execute(
-                    f"SELECT {column}, doc FROM {table} WHERE {where}{column} IN ({marks})",
-                    (*params, *chunk)):
-                found[key] = json.loads(doc)
-        return found
+        return {key: json.loads(doc) for key, doc in select_in(
+            c, f"SELECT {column}, doc FROM {table} WHERE {where}{column} IN ({{marks}})", params, ids)}
 
     async def find_dataset(self, path: str, data_type: str) -> DatasetRecord | None:
         row = await self._db.read(lambda c: c.execute(
@@ -90,15 +77,8 @@ class SqliteDatasets(DatasetRepository):
         return [json.loads(r[0]) for r in rows]
 
     async def count_data_items(self, dataset_ids: Sequence[str]) -> list[int]:
-        def read(c: sqlite3.Connection) -> dict[str, int]:
-            counts: dict[str, int] = {}
-            for chunk in _chunks(list(dict.fromkeys(dataset_ids))):
-                marks = ",".join("?" * len(chunk))
-                counts.update(c.execute(
-                    f"SELECT id, item_count FROM datasets WHERE id IN ({marks})", chunk).fetchall())
-            return counts
-
-        counts = await self._db.read(read)
+        counts: dict[str, int] = await self._db.read(lambda c: dict(select_in(
+            c, "SELECT id, item_count FROM datasets WHERE id IN ({marks})", (), dataset_ids)))
         return [counts.get(i, 0) for i in dataset_ids]
 
     async def delete_dataset(self, dataset_id: str) -> DeleteOutcome:

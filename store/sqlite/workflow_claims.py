@@ -38,12 +38,11 @@ from store.workflow_rules import (
     follow_up_job_id,
 )
 from store.sqlite.database import SqliteDatabase
+from store.sqlite.in_lists import select_in
 from store.sqlite.workflow_rows import (
     FREE,
     RESULT_COLUMNS,
-    chunks,
     dump_json,
-    select_in,
     shift_count,
     to_state,
     write_labels,
@@ -230,17 +229,15 @@ class SqliteClaims(JobRepository):
         def read(c: sqlite3.Connection) -> dict[str, Assignments]:
             out: dict[str, Assignments] = {u: {"curr_assigned_jobs": {}, "queue": {}}
                                            for u in usernames}
-            for batch in chunks(list(out)):
-                marks = ", ".join("?" * len(batch))
-                for holder, task, status, job in c.execute(
-                        "SELECT holder, task_name, status, current_job_id FROM results"
-                        f" WHERE holder IN ({marks}) AND holder != ''", batch):
-                    out[holder]["curr_assigned_jobs"][f"{task}/{status}"] = job
-                for queued_for, task, status, job in c.execute(
-                        "SELECT queued_for, task_name, status, current_job_id FROM results"
-                        f" WHERE queued_for IN ({marks}) AND queued_for != ''"
-                        " ORDER BY queued_for, task_name, ord", batch):
-                    out[queued_for]["queue"].setdefault(f"{task}/{status}", []).append(job)
+            for holder, task, status, job in select_in(
+                    c, "SELECT holder, task_name, status, current_job_id FROM results"
+                       " WHERE holder IN ({marks}) AND holder != ''", (), list(out)):
+                out[holder]["curr_assigned_jobs"][f"{task}/{status}"] = job
+            for queued_for, task, status, job in select_in(
+                    c, "SELECT queued_for, task_name, status, current_job_id FROM results"
+                       " WHERE queued_for IN ({marks}) AND queued_for != ''"
+                       " ORDER BY queued_for, task_name, ord", (), list(out)):
+                out[queued_for]["queue"].setdefault(f"{task}/{status}", []).append(job)
             return out
 
         found = await self._db.read(read)

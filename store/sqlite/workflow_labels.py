@@ -12,7 +12,8 @@ from store.repositories.workflow import LabelRepository
 from store.repositories.workflow_types import LabelsOutcome, LabelsSave
 from store.sqlite.database import SqliteDatabase
 from store.sqlite.workflow_claims import require_task
-from store.sqlite.workflow_rows import select_in, write_labels
+from store.sqlite.in_lists import select_in
+from store.sqlite.workflow_rows import write_labels
 
 #: Who may save, decided in the one conditional write: the holder (whose save refreshes their
 #: lease), or the user who ended the item's latest job, within the grace period (`:since` = now -

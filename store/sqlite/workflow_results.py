@@ -40,8 +40,8 @@ from store.repositories.workflow_types import (
     with_total,
 )
 from store.sqlite.database import SqliteDatabase
-from store.sqlite.workflow_rows import (COUNT_COLUMNS, RESULT_COLUMNS, chunks, select_in,
-                                        to_state)
+from store.sqlite.in_lists import select_in
+from store.sqlite.workflow_rows import COUNT_COLUMNS, RESULT_COLUMNS, to_state
 
 #: Columns a branch may compare or order on (they come from the planner, never from clients).
 BRANCH_COLUMNS = frozenset({"task_name", "status", "annotator", "validator", "ord"})
@@ -293,13 +293,9 @@ def _answer_now(c: sqlite3.Connection, task_name: str, request: Request) -> Any:
         case ScanRequest(query):
             return _scan_now(c, query)
         case DataRequest(dataset_id, ids):
-            found: dict[str, Any] = {}
-            for batch in chunks(ids):
-                marks = ", ".join("?" * len(batch))
-                for data_id, doc in c.execute(
-                        f"SELECT id, doc FROM data_items WHERE dataset_id = ? AND id IN ({marks})",
-                        (dataset_id, *batch)):
-                    found[data_id] = json.loads(doc)
+            found = {data_id: json.loads(doc) for data_id, doc in select_in(
+                c, "SELECT id, doc FROM data_items WHERE dataset_id = ? AND id IN ({marks})",
+                (dataset_id,), ids)}
             return {data_id: found.get(data_id) for data_id in ids}
     assert_never(request)
 

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from store.repositories.workflow_listing import legacy_text
 from store.repositories.workflow_types import ResultState, label_statistics, relative_data_path
+from store.sqlite.in_lists import select_in
 
 #: The columns every read of a result selects (and every conditional update RETURNs), in order.
 RESULT_COLUMNS = (
@@ -20,14 +21,10 @@ def relative_paths(c: sqlite3.Connection, dataset_id: str,
                    ids: Sequence[str]) -> dict[str, str]:
     """The `results.path` of each data item (JSON text of its workspace-relative path or paths,
     as the legacy contains-filter compares it); items without a record are left out."""
-    found: dict[str, str] = {}
-    for batch in chunks(ids):
-        marks = ", ".join("?" * len(batch))
-        for data_id, path in c.execute(
-                "SELECT id, json_quote(json_extract(doc, '$.path')) FROM data_items"
-                f" WHERE dataset_id = ? AND id IN ({marks})", (dataset_id, *batch)):
-            found[data_id] = legacy_text(relative_data_path(json.loads(path)))
-    return found
+    return {data_id: legacy_text(relative_data_path(json.loads(path)))
+            for data_id, path in select_in(
+                c, "SELECT id, json_quote(json_extract(doc, '$.path')) FROM data_items"
+                   " WHERE dataset_id = ? AND id IN ({marks})", (dataset_id,), ids)}
 
 
 #: A claim may take an item nobody holds, or one whose holder let the lease run out.
@@ -35,10 +32,6 @@ FREE = "(holder = '' OR last_update_at < :expired)"
 
 #: Status columns of `task_counts`; statuses are checked against this before use in SQL.
 COUNT_COLUMNS = ("to_annotate", "to_validate", "to_correct", "done", "discard")
-
-#: Rows per executemany / IN (...) list: below SQLite's parameter limit, big enough to be fast.
-BATCH = 2000
-
 
 def to_state(row: Sequence[Any]) -> ResultState:
     (task_name, data_id, order, status, current_job_id, finished, cumulated, annotator, validator,
@@ -55,20 +48,6 @@ def to_state(row: Sequence[Any]) -> ResultState:
 
 def dump_json(value: Any) -> str | None:
     return None if value is None else json.dumps(value, separators=(",", ":"))
-
-
-def chunks(values: Sequence[Any], size: int = BATCH) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(values), size):
-        yield values[start:start + size]
-
-
-def select_in(c: sqlite3.Connection, statement: str, fixed: Sequence[Any],
-              values: Sequence[Any]) -> Iterator[Any]:
-    """The rows of `statement` for each distinct one of `values`: its `{marks}` is the IN list,
-    filled chunk by chunk (BATCH values per statement: below SQLite's parameter limit however
-    many are asked), after the `fixed` parameters."""
-    for batch in chunks(list(dict.fromkeys(values))):
-        yield from c.execute(statement.format(marks=", ".join("?" * len(batch))), (*fixed, *batch))
 
 
 def shift_count(c: sqlite3.Connection, task_name: str, old: str | None, new: str | None) -> None:

@@ -19,7 +19,8 @@ from store.repositories.workflow_types import (
     with_total,
 )
 from store.sqlite.database import SqliteDatabase
-from store.sqlite.workflow_rows import BATCH, COUNT_COLUMNS, chunks, dump_json, relative_paths
+from store.sqlite.in_lists import BATCH, select_in
+from store.sqlite.workflow_rows import COUNT_COLUMNS, dump_json, relative_paths
 
 EMPTY_STATISTICS = dump_json(label_statistics([]))
 
@@ -134,13 +135,10 @@ class SqliteTasks(TaskRepository):
 
     async def get_status_counts(self, names: Sequence[str]) -> list[StatusCounts | None]:
         def read(c: sqlite3.Connection) -> dict[str, StatusCounts]:
-            found: dict[str, StatusCounts] = {}
-            for batch in chunks(list(dict.fromkeys(names))):
-                marks = ", ".join("?" * len(batch))
-                for row in c.execute(f"SELECT task_name, {', '.join(COUNT_COLUMNS)}"
-                                     f" FROM task_counts WHERE task_name IN ({marks})", batch):
-                    found[row[0]] = with_total(dict(zip(COUNT_COLUMNS, row[1:], strict=False)))
-            return found
+            return {row[0]: with_total(dict(zip(COUNT_COLUMNS, row[1:], strict=True)))
+                    for row in select_in(c, f"SELECT task_name, {', '.join(COUNT_COLUMNS)}"
+                                            " FROM task_counts WHERE task_name IN ({marks})",
+                                         (), names)}
 
         found = await self._db.read(read)
         return [found.get(name) for name in names]

@@ -7,7 +7,7 @@ from typing import Any
 
 from store import Store
 from store.repositories.workflow_types import JobAction
-from store.sqlite.workflow_rows import BATCH
+from store.sqlite.in_lists import BATCH
 from tests.workflow.helpers import claim, end, make_task
 
 
